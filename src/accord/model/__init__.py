@@ -1,0 +1,1 @@
+"""The bottom layer: issues, outcome spaces, vectorised preferences, safe expressions, scenario types."""

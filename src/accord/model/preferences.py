@@ -1,0 +1,140 @@
+"""Preferences evaluated for whole arrays of outcomes at once.
+
+u(ω) = Σ_i w_i · s_i(ω_i)  +  Σ_t v_t · [condition_t(ω)]
+
+evaluated left to right in issue order (so every path that sums the same contributions, including
+the frontier search over spaces too large to enumerate, gets bit-identical floats). Hard constraints
+mark outcomes the party can never accept. The reservation value is what the party gets with no deal.
+Discounting follows GENIUS: U_D(ω, t) = U(ω) · d^t with t ∈ [0, 1] the normalised time
+(Baarslag et al., GENIUS user guide §2; Faratin, Sierra & Jennings 1998).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from accord.model.expr import Expression
+from accord.model.space import DEFAULT_ENUMERATION_LIMIT, OutcomeSpace
+
+
+@dataclass(frozen=True)
+class Term:
+    """A non-additive term: ``value`` is added whenever ``condition`` holds (negative = penalty)."""
+
+    condition: Expression
+    value: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """A party's preferences over an outcome space."""
+
+    space: OutcomeSpace
+    weights: np.ndarray
+    scores: tuple[np.ndarray, ...]
+    terms: tuple[Term, ...] = ()
+    constraints: tuple[Expression, ...] = ()
+    reservation: float = 0.0
+    discount: float = 1.0
+    flags: Mapping[str, bool] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        w = np.asarray(self.weights, dtype=np.float64)
+        if w.shape != (len(self.space.issues),):
+            raise ValueError(f"need one weight per issue ({len(self.space.issues)}), got shape {w.shape}")
+        sc = tuple(np.asarray(s, dtype=np.float64) for s in self.scores)
+        for s, iss in zip(sc, self.space.issues, strict=True):
+            if s.shape != (iss.size,):
+                raise ValueError(f"issue {iss.name!r}: need {iss.size} scores, got shape {s.shape}")
+        w.setflags(write=False)
+        for s in sc:
+            s.setflags(write=False)
+        object.__setattr__(self, "weights", w)
+        object.__setattr__(self, "scores", sc)
+
+    @property
+    def linear(self) -> bool:
+        """True if the preferences are linear-additive (no non-additive terms)."""
+        return not self.terms
+
+    def contributions(self) -> list[np.ndarray]:
+        """Per issue, the weighted score of each value: w_i · s_i."""
+        return [w * s for w, s in zip(self.weights, self.scores, strict=True)]
+
+    def evaluate(self, idx: np.ndarray | int) -> np.ndarray:
+        """Utility of each outcome index in ``idx`` (any shape)."""
+        digits = self.space.digits(idx)
+        contrib = self.contributions()
+        u = contrib[0][digits[0]]
+        for c, d in zip(contrib[1:], digits[1:], strict=True):
+            u = u + c[d]
+        return self._add_terms(u, digits)
+
+    def evaluate_all(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> np.ndarray:
+        """Utility of every outcome, in index order (guarded by ``limit``)."""
+        self.space.check_enumerable("evaluating every outcome", limit)
+        contrib = self.contributions()
+        k = len(contrib)
+        u = contrib[0].reshape((-1,) + (1,) * (k - 1))
+        for j in range(1, k):
+            shape = [1] * k
+            shape[j] = -1
+            u = u + contrib[j].reshape(shape)
+        u = np.ascontiguousarray(np.broadcast_to(u, tuple(int(c) for c in self.space.cards))).reshape(-1)
+        if self.terms:
+            u = self._add_terms(u, self.space.digits(np.arange(self.space.size, dtype=np.int64)))
+        return u
+
+    def _add_terms(self, u: np.ndarray, digits: list[np.ndarray]) -> np.ndarray:
+        for t in self.terms:
+            u = u + t.value * t.condition.evaluate_digits(digits, self.flags)
+        return u
+
+    def acceptable(self, idx: np.ndarray | int) -> np.ndarray:
+        """True where every hard constraint holds."""
+        idx = np.asarray(idx, dtype=np.int64)
+        ok = np.ones(idx.shape, dtype=bool)
+        if self.constraints:
+            digits = self.space.digits(idx)
+            for c in self.constraints:
+                ok &= np.broadcast_to(c.evaluate_digits(digits, self.flags), idx.shape)
+        return ok
+
+    def discounted(self, u: np.ndarray | float, t: float) -> np.ndarray | float:
+        """Utility ``u`` received at normalised time ``t`` ∈ [0, 1]."""
+        if self.discount == 1.0:
+            return u
+        return u * self.discount ** float(t)
+
+    def with_reservation(self, reservation: float) -> Preferences:
+        return Preferences(
+            self.space,
+            self.weights,
+            self.scores,
+            self.terms,
+            self.constraints,
+            reservation,
+            self.discount,
+            self.flags,
+        )
+
+
+def linear_additive(
+    space: OutcomeSpace,
+    weights: Sequence[float],
+    scores: Sequence[Sequence[float]],
+    reservation: float = 0.0,
+    discount: float = 1.0,
+) -> Preferences:
+    """Convenience constructor for plain linear-additive preferences."""
+    return Preferences(
+        space,
+        np.asarray(weights, dtype=np.float64),
+        tuple(np.asarray(s, dtype=np.float64) for s in scores),
+        reservation=float(reservation),
+        discount=float(discount),
+    )

@@ -1,0 +1,160 @@
+"""Scenario types: pure data describing a negotiation, and its compiled (array) form.
+
+A :class:`Scenario` holds the outcome space, the parties with their preferences, the protocol
+settings and the description and sources. :meth:`Scenario.compile` evaluates every party's
+preferences once into a read-only float64 array over all outcomes (the hot path of every
+strategy and analysis); many runs of one scenario share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from accord.errors import InputError
+from accord.model.preferences import Preferences
+from accord.model.space import DEFAULT_ENUMERATION_LIMIT, OutcomeSpace
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    preferences: Preferences
+    strategy: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """Alternating-offers settings: the deadline in rounds (a round = every party acts once) and who opens."""
+
+    deadline: int = 100
+    opener: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.deadline < 1:
+            raise InputError(None, "protocol.deadline", "a positive number of rounds", self.deadline)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    space: OutcomeSpace
+    parties: tuple[Party, ...]
+    protocol: Protocol = field(default_factory=Protocol)
+    description: str = ""
+    sources: dict[str, str] = field(default_factory=dict)
+    history: dict[str, object] = field(default_factory=dict)
+    path: str | None = None
+    format: str = "accord"
+
+    def __post_init__(self) -> None:
+        if len(self.parties) < 2:
+            raise InputError(self.path, "parties", "at least two parties", len(self.parties))
+        names = [p.name for p in self.parties]
+        if len(set(names)) != len(names):
+            raise InputError(self.path, "parties", "unique party names", names)
+        if self.protocol.opener is not None and self.protocol.opener not in names:
+            raise InputError(
+                self.path, "protocol.opener", f"one of the parties {names}", self.protocol.opener
+            )
+
+    @property
+    def party_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parties)
+
+    def party_index(self, name: str) -> int:
+        try:
+            return self.party_names.index(name)
+        except ValueError:
+            raise InputError(self.path, "parties", f"one of {list(self.party_names)}", name) from None
+
+    def select(self, names: Sequence[str]) -> Scenario:
+        """The same scenario restricted to the named parties (in the given order)."""
+        chosen = tuple(self.parties[self.party_index(n)] for n in names)
+        opener = self.protocol.opener if self.protocol.opener in names else None
+        return Scenario(
+            self.name,
+            self.space,
+            chosen,
+            Protocol(self.protocol.deadline, opener),
+            self.description,
+            self.sources,
+            self.history,
+            self.path,
+            self.format,
+        )
+
+    def with_protocol(self, **changes: object) -> Scenario:
+        proto = Protocol(**{"deadline": self.protocol.deadline, "opener": self.protocol.opener, **changes})  # type: ignore[arg-type]
+        return Scenario(
+            self.name,
+            self.space,
+            self.parties,
+            proto,
+            self.description,
+            self.sources,
+            self.history,
+            self.path,
+            self.format,
+        )
+
+    def compile(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> CompiledScenario:
+        """Evaluate every party's preferences over all outcomes (guarded by ``limit``)."""
+        self.space.check_enumerable("compiling the scenario", limit, self.path)
+        return CompiledScenario(self)
+
+
+class CompiledScenario:
+    """Array form of a scenario: ``utilities[i, ω]``, ``acceptable[i, ω]``, reservations, discounts."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.space = scenario.space
+        n = scenario.space.size
+        self.utilities = np.empty((len(scenario.parties), n), dtype=np.float64)
+        for i, p in enumerate(scenario.parties):
+            self.utilities[i] = p.preferences.evaluate_all()
+        self.utilities.setflags(write=False)
+        self.reservations = np.array([p.preferences.reservation for p in scenario.parties], dtype=np.float64)
+        self.discounts = np.array([p.preferences.discount for p in scenario.parties], dtype=np.float64)
+        self._orders: dict[int, np.ndarray] = {}
+
+    @property
+    def n_parties(self) -> int:
+        return self.utilities.shape[0]
+
+    @cached_property
+    def acceptable(self) -> np.ndarray:
+        """``acceptable[i, ω]``: outcome ω satisfies party i's hard constraints."""
+        idx = np.arange(self.space.size, dtype=np.int64)
+        out = np.ones(self.utilities.shape, dtype=bool)
+        for i, p in enumerate(self.scenario.parties):
+            if p.preferences.constraints:
+                out[i] = p.preferences.acceptable(idx)
+        out.setflags(write=False)
+        return out
+
+    @cached_property
+    def feasible(self) -> np.ndarray:
+        """Outcomes every party's hard constraints allow."""
+        return self.acceptable.all(axis=0)
+
+    @cached_property
+    def has_constraints(self) -> bool:
+        return any(p.preferences.constraints for p in self.scenario.parties)
+
+    def cached_order(self, party: int) -> np.ndarray | None:
+        return self._orders.get(party)
+
+    def order(self, party: int) -> np.ndarray:
+        """Outcome indices sorted by ``party``'s utility, best first (ties by index); cached."""
+        o = self._orders.get(party)
+        if o is None:
+            o = np.argsort(-self.utilities[party], kind="stable")
+            o.setflags(write=False)
+            self._orders[party] = o
+        return o

@@ -1,0 +1,1 @@
+"""Negotiation protocols: who may act when, and how a negotiation ends."""

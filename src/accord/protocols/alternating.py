@@ -1,0 +1,230 @@
+"""Stacked alternating offers for n >= 2 parties.
+
+Parties act in turn, starting with the opener. On its turn a party facing a standing offer accepts it,
+rejects it by making a counter-offer (which becomes the standing offer), or walks away (the talks end,
+no deal). The first party to act, facing no offer, proposes. An offer is agreed when every other party
+has accepted it in succession. A round is one turn of every party; after ``deadline`` rounds without
+agreement the talks end with no deal. With two parties this is Rubinstein's (1982) alternating-offers
+protocol with a finite horizon; the n-party form is the stacked alternating offers protocol of
+Aydoğan et al. (2017), "Alternating offers protocols for multilateral negotiation".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from accord.model.scenario import CompiledScenario
+from accord.strategies.base import ACCEPT, REJECT, WALK, Context, Negotiator, State
+
+OFFER = "offer"
+ACTION_CODES = {OFFER: 0, ACCEPT: 1, WALK: 2}
+
+
+@dataclass
+class Trace:
+    """Columnar record of every action: one row per turn."""
+
+    party_names: tuple[str, ...]
+    round: np.ndarray
+    party: np.ndarray
+    action: list[str]
+    offer: np.ndarray  # outcome index of the offer made or accepted; -1 for a walk-away
+    utilities: np.ndarray  # (rows, n_parties): every party's utility of that offer (NaN for a walk-away)
+    time: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.action)
+
+    def rows(self, space: object | None = None) -> list[dict[str, object]]:
+        """The trace as a list of dicts (one per action); ``space`` adds the outcome as issue values."""
+        out = []
+        for k in range(len(self)):
+            row: dict[str, object] = {
+                "round": int(self.round[k]),
+                "time": float(self.time[k]),
+                "party": self.party_names[int(self.party[k])],
+                "action": self.action[k],
+                "offer": int(self.offer[k]) if self.offer[k] >= 0 else None,
+            }
+            if space is not None:
+                row["outcome"] = space.outcome(int(self.offer[k])) if self.offer[k] >= 0 else None  # type: ignore[attr-defined]
+            row["utilities"] = {
+                n: (None if np.isnan(self.utilities[k, j]) else float(self.utilities[k, j]))
+                for j, n in enumerate(self.party_names)
+            }
+            out.append(row)
+        return out
+
+
+@dataclass
+class Result:
+    """How a negotiation ended."""
+
+    agreement: bool
+    outcome_index: int | None
+    outcome: dict[str, object] | None
+    utilities: dict[str, float]
+    discounted_utilities: dict[str, float]
+    rounds: int
+    end: str  # "agreement" | "walk_away" | "deadline"
+    walked_away_by: str | None
+    time: float
+    trace: Trace = field(repr=False)
+    seed: int | None = None
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "seed": self.seed,
+            "agreement": self.agreement,
+            "outcome": self.outcome,
+            "utilities": self.utilities,
+            "discounted_utilities": self.discounted_utilities,
+            "rounds": self.rounds,
+            "end": self.end,
+            "walked_away_by": self.walked_away_by,
+        }
+
+
+def normalised_time(round_: int, deadline: int) -> float:
+    """t ∈ [0, 1]: 0 in the first round, 1 in the last."""
+    return round_ / (deadline - 1) if deadline > 1 else 1.0
+
+
+def run_alternating(
+    compiled: CompiledScenario,
+    negotiators: Sequence[Negotiator],
+    *,
+    deadline: int | None = None,
+    opener: int | None = None,
+    rng: np.random.Generator | None = None,
+    seed: int | None = None,
+) -> Result:
+    """Run one negotiation between ``negotiators`` (one per party, in scenario order)."""
+    sc = compiled.scenario
+    n = compiled.n_parties
+    if len(negotiators) != n:
+        raise ValueError(f"need {n} negotiators (one per party), got {len(negotiators)}")
+    R = int(deadline if deadline is not None else sc.protocol.deadline)
+    if R < 1:
+        raise ValueError("deadline must be at least one round")
+    if opener is None:
+        opener = sc.party_index(sc.protocol.opener) if sc.protocol.opener else 0
+    if rng is None:
+        rng = np.random.default_rng(seed)
+    children = rng.spawn(n)
+    acc = compiled.acceptable if compiled.has_constraints else None
+    for i, neg in enumerate(negotiators):
+        neg.setup(
+            Context(
+                party=i,
+                name=sc.parties[i].name,
+                space=compiled.space,
+                utility=compiled.utilities[i],
+                reservation=float(compiled.reservations[i]),
+                discount=float(compiled.discounts[i]),
+                deadline=R,
+                n_parties=n,
+                rng=children[i],
+                acceptable=None if acc is None else acc[i],
+                order_fn=(lambda i=i: compiled.order(i)),
+                cached_order_fn=(lambda i=i: compiled.cached_order(i)),
+            )
+        )
+    turn_order = [(opener + j) % n for j in range(n)]
+    state = State(round=0, time=0.0, offers=[], offerers=[])
+    t_round: list[int] = []
+    t_party: list[int] = []
+    t_action: list[str] = []
+    t_offer: list[int] = []
+    t_time: list[float] = []
+    accepted = 0
+    end = "deadline"
+    walker: int | None = None
+    agreed: int | None = None
+    last_round = R - 1
+    for r in range(R):
+        state.round = r
+        state.time = normalised_time(r, R)
+        for p in turn_order:
+            neg = negotiators[p]
+            if state.standing is not None:
+                resp = neg.respond(state, state.standing)
+                if resp == ACCEPT:
+                    t_round.append(r), t_party.append(p), t_action.append(ACCEPT)
+                    t_offer.append(state.standing), t_time.append(state.time)
+                    accepted += 1
+                    if accepted == n - 1:
+                        agreed = state.standing
+                        end = "agreement"
+                        break
+                    continue
+                if resp == WALK:
+                    walker = p
+                    end = "walk_away"
+                    t_round.append(r), t_party.append(p), t_action.append(WALK)
+                    t_offer.append(-1), t_time.append(state.time)
+                    break
+                if resp != REJECT:
+                    raise ValueError(f"{type(neg).__name__}.respond returned {resp!r}")
+            offer = neg.propose(state)
+            if offer is None:
+                walker = p
+                end = "walk_away"
+                t_round.append(r), t_party.append(p), t_action.append(WALK)
+                t_offer.append(-1), t_time.append(state.time)
+                break
+            offer = int(offer)
+            if not 0 <= offer < compiled.space.size:
+                raise ValueError(f"{type(neg).__name__}.propose returned {offer}, not an outcome index")
+            state.standing = offer
+            state.proposer = p
+            state.offers.append(offer)
+            state.offerers.append(p)
+            accepted = 0
+            t_round.append(r), t_party.append(p), t_action.append(OFFER)
+            t_offer.append(offer), t_time.append(state.time)
+        if end != "deadline":
+            last_round = r
+            break
+    offers = np.asarray(t_offer, dtype=np.int64)
+    utils = np.full((len(offers), n), np.nan)
+    ok = offers >= 0
+    if ok.any():
+        utils[ok] = compiled.utilities[:, offers[ok]].T
+    trace = Trace(
+        sc.party_names,
+        np.asarray(t_round, dtype=np.int64),
+        np.asarray(t_party, dtype=np.int64),
+        t_action,
+        offers,
+        utils,
+        np.asarray(t_time, dtype=np.float64),
+    )
+    names = sc.party_names
+    t_end = normalised_time(last_round, R)
+    if agreed is not None:
+        u = compiled.utilities[:, agreed]
+        utilities = {nm: float(u[j]) for j, nm in enumerate(names)}
+        disc = {nm: float(u[j] * compiled.discounts[j] ** t_end) for j, nm in enumerate(names)}
+        outcome = compiled.space.outcome(agreed)
+    else:
+        rv = compiled.reservations
+        utilities = {nm: float(rv[j]) for j, nm in enumerate(names)}
+        disc = {nm: float(rv[j] * compiled.discounts[j] ** t_end) for j, nm in enumerate(names)}
+        outcome = None
+    return Result(
+        agreement=agreed is not None,
+        outcome_index=agreed,
+        outcome=outcome,
+        utilities=utilities,
+        discounted_utilities=disc,
+        rounds=last_round + 1,
+        end=end,
+        walked_away_by=None if walker is None else names[walker],
+        time=t_end,
+        trace=trace,
+        seed=seed,
+    )
