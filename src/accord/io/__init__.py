@@ -1,0 +1,33 @@
+"""Reading and writing scenarios: accord YAML, GENIUS XML folders, GeniusWeb JSON folders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from accord.errors import InputError
+from accord.model.scenario import Scenario
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def load(path: str | Path, parties: Sequence[str] | None = None, real_steps: int = 11) -> Scenario:
+    """Load a scenario from an accord YAML file or a GENIUS / GeniusWeb folder.
+
+    ``parties`` picks some parties by name (in that order); a folder's profiles are named by file stem.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError(str(p), None, "an existing scenario file (.yaml) or a GENIUS/GeniusWeb folder")
+    if p.is_dir():
+        from accord.io.folder import load_folder
+
+        return load_folder(p, parties=list(parties) if parties else None, real_steps=real_steps)
+    if p.suffix.lower() in YAML_SUFFIXES:
+        from accord.io.yaml_scenario import load_yaml
+
+        sc = load_yaml(p)
+        return sc.select(list(parties)) if parties else sc
+    raise InputError(
+        str(p), None, "a scenario file ending in .yaml/.yml, or a folder holding a GENIUS or GeniusWeb domain"
+    )

@@ -64,11 +64,12 @@ def tokenize(text: str) -> list[Token]:
             raise ExpressionError(
                 f"unexpected character {text[pos:].strip()[:1]!r} at position {pos} in {text!r}"
             )
-        kind = m.lastgroup or ""
-        tok = m.group(kind)
-        if kind == "name" and tok in _KEYWORDS:
+        group = m.lastgroup or ""
+        tok = m.group(group)
+        kind = group
+        if kind == "name" and tok in _KEYWORDS or kind == "op" and tok in "()[],":
             kind = tok
-        out.append(Token(kind, tok, m.start(kind)))
+        out.append(Token(kind, tok, m.start(group)))
         pos = m.end()
     return out
 

@@ -212,8 +212,13 @@ class TargetIndex:
         self.neg = np.concatenate((self.neg, -u[cand]))
         self.covered = new
 
+    #: Targets computed in floating point (1 - 7/10 = 0.30000000000000004) are met by outcomes within this
+    #: tolerance below them, so a schedule that lands on a utility exactly in theory offers that outcome.
+    TOLERANCE = 1e-12
+
     def at_or_above(self, target: float) -> int:
         """Outcome with the smallest utility >= target (lowest index among ties); the best if none reaches it."""
+        target = target - self.TOLERANCE
         self._cover(min(target, self.best))
         j = int(np.searchsorted(self.neg, -target, side="right")) - 1
         if j < 0:
