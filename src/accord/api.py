@@ -86,13 +86,38 @@ def analyze(scenario: Scenario | str | Path, parties: Sequence[str] | None = Non
         from accord.analysis.large import analyze_large
 
         big = analyze_large(sc)
-        out["pareto"] = [_point(sc, int(i), u) for i, u in zip(big.pareto, big.pareto_utilities, strict=True)]
+        out["pareto"] = [
+            _point(sc, int(i), u) for i, u in zip(big.pareto, big.pareto_utilities.T, strict=True)
+        ]
         for key in ("nash", "kalai_smorodinsky", "max_welfare"):
             idx, u = getattr(big, key), getattr(big, key + "_utilities")
             out[key] = None if idx is None else _point(sc, int(idx), u)
         out["zopa_size"] = None
         out["method"] = "linear-additive frontier (no enumeration)"
     return out
+
+
+def outcome_distances(scenario: Scenario | str | Path, outcome_index: int | None) -> dict[str, float | None]:
+    """Distances in utility space from an outcome to the Pareto frontier, Nash, KS and max-welfare points.
+
+    Empty when there is no outcome (no agreement). Uses the same analysis as :func:`analyze`.
+    """
+    if outcome_index is None:
+        return {}
+    from accord.analysis.solutions import distances
+
+    sc = _scenario(scenario)
+    if sc.space.enumerable():
+        from accord.analysis.solutions import analyze as _analyze
+
+        comp = compile_scenario(sc)
+        d = distances(comp, int(outcome_index), _analyze(comp))
+    else:
+        from accord.analysis.large import analyze_large
+
+        d = distances(sc, int(outcome_index), analyze_large(sc))
+    d.pop("utilities", None)
+    return d  # type: ignore[return-value]
 
 
 def negotiator_for(spec: str) -> Negotiator:
@@ -237,6 +262,337 @@ def write_trace(scenario: Scenario, result: Result, path: str | Path) -> Path:
                         ]
                         + [oc.get(i, "") for i in issues]
                         + ["" if us[n] is None else repr(us[n]) for n in names]
+                    )
+        else:
+            raise InputError(str(p), None, "a trace file name ending in .csv or .json")
+    except OSError as exc:
+        raise InputError(str(p), None, f"a writable path ({exc.strerror})") from None
+    return p
+
+
+# ------------------------------------------------------------- staged talks, private facts, implementation
+# (docs/models/tracks.md, beliefs.md, implementation.md; the engines are accord.protocols.tracks / .talks /
+# .questions and accord.implementation)
+
+
+def has_talks(path: str | Path) -> bool:
+    """True if ``path`` is an accord YAML file declaring tracks, private facts, an implementation or variants."""
+    p = Path(path)
+    if p.is_dir() or p.suffix.lower() not in (".yaml", ".yml") or not p.exists():
+        return False
+    from accord.io.talks import has_talks as _has
+    from accord.io.talks import read
+
+    return _has(read(p)[0])
+
+
+def load_talks(path: str | Path, variant: str | None = None) -> Any:
+    """A scenario with its talks (a :class:`~accord.model.talks.TalksScenario`), optionally one of its variants."""
+    from accord.io.talks import load_talks as _load
+
+    return _load(path, variant)
+
+
+def talks_variants(path: str | Path) -> dict[str, Any]:
+    """Every declared variant of a scenario file, loaded (name -> TalksScenario)."""
+    from accord.io.talks import load_talks as _load
+    from accord.io.talks import read, variant_names
+
+    return {v: _load(path, v) for v in variant_names(read(path)[0])}
+
+
+def _talks(scenario: Any, variant: str | None = None) -> Any:
+    from accord.model.talks import TalksScenario
+
+    if isinstance(scenario, TalksScenario):
+        return scenario if variant is None else load_talks(scenario.scenario.path or "", variant)
+    return load_talks(scenario, variant)
+
+
+def talks_batch(scenario: Any, *, variant: str | None = None, runs: int = 1, seed: int = 0) -> Any:
+    """The runs of a scenario's talks and implementation (a :class:`accord.protocols.talks.Batch`)."""
+    from accord.protocols.talks import run_batch as _batch
+
+    return _batch(_talks(scenario, variant), runs, seed)
+
+
+def run_talks(
+    scenario: Any, *, variant: str | None = None, runs: int = 1, seed: int = 0, with_results: bool = True
+) -> dict[str, Any]:
+    """Run a scenario's staged talks and implementation ``runs`` times (seeds seed..seed+runs-1).
+
+    The summary has the fields of :func:`summarize_runs` (``utilities`` nominal, ``realised_utilities`` after
+    implementation; ``mean_utilities`` realised) plus ``stages``, ``ends``, ``beliefs_after_talks`` and
+    ``implementation`` (threat reduction, cheating detected, completion; see docs/models/implementation.md).
+    """
+    from accord.protocols.talks import summarize
+
+    b = talks_batch(scenario, variant=variant, runs=runs, seed=seed)
+    return summarize(b, with_results=with_results)
+
+
+def run_talks_with_variants(path: str | Path, *, runs: int = 1, seed: int = 0) -> dict[str, Any]:
+    """What ``accord run SCENARIO --json`` prints for a scenario with talks: the base summary and ``variants``
+    (name -> agreement_rate, mean_utilities, threat_reduction_mean, cheating_detected_rate, completed_rate)."""
+    from accord.protocols.talks import run_batch as _batch
+    from accord.protocols.talks import summarize, variant_summary
+
+    ts = load_talks(path)
+    b = _batch(ts, runs, seed)
+    out = summarize(b)
+    out["negotiators"] = [
+        ts.stages[-1].strategies.get(n) or ts.stages[-1].roles.get(n, "leader") for n in ts.party_names
+    ]
+    out["variants"] = {
+        name: variant_summary(_batch(v, runs, seed)) for name, v in talks_variants(path).items()
+    }
+    return out
+
+
+def _deal_index(ts: Any, deal: str | dict[str, Any]) -> int:
+    if isinstance(deal, str):
+        pairs = [p for p in deal.split(",") if p.strip()]
+        d: dict[str, Any] = {}
+        for p in pairs:
+            k, sep, v = p.partition("=")
+            if not sep:
+                raise InputError(None, "deal", "issue=value pairs separated by commas", p)
+            d[k.strip()] = v.strip()
+        deal = d
+    sp = ts.scenario.space
+    labels = {}
+    for k, v in deal.items():
+        if k not in sp.names:
+            raise InputError(None, f"deal.{k}", f"an issue, one of {list(sp.names)}", k)
+        iss = sp.issue(k)
+        try:
+            labels[k] = iss.values[iss.index_of(v)]
+        except KeyError:
+            raise InputError(None, f"deal.{k}", f"a value of {k}, one of {list(iss.values)}", v) from None
+    return sp.index(labels, field="deal")
+
+
+def implement(
+    scenario: Any,
+    *,
+    variant: str | None = None,
+    deal: str | dict[str, Any] | None = None,
+    runs: int = 1000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Implementation of one agreement: simulated (``runs`` seeded runs), exact expectation, deterrent rates.
+
+    ``deal`` (``"issue=value,..."`` or a mapping naming every issue) defaults to the talks' most frequent
+    agreement. Decisions use each party's prior beliefs; the world is the scenario's truth (drawn per run
+    when a fact has a probability).
+    """
+    from accord.implementation.deterrence import deterrence_table
+    from accord.implementation.engine import draw_count, expected, simulate
+    from accord.model.beliefs import world_index, world_weights
+    from accord.protocols.talks import compiled, run_batch
+
+    ts = _talks(scenario, variant)
+    if ts.implementation is None:
+        raise InputError(ts.scenario.path, "implementation", "an implementation block in the scenario")
+    if runs < 1:
+        raise InputError(None, "runs", "a positive number of runs", runs)
+    ct = compiled(ts)
+    ci = ct.impl
+    if deal is None:
+        from collections import Counter
+
+        b = run_batch(ts, 1, seed)
+        done = [r.outcome_index for r in b.results if r.agreement]
+        if not done:
+            raise InputError(
+                ts.scenario.path, "deal", "a deal: the talks end without agreement, name one with --deal"
+            )
+        idx = int(Counter(done).most_common(1)[0][0])
+    else:
+        idx = _deal_index(ts, deal)
+    names = ts.party_names
+    worlds, beliefs = [], []
+    for k in range(runs):
+        ss = np.random.SeedSequence(seed + k).spawn(2)[0]
+        truth = ts.private.draw_truth(np.random.Generator(np.random.PCG64(ss)) if ts.private.drawn else None)
+        worlds.append(world_index(truth))
+        beliefs.append(ts.private.priors(names, truth))
+    wd = np.array(worlds, dtype=np.int64)
+    bel = np.stack(beliefs)
+    n = draw_count(ci)
+    draws = np.stack(
+        [
+            np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed + k).spawn(2)[1])).random(n)
+            for k in range(runs)
+        ]
+    )
+    sim = simulate(ci, np.full(runs, idx), wd, world_weights(bel), beliefs=bel, draws=draws)
+    out: dict[str, Any] = {
+        "scenario": ts.name,
+        "variant": ts.variant,
+        "deal": ts.scenario.space.outcome(idx),
+        "runs": runs,
+        "steps": list(ci.step_names),
+        "simulated": {
+            "realised_utilities": {nm: float(sim.realised[:, i].mean()) for i, nm in enumerate(names)},
+            "realised_utilities_se": {
+                nm: float(sim.realised[:, i].std(ddof=1) / np.sqrt(runs)) if runs > 1 else None
+                for i, nm in enumerate(names)
+            },
+            "completed_rate": float(sim.completed.mean()),
+            "steps_completed_mean": float(sim.steps_completed.mean()),
+            "cheating_rate": {nm: float(sim.cheated[:, i].mean()) for i, nm in enumerate(names)},
+            "caught_rate": {nm: float(sim.caught[:, i].mean()) for i, nm in enumerate(names)},
+            "threat_reduction_mean": None
+            if np.isnan(sim.threat_reduction).all()
+            else float(np.nanmean(sim.threat_reduction)),
+            "dismantled_share_mean": None
+            if np.isnan(sim.dismantled_share).all()
+            else float(np.nanmean(sim.dismantled_share)),
+            "relief_delivered_mean": None
+            if np.isnan(sim.relief_delivered).all()
+            else float(np.nanmean(sim.relief_delivered)),
+            "beliefs_after": {
+                nm: {f: float(sim.beliefs[:, i, k].mean()) for k, f in enumerate(ts.private.names)}
+                for i, nm in enumerate(names)
+            },
+        },
+    }
+    if not ci.stochastic:
+        uw, inv = np.unique(wd, return_inverse=True)
+        wts0 = world_weights(bel[[int(np.flatnonzero(inv == j)[0]) for j in range(uw.size)]])
+        e = expected(ci, np.full(uw.size, idx), uw, wts0)
+        share = np.bincount(inv, minlength=uw.size) / runs
+        out["exact"] = {
+            "realised_utilities": {nm: float(share @ e.realised[:, i]) for i, nm in enumerate(names)},
+            "completed_probability": float(share @ e.completed),
+            "cheating_probability": {nm: float(share @ e.cheated[:, i]) for i, nm in enumerate(names)},
+            "caught_probability": {nm: float(share @ e.caught[:, i]) for i, nm in enumerate(names)},
+            "threat_reduction": None
+            if np.isnan(e.threat_reduction).all()
+            else float(share @ e.threat_reduction),
+            "dismantled_share": None
+            if np.isnan(e.dismantled_share).all()
+            else float(share @ e.dismantled_share),
+        }
+        out["deterrence"] = [
+            {
+                "step": x.step,
+                "party": x.party,
+                "issue": x.issue,
+                "gain": x.gain,
+                "penalty": x.penalty,
+                "detection": x.detection,
+                "remaining_steps": x.remaining_steps,
+                "rate_in_force": x.rate_in_force,
+                "deterrent_rate": x.deterrent_rate,
+                "deterred": x.deterred,
+            }
+            for x in deterrence_table(ci, idx, int(uw[0]), wts0[0])
+        ]
+    return out
+
+
+def questions(path: str | Path, *, runs: int = 100, seed: int = 0) -> dict[str, Any]:
+    """The analyst's four questions answered from the model (accord.protocols.questions)."""
+    from accord.protocols.questions import answer_all
+
+    return answer_all(load_talks(path), talks_variants(path), runs, seed)
+
+
+def backtest(directory: str | Path = "scenarios", *, runs: int = 100, seed: int = 0) -> list[dict[str, Any]]:
+    """Every scenario in ``directory`` with a recorded history: the model's outcome distribution, what
+    happened, and whether the model's most likely outcome matches it (``accord backtest --json``)."""
+    from accord.protocols.talks import backtest as _bt
+
+    if runs < 1:
+        raise InputError(None, "runs", "a positive number of runs", runs)
+    return _bt(directory, runs, seed)
+
+
+def inspection_game(
+    beta: float, d: float, b: float, h: float, e: float, c: float, a: float, *, runs: int = 0, seed: int = 0
+) -> dict[str, Any]:
+    """The 2x2 inspection game in closed form (equilibrium, inspector leadership), optionally simulated."""
+    from accord.implementation import inspection_game as ig
+
+    for name, v in (("beta", beta),):
+        if not 0 <= v <= 1:
+            raise InputError(None, name, "a probability in [0, 1]", v)
+    if not 0 < a < c:
+        raise InputError(None, "a", f"0 < a < c (a detected violation hurts the inspector less), c = {c}", a)
+    g = ig.InspectionGame(beta, d, b, h, e, c, a)
+    out: dict[str, Any] = {
+        "parameters": g.__dict__,
+        "equilibrium": ig.equilibrium(g),
+        "leadership": ig.leadership(g),
+    }
+    if runs:
+        eq = out["equilibrium"]
+        out["simulation"] = ig.simulate_2x2(g, eq["p_star"], eq["q_star"], runs, np.random.default_rng(seed))
+    return out
+
+
+def dresher(n: int, m: int, *, runs: int = 0, seed: int = 0) -> dict[str, Any]:
+    """Dresher's recursive inspection game: closed form, recursion and equilibrium, optionally simulated."""
+    from accord.implementation import inspection_game as ig
+
+    if n < 1 or m < 0:
+        raise InputError(None, "n, m", "n >= 1 periods and m >= 0 inspections", (n, m))
+    v, x, y = ig.dresher_recursive(n, m)
+    out: dict[str, Any] = {
+        "n": n,
+        "m": m,
+        "closed_form": ig.dresher_value(n, m),
+        "recursion": v,
+        "violate_now": x,
+        "inspect_now": y,
+    }
+    if runs:
+        mean, se = ig.simulate_dresher(n, m, runs, np.random.default_rng(seed))
+        out["simulation"] = {"mean": mean, "se": se}
+    return out
+
+
+def write_talks_trace(batch: Any, path: str | Path, run: int = 0) -> Path:
+    """Write one run's staged trace as CSV (``.csv``) or JSON (``.json``), one row per action with its stage."""
+    import csv
+    import json
+
+    from accord.protocols.talks import trace_rows as _rows
+
+    p = Path(path)
+    rows = _rows(batch, run)
+    names = list(batch.talks.party_names)
+    issues = list(batch.talks.scenario.space.names)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if p.suffix.lower() == ".json":
+            p.write_text(
+                json.dumps(
+                    {"scenario": batch.talks.name, "seed": batch.seeds[run], "trace": rows},
+                    indent=2,
+                    default=str,
+                )
+            )
+        elif p.suffix.lower() == ".csv":
+            with p.open("w", newline="") as f:
+                w = csv.writer(f)
+                w.writerow(
+                    ["stage", "round", "party", "action", "offer", *issues, *[f"u_{n}" for n in names]]
+                )
+                for r in rows:
+                    oc = r["outcome"] or {}
+                    w.writerow(
+                        [
+                            r["stage"],
+                            r["round"],
+                            r["party"],
+                            r["action"],
+                            "" if r["offer"] is None else r["offer"],
+                        ]
+                        + [oc.get(i, "") for i in issues]
+                        + ["" if r["utilities"][n] is None else repr(r["utilities"][n]) for n in names]
                     )
         else:
             raise InputError(str(p), None, "a trace file name ending in .csv or .json")

@@ -14,18 +14,33 @@ class AccordError(Exception):
 class InputError(AccordError):
     """Bad input: names the file, the field inside it, and what was expected there."""
 
-    def __init__(self, file: str | None, field: str | None, expected: str, got: object = None) -> None:
+    def __init__(
+        self,
+        file: str | None,
+        field: str | None,
+        expected: str,
+        got: object = None,
+        *,
+        line: int | None = None,
+        more: int = 0,
+    ) -> None:
+        """``line``: 1-based line in ``file`` (shown as ``file:line``); ``more``: further problems not shown."""
         self.file = file
         self.field = field
         self.expected = expected
         self.got = got
-        where = ": ".join(str(p) for p in (file, field) if p)
+        self.line = line
+        self.more = more
+        place = f"{file}:{line}" if file and line else file
+        where = ": ".join(str(p) for p in (place, field) if p)
         msg = f"expected {expected}"
         if got is not None:
             shown = repr(got)
             if len(shown) > 80:
                 shown = shown[:77] + "..."
             msg += f", got {shown}"
+        if more:
+            msg += f" (and {more} more problem{'s' if more > 1 else ''})"
         super().__init__(f"{where}: {msg}" if where else msg)
 
 

@@ -89,6 +89,10 @@ def run(
         fail(f"--steps: expected a positive number of rounds, got {steps}")
     if runs < 1:
         fail(f"--runs: expected a positive number of runs, got {runs}")
+    from accord.cli.talks import run_talks_command  # staged talks and variants (issue 3)
+
+    if run_talks_command(path, parties, negotiators, steps, seed, runs, as_json, trace):
+        return
     sc = api.load(path, _split(parties))
     specs = api.resolve_negotiators(sc, _split(negotiators))
     results = api.run_batch(sc, specs, steps=steps, seed=seed, runs=runs)

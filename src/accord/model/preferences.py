@@ -78,13 +78,11 @@ class Preferences:
         """Utility of every outcome, in index order (guarded by ``limit``)."""
         self.space.check_enumerable("evaluating every outcome", limit)
         contrib = self.contributions()
-        k = len(contrib)
-        u = contrib[0].reshape((-1,) + (1,) * (k - 1))
-        for j in range(1, k):
-            shape = [1] * k
-            shape[j] = -1
-            u = u + contrib[j].reshape(shape)
-        u = np.ascontiguousarray(np.broadcast_to(u, tuple(int(c) for c in self.space.cards))).reshape(-1)
+        # u[i * card_j + v] = u_prev[i] + c_j[v]: index order (first issue most significant), summed
+        # left to right in issue order as in ``evaluate``.
+        u = contrib[0]
+        for c in contrib[1:]:
+            u = np.add.outer(u, c).reshape(-1)
         if self.terms:
             u = self._add_terms(u, self.space.digits(np.arange(self.space.size, dtype=np.int64)))
         return u

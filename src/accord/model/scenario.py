@@ -9,7 +9,7 @@ strategy and analysis); many runs of one scenario share it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -39,7 +39,7 @@ class Protocol:
             raise InputError(None, "protocol.deadline", "a positive number of rounds", self.deadline)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: compiled arrays are cached per scenario object
 class Scenario:
     name: str
     space: OutcomeSpace
@@ -50,6 +50,7 @@ class Scenario:
     history: dict[str, object] = field(default_factory=dict)
     path: str | None = None
     format: str = "accord"
+    notes: str = ""
 
     def __post_init__(self) -> None:
         if len(self.parties) < 2:
@@ -76,31 +77,11 @@ class Scenario:
         """The same scenario restricted to the named parties (in the given order)."""
         chosen = tuple(self.parties[self.party_index(n)] for n in names)
         opener = self.protocol.opener if self.protocol.opener in names else None
-        return Scenario(
-            self.name,
-            self.space,
-            chosen,
-            Protocol(self.protocol.deadline, opener),
-            self.description,
-            self.sources,
-            self.history,
-            self.path,
-            self.format,
-        )
+        return replace(self, parties=chosen, protocol=Protocol(self.protocol.deadline, opener))
 
     def with_protocol(self, **changes: object) -> Scenario:
         proto = Protocol(**{"deadline": self.protocol.deadline, "opener": self.protocol.opener, **changes})  # type: ignore[arg-type]
-        return Scenario(
-            self.name,
-            self.space,
-            self.parties,
-            proto,
-            self.description,
-            self.sources,
-            self.history,
-            self.path,
-            self.format,
-        )
+        return replace(self, protocol=proto)
 
     def compile(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> CompiledScenario:
         """Evaluate every party's preferences over all outcomes (guarded by ``limit``)."""

@@ -112,9 +112,13 @@ def run_alternating(
         raise ValueError("deadline must be at least one round")
     if opener is None:
         opener = sc.party_index(sc.protocol.opener) if sc.protocol.opener else 0
-    if rng is None:
-        rng = np.random.default_rng(seed)
-    children = rng.spawn(n)
+    if rng is not None:
+        children = rng.spawn(n)
+    elif seed is None or isinstance(seed, int | np.integer):
+        # Same streams as default_rng(seed).spawn(n), without building the parent's bit generator.
+        children = [np.random.Generator(np.random.PCG64(s)) for s in np.random.SeedSequence(seed).spawn(n)]
+    else:
+        children = np.random.default_rng(seed).spawn(n)
     acc = compiled.acceptable if compiled.has_constraints else None
     for i, neg in enumerate(negotiators):
         neg.setup(
@@ -135,37 +139,36 @@ def run_alternating(
         )
     turn_order = [(opener + j) % n for j in range(n)]
     state = State(round=0, time=0.0, offers=[], offerers=[])
-    t_round: list[int] = []
-    t_party: list[int] = []
-    t_action: list[str] = []
-    t_offer: list[int] = []
-    t_time: list[float] = []
+    # One row per action: (round, party, action, offer index or -1, time); columns built at the end.
+    log: list[tuple[int, int, str, int, float]] = []
+    add = log.append
+    size = compiled.space.size
     accepted = 0
     end = "deadline"
     walker: int | None = None
     agreed: int | None = None
     last_round = R - 1
     for r in range(R):
+        t = normalised_time(r, R)
         state.round = r
-        state.time = normalised_time(r, R)
+        state.time = t
         for p in turn_order:
             neg = negotiators[p]
-            if state.standing is not None:
-                resp = neg.respond(state, state.standing)
+            standing = state.standing
+            if standing is not None:
+                resp = neg.respond(state, standing)
                 if resp == ACCEPT:
-                    t_round.append(r), t_party.append(p), t_action.append(ACCEPT)
-                    t_offer.append(state.standing), t_time.append(state.time)
+                    add((r, p, ACCEPT, standing, t))
                     accepted += 1
                     if accepted == n - 1:
-                        agreed = state.standing
+                        agreed = standing
                         end = "agreement"
                         break
                     continue
                 if resp == WALK:
                     walker = p
                     end = "walk_away"
-                    t_round.append(r), t_party.append(p), t_action.append(WALK)
-                    t_offer.append(-1), t_time.append(state.time)
+                    add((r, p, WALK, -1, t))
                     break
                 if resp != REJECT:
                     raise ValueError(f"{type(neg).__name__}.respond returned {resp!r}")
@@ -173,22 +176,22 @@ def run_alternating(
             if offer is None:
                 walker = p
                 end = "walk_away"
-                t_round.append(r), t_party.append(p), t_action.append(WALK)
-                t_offer.append(-1), t_time.append(state.time)
+                add((r, p, WALK, -1, t))
                 break
             offer = int(offer)
-            if not 0 <= offer < compiled.space.size:
+            if not 0 <= offer < size:
                 raise ValueError(f"{type(neg).__name__}.propose returned {offer}, not an outcome index")
             state.standing = offer
             state.proposer = p
             state.offers.append(offer)
             state.offerers.append(p)
             accepted = 0
-            t_round.append(r), t_party.append(p), t_action.append(OFFER)
-            t_offer.append(offer), t_time.append(state.time)
+            add((r, p, OFFER, offer, t))
         if end != "deadline":
             last_round = r
             break
+    cols = [list(c) for c in zip(*log, strict=True)] if log else [[] for _ in range(5)]
+    t_round, t_party, t_action, t_offer, t_time = cols
     offers = np.asarray(t_offer, dtype=np.int64)
     utils = np.full((len(offers), n), np.nan)
     ok = offers >= 0

@@ -1,0 +1,480 @@
+"""Commands for staged talks and implementation: backtest, implement, questions, inspection game/dresher.
+
+Also :func:`run_talks_command`, which ``accord run`` calls for a scenario with tracks, private facts, an
+implementation or variants. Every number printed comes from :mod:`accord.api`; nothing is computed here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from accord.cli.app import fail
+
+RunsOpt = Annotated[int, typer.Option("--runs", "-r", help="Seeded runs (run k uses seed + k).")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the first run.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
+
+def _dump(obj: Any) -> None:
+    typer.echo(json.dumps(obj, indent=2, default=str))
+
+
+def _f(x: Any, nd: int = 3) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        return "inf" if x == float("inf") else f"{x:.{nd}f}"
+    return str(x)
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(width=120)
+
+
+def _table(title: str, cols: list[str]) -> Any:
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left", show_lines=False)
+    for c in cols:
+        t.add_column(c, overflow="fold")
+    return t
+
+
+def _deal(outcome: dict[str, Any] | None) -> str:
+    return "no agreement" if not outcome else ", ".join(f"{k}={v}" for k, v in outcome.items())
+
+
+# ----------------------------------------------------------------------------------------------- run
+
+
+def run_talks_command(
+    path: Path,
+    parties: str | None,
+    negotiators: str | None,
+    steps: int | None,
+    seed: int,
+    runs: int,
+    as_json: bool,
+    trace: Path | None,
+) -> bool:
+    """Handle ``accord run`` for a scenario with talks; False if the plain protocol applies instead
+    (no talks blocks, or --parties / --negotiators / --steps given)."""
+    from accord import api
+
+    if parties or negotiators or steps is not None or not api.has_talks(path):
+        return False
+    if runs < 1:
+        fail(f"--runs: expected a positive number of runs, got {runs}")
+    summary = api.run_talks_with_variants(path, runs=runs, seed=seed)
+    if trace is not None:
+        b = api.talks_batch(path, runs=1, seed=seed)
+        api.write_talks_trace(b, trace)
+    if as_json:
+        _dump(summary)
+        return True
+    b = api.talks_batch(path, runs=1, seed=seed)
+    print_talks_run(b)
+    print_summary(summary)
+    print_variants(summary["variants"])
+    print_questions(api.questions(path, runs=min(runs, 20), seed=seed))
+    return True
+
+
+def print_talks_run(batch: Any) -> None:
+    """The first run's stages: every offer with both sides' nominal utilities."""
+    con = _console()
+    ts = batch.talks
+    r = batch.results[0]
+    names = ts.party_names
+    U = batch.nominal
+    con.print(
+        f"[bold]{ts.name}[/bold] — seed {batch.seeds[0]}; facts: "
+        + ", ".join(
+            f"{f.name}={f.true_value if f.true_value is not None else 'drawn'}" for f in ts.private.facts
+        )
+    )
+    for so in r.stages:
+        t = _table(
+            f"stage {so.name}: {so.end} after {so.rounds} round(s); open outcomes after it: {so.open_outcomes}",
+            ["round", "party", "action", "offer"],
+        )
+        if so.result is not None:
+            tr = so.result.trace
+            for k in range(len(tr)):
+                o = int(tr.offer[k])
+                t.add_row(
+                    str(tr.round[k]),
+                    names[tr.party[k]],
+                    tr.action[k],
+                    _deal(ts.scenario.space.outcome(o)) if o >= 0 else "",
+                )
+        con.print(t)
+        if so.settled:
+            con.print("  settled: " + _deal(so.settled))
+        if len(ts.private.facts):
+            con.print(
+                "  beliefs after the stage: "
+                + "; ".join(
+                    f"{n}: "
+                    + ", ".join(f"P({f})={so.beliefs[i, k]:.3f}" for k, f in enumerate(ts.private.names))
+                    for i, n in enumerate(names)
+                )
+            )
+    con.print(
+        f"result: {r.end}; deal: {_deal(ts.scenario.space.outcome(r.outcome_index) if r.agreement else None)}; "
+        + ", ".join(f"{n} {U[0, i]:.3f}" for i, n in enumerate(names))
+    )
+
+
+def print_summary(s: dict[str, Any]) -> None:
+    con = _console()
+    t = _table(f"{s['scenario']}: {s['runs']} run(s)", ["measure", *s["parties"]])
+    t.add_row("mean utility after implementation", *[_f(s["mean_utilities"][n]) for n in s["parties"]])
+    t.add_row(
+        "mean utility of the deal as agreed", *[_f(s["mean_nominal_utilities"][n]) for n in s["parties"]]
+    )
+    t.add_row("walk-away value", *[_f(s["reservations"][n]) for n in s["parties"]])
+    con.print(t)
+    con.print(
+        f"agreement rate {s['agreement_rate']:.3f}; ends {s['ends']}; walked away: {s['walked_away_by'] or 'nobody'}"
+    )
+    imp = s.get("implementation")
+    if imp:
+        con.print(
+            f"implementation: threat reduction {imp['threat_reduction_mean']:.3f}, cheating detected "
+            f"{imp['cheating_detected_rate']:.3f}, completed {imp['completed_rate']:.3f} (over all runs)"
+        )
+
+
+def print_variants(v: dict[str, Any]) -> None:
+    con = _console()
+    parties = list(next(iter(v.values()))["mean_utilities"]) if v else []
+    t = _table(
+        "variants (same seeds)",
+        [
+            "variant",
+            "agreement",
+            *[f"u {p}" for p in parties],
+            "threat red.",
+            "caught",
+            "completed",
+            "deal (most frequent)",
+        ],
+    )
+    for name, s in v.items():
+        t.add_row(
+            name,
+            _f(s["agreement_rate"]),
+            *[_f(s["mean_utilities"][p]) for p in parties],
+            _f(s.get("threat_reduction_mean")),
+            _f(s.get("cheating_detected_rate")),
+            _f(s.get("completed_rate")),
+            _deal((s.get("modal_outcome") or {}).get("outcome")),
+        )
+    con.print(t)
+
+
+def print_questions(q: dict[str, Any]) -> None:
+    """The four answers, each with the figures behind it."""
+    con = _console()
+    g = q["groundwork"]
+    con.print("\n[bold]1. Would working-level groundwork have changed the summit's outcome?[/bold]")
+    w, wo = g["with_working_level"], g.get("without_working_level")
+    con.print(
+        f"  with the working level: agreement {w['agreement_rate']:.2f}, utilities {_u(w['mean_utilities'])}; "
+        f"deal: {_deal((w.get('modal_outcome') or {}).get('outcome'))}"
+    )
+    if wo:
+        con.print(
+            f"  summit alone: agreement {wo['agreement_rate']:.2f}, utilities {_u(wo['mean_utilities'])}; "
+            f"deal: {_deal((wo.get('modal_outcome') or {}).get('outcome'))}"
+        )
+    if g["working_level_rounds_sweep"]:
+        con.print(
+            "  working-level rounds -> agreement rate: "
+            + ", ".join(
+                f"{x['working_level_rounds']}: {x['agreement_rate']:.2f}"
+                for x in g["working_level_rounds_sweep"]
+            )
+        )
+    con.print("\n[bold]2. What does relief buy when one side may hold undeclared facilities?[/bold]")
+    for name, d in q["relief_under_private_facts"].items():
+        for wv in d.get("worlds", []):
+            facts = ", ".join(f"{k}={v}" for k, v in wv["facts"].items()) or "no private facts"
+            con.print(
+                f"  {name} ({facts}): threat reduction {_f(wv['threat_reduction'])}, relief delivered "
+                f"{_f(wv['relief_delivered'])}, utilities {_u(wv['realised'])}"
+            )
+    c = q["course"]
+    con.print(
+        "\n[bold]3. Phased and verified, big bargain, Yongbyon only, or walk away? Which inspection rate deters?[/bold]"
+    )
+    for name, d in c["deal_values"].items():
+        con.print(
+            f"  {name}: value if signed {_u(d['value_if_signed'])} vs walking away {_u(d['walk_away_value'])}; "
+            f"threat reduction {_f(d['threat_reduction'])}"
+        )
+    for name, rows in c["deterrence"].items():
+        worst = [x for x in rows if x["gain"] > 0]
+        if worst:
+            con.print(
+                f"  {name}: deterrent inspection rate per delivery with a gain from cheating: "
+                + "; ".join(
+                    f"{x['party']} {x['issue']} at '{x['step']}' r*={_f(x['deterrent_rate'])} (in force {_f(x['rate_in_force'], 2)})"
+                    for x in worst
+                )
+            )
+    con.print("\n[bold]4. When should a leader walk away rather than concede?[/bold]")
+    for name, d in q["walk_or_concede"].items():
+        if name == "belief_sweep":
+            for course_name, rows in d.items():
+                for r in rows:
+                    con.print(
+                        f"  {course_name}: prior of {r['party']} on {r['fact']} = {r['prior']:.1f} -> agreement "
+                        f"{r['agreement_rate']:.2f}, walked away {r['walked_away_by'] or '-'}; deal: "
+                        f"{_deal((r.get('modal_outcome') or {}).get('outcome'))}"
+                    )
+            continue
+        for leader, x in d["decisions"].items():
+            be = "; ".join(
+                f"break-even P({k})={_f(v['break_even_belief'])}"
+                if v["break_even_belief"] is not None
+                else f"{v['decision_at_every_belief']} whatever P({k})"
+                for k, v in x["belief_break_even"].items()
+            )
+            con.print(
+                f"  {name}, {leader}: offer worth {_f(x['total'])} (value {_f(x['expected_value'])}, prestige "
+                f"{_f(x['prestige'])}, audience cost {_f(x['audience_cost'])}) vs walk-away {_f(x['walk_away_value'])}"
+                f" -> {x['decision']}"
+                + (f"; {be}" if be else "")
+                + (f"; unmet demands: {x['demands_unmet']}" if x["demands_unmet"] else "")
+            )
+    con.print(
+        "\nAssumptions: every input is in the scenario file, with its source or marked as a judgement; "
+        "see docs/models/*.md for the equations and docs/hanoi-questions.md for the Hanoi discussion."
+    )
+
+
+def _u(d: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.3f}" for k, v in d.items())
+
+
+# ------------------------------------------------------------------------------------------ commands
+
+
+def backtest(
+    directory: Annotated[Path, typer.Argument(help="Folder of scenario files.")] = Path("scenarios"),
+    runs: RunsOpt = 100,
+    seed: SeedOpt = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run every scenario of the library and print the model's outcome distribution next to history.
+
+    Example: accord backtest scenarios --runs 100
+    """
+    from accord import api
+
+    if runs < 1:
+        fail(f"--runs: expected a positive number of runs, got {runs}")
+    rows = api.backtest(directory, runs=runs, seed=seed)
+    if as_json:
+        _dump(rows)
+        return
+    t = _table(
+        f"backtest: {runs} run(s) per scenario",
+        [
+            "scenario",
+            "history",
+            "model (talks + implementation)",
+            "P(history)",
+            "agrees",
+            "implementing the historical deal",
+            "agrees",
+        ],
+    )
+    for r in rows:
+        model = ", ".join(f"{k} {v:.2f}" for k, v in r["model"].items())
+        g = r.get("implementation_of_historical_deal")
+        gm = "-" if not g else ", ".join(f"{k} {v:.2f}" for k, v in g["model"].items())
+        t.add_row(
+            r["scenario"],
+            str(r["history"]["category"]),
+            model,
+            _f(r["probability_of_history"], 2),
+            "yes" if r["agrees"] else "NO (wrong)",
+            gm,
+            "-" if not g else ("yes" if g["agrees"] else "NO (wrong)"),
+        )
+    _console().print(t)
+
+
+def implement(
+    path: Annotated[Path, typer.Argument(help="Scenario file with an implementation block.")],
+    variant: Annotated[
+        str | None, typer.Option("--variant", "-v", help="One of the scenario's variants.")
+    ] = None,
+    deal: Annotated[
+        str | None, typer.Option("--deal", help="The agreement: issue=value,... (every issue).")
+    ] = None,
+    runs: RunsOpt = 1000,
+    seed: SeedOpt = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Implement one agreement step by step: simulated, exact expectation, and deterrent inspection rates.
+
+    Example: accord implement scenarios/hanoi-2019.yaml --variant phased_verified --runs 10000
+    """
+    from accord import api
+
+    out = api.implement(path, variant=variant, deal=deal, runs=runs, seed=seed)
+    if as_json:
+        _dump(out)
+        return
+    con = _console()
+    con.print(f"[bold]{out['scenario']}[/bold] {out['variant'] or ''}: deal {_deal(out['deal'])}")
+    sim = out["simulated"]
+    con.print(
+        f"simulated ({out['runs']} runs): utilities {_u(sim['realised_utilities'])}; completed {sim['completed_rate']:.3f}; "
+        f"cheating {sim['cheating_rate']}; caught {sim['caught_rate']}; threat reduction {_f(sim['threat_reduction_mean'])}"
+    )
+    if "exact" in out:
+        ex = out["exact"]
+        con.print(
+            f"exact: utilities {_u(ex['realised_utilities'])}; completed {ex['completed_probability']:.3f}; "
+            f"cheating {ex['cheating_probability']}; threat reduction {_f(ex['threat_reduction'])}"
+        )
+        t = _table(
+            "deterrence (everybody compliant so far)",
+            [
+                "step",
+                "party",
+                "issue",
+                "gain d",
+                "penalty b",
+                "1-beta",
+                "steps left",
+                "rate",
+                "r*",
+                "deterred",
+            ],
+        )
+        for x in out["deterrence"]:
+            t.add_row(
+                x["step"],
+                x["party"],
+                x["issue"],
+                _f(x["gain"]),
+                _f(x["penalty"]),
+                _f(x["detection"], 2),
+                str(x["remaining_steps"]),
+                _f(x["rate_in_force"], 2),
+                _f(x["deterrent_rate"]),
+                str(x["deterred"]),
+            )
+        con.print(t)
+
+
+def questions(
+    path: Annotated[Path, typer.Argument(help="Scenario file with tracks and variants.")],
+    runs: RunsOpt = 100,
+    seed: SeedOpt = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer the analyst's four questions (groundwork, relief under private facts, course, walk away).
+
+    Example: accord questions scenarios/hanoi-2019.yaml --json
+    """
+    from accord import api
+
+    q = api.questions(path, runs=runs, seed=seed)
+    if as_json:
+        _dump(q)
+    else:
+        print_questions(q)
+
+
+inspection_app = typer.Typer(
+    help="Inspection games in closed form (Avenhaus et al. 2002; Dresher 1962).", no_args_is_help=True
+)
+
+
+@inspection_app.command("game")
+def inspection_game(
+    beta: Annotated[float, typer.Option(help="Probability an inspection misses a violation.")] = 0.2,
+    d: Annotated[float, typer.Option(help="Inspectee's gain from an undetected violation.")] = 1.0,
+    b: Annotated[float, typer.Option(help="Inspectee's loss when caught.")] = 4.0,
+    h: Annotated[float, typer.Option(help="Inspectee's nuisance cost of an inspection.")] = 0.0,
+    e: Annotated[float, typer.Option(help="Inspector's cost of an inspection.")] = 0.1,
+    c: Annotated[float, typer.Option(help="Inspector's loss from an undetected violation.")] = 1.0,
+    a: Annotated[float, typer.Option(help="Inspector's loss from a detected violation (0 < a < c).")] = 0.5,
+    runs: RunsOpt = 0,
+    seed: SeedOpt = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """The 2x2 inspection game: mixed equilibrium p*, q*, payoffs, and inspector leadership.
+
+    Example: accord inspection game --beta 0.2 --d 1 --b 4 --e 0.1 --c 1 --a 0.5 --runs 100000
+    """
+    from accord import api
+
+    out = api.inspection_game(beta, d, b, h, e, c, a, runs=runs, seed=seed)
+    if as_json:
+        _dump(out)
+        return
+    eq, ld = out["equilibrium"], out["leadership"]
+    con = _console()
+    con.print(
+        f"equilibrium: inspect p* = {eq['p_star']:.6g}, violate q* = {eq['q_star']:.6g}; payoffs inspector "
+        f"{eq['inspector_payoff']:.6g}, inspectee {eq['inspectee_payoff']:.6g}"
+        + ("" if eq["interior"] else " (not interior)")
+    )
+    con.print(
+        f"inspector leadership: commit to p = {ld['p_commit']:.6g}; inspectee legal; inspector {ld['inspector_payoff']:.6g}"
+    )
+    if "simulation" in out:
+        s = out["simulation"]
+        con.print(
+            f"simulation ({runs} plays at p*, q*): inspector {s['inspector']:.4f}, inspectee {s['inspectee']:.4f}, "
+            f"violations {s['violation_rate']:.4f}"
+        )
+
+
+@inspection_app.command("dresher")
+def inspection_dresher(
+    n: Annotated[int, typer.Argument(help="Periods.")],
+    m: Annotated[int, typer.Argument(help="Inspections.")],
+    runs: RunsOpt = 0,
+    seed: SeedOpt = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Dresher's recursive game: value to the inspectee of m inspections over n periods.
+
+    Example: accord inspection dresher 10 3 --runs 100000
+    """
+    from accord import api
+
+    out = api.dresher(n, m, runs=runs, seed=seed)
+    if as_json:
+        _dump(out)
+        return
+    msg = (
+        f"V({n},{m}) = {out['closed_form']:.10g} (recursion {out['recursion']:.10g}); now: violate "
+        f"{out['violate_now']:.4g}, inspect {out['inspect_now']:.4g}"
+    )
+    if "simulation" in out:
+        msg += f"; simulated {out['simulation']['mean']:.4f} ± {out['simulation']['se']:.4f}"
+    _console().print(msg)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(backtest)
+    app.command("compare", hidden=True, help="Alias of backtest.")(backtest)
+    app.command()(implement)
+    app.command()(questions)
+    app.add_typer(inspection_app, name="inspection")

@@ -1,0 +1,280 @@
+"""Metrics of negotiations as the field reports them, per run and aggregated (leaderboards).
+
+Per run (one row of the results table), following the GENIUS tournament log and the ANL summaries
+(Lin et al. 2014, "Genius: an integrated environment for supporting the design of generic automated
+negotiators", Computational Intelligence 30(1); formats.md §3.3-3.4): agreement, the end (agreement,
+walk-away, deadline), rounds, each party's utility (the reservation value without a deal), its discounted
+utility and advantage (utility minus reservation), social welfare (the sum), the Nash product
+``Π (u_i - r_i)``, and the Euclidean distances in utility space from the point reached to the Pareto
+frontier and to the Nash, Kalai-Smorodinsky and max-welfare points. The frontier, the solution points and
+the distances come from :mod:`accord.analysis.solutions` (nothing is recomputed here).
+
+Aggregates: agreement rate, means, and a leaderboard per strategy (every negotiation a strategy took
+part in, from the side it played) and per strategy and domain.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyarrow as pa
+
+    from accord.analysis.solutions import ScenarioAnalysis
+    from accord.model.scenario import CompiledScenario
+    from accord.protocols.alternating import Result
+
+__all__ = ["run_metrics", "talks_metrics", "summary", "leaderboard", "DISTANCE_COLUMNS", "party_count"]
+
+DISTANCE_COLUMNS = {
+    "pareto": "dist_pareto",
+    "nash": "dist_nash",
+    "kalai_smorodinsky": "dist_ks",
+    "max_welfare": "dist_max_welfare",
+}
+
+
+def _f(x: object) -> float | None:
+    if x is None:
+        return None
+    v = float(x)  # type: ignore[arg-type]
+    return v if math.isfinite(v) else None
+
+
+def run_metrics(compiled: CompiledScenario, analysis: ScenarioAnalysis, result: Result) -> dict[str, Any]:
+    """The metric columns of one negotiation (positional per party: ``utility_0``, ``utility_1``, ...)."""
+    names = compiled.scenario.party_names
+    u = np.array([result.utilities[n] for n in names], dtype=np.float64)
+    r = np.asarray(compiled.reservations, dtype=np.float64)
+    row: dict[str, Any] = {
+        "agreement": bool(result.agreement),
+        "end": result.end,
+        "walked_away_by": result.walked_away_by,
+        "rounds": int(result.rounds),
+        "time": float(result.time),
+        "outcome_index": None if result.outcome_index is None else int(result.outcome_index),
+        "outcome": None if result.outcome is None else json.dumps(result.outcome, default=str),
+    }
+    for i, n in enumerate(names):
+        row[f"party_{i}"] = n
+        row[f"utility_{i}"] = float(u[i])
+        row[f"discounted_utility_{i}"] = float(result.discounted_utilities[n])
+        row[f"reservation_{i}"] = float(r[i])
+        row[f"advantage_{i}"] = float(u[i] - r[i])
+    row.update(_point_metrics(compiled, analysis, u, r, bool(result.agreement)))
+    return row
+
+
+def _point_metrics(
+    compiled: Any, analysis: Any, u: np.ndarray, r: np.ndarray, agreed: bool
+) -> dict[str, Any]:
+    from accord.analysis.solutions import distances, nash_products, welfare
+
+    row: dict[str, Any] = {
+        "welfare": float(welfare(u[:, None])[0]),
+        "nash_product": float(nash_products(u[:, None], r)[0]),
+    }
+    d = distances(u[:, None], 0, analysis)
+    for key, col in DISTANCE_COLUMNS.items():
+        row[col] = _f(d.get(key))
+    row["pareto_optimal"] = bool(agreed and d.get("pareto") == 0.0)
+    return row
+
+
+def talks_metrics(
+    compiled: CompiledScenario, analysis: ScenarioAnalysis, batch: Any, k: int
+) -> dict[str, Any]:
+    """The columns of run ``k`` of a batch of staged talks with implementation (:mod:`accord.protocols.talks`).
+
+    Utilities are the agreed outcome's in the true world (walk-away values without a deal);
+    ``realised_utility_i`` is what implementation delivered. ``stage.<name>.end``/``.rounds`` describe each
+    stage; ``impl.*`` the implementation of the deal (completed, steps completed, threat reduction,
+    dismantled share, relief delivered, who cheated and who was caught), empty without a deal.
+    Distances refer to the base scenario's utilities (:mod:`accord.analysis.solutions`).
+    """
+    from accord.protocols.talks import compiled as compiled_talks
+
+    ts = batch.talks
+    res = batch.results[k]
+    names = ts.party_names
+    u = np.asarray(batch.nominal[k], dtype=np.float64)
+    r = np.asarray(compiled_talks(ts).worlds.reservations, dtype=np.float64)
+    row: dict[str, Any] = {
+        "agreement": bool(res.agreement),
+        "end": res.end,
+        "walked_away_by": res.walked_away_by,
+        "rounds": int(res.rounds),
+        "time": None,
+        "outcome_index": None if res.outcome_index is None else int(res.outcome_index),
+        "outcome": None
+        if res.outcome_index is None
+        else json.dumps(ts.scenario.space.outcome(int(res.outcome_index)), default=str),
+    }
+    for i, n in enumerate(names):
+        row[f"party_{i}"] = n
+        row[f"utility_{i}"] = float(u[i])
+        row[f"discounted_utility_{i}"] = None
+        row[f"reservation_{i}"] = float(r[i])
+        row[f"advantage_{i}"] = float(u[i] - r[i])
+        row[f"realised_utility_{i}"] = float(batch.realised[k, i])
+    row.update(_point_metrics(compiled, analysis, u, r, bool(res.agreement)))
+    for st in res.stages:
+        row[f"stage.{st.name}.end"] = st.end
+        row[f"stage.{st.name}.rounds"] = int(st.rounds)
+    if ts.implementation is not None:
+        o = batch.impl
+        m = int(np.count_nonzero(batch.agreed[:k])) if res.agreement else None
+        row["impl.completed"] = None if m is None else bool(o.completed[m])
+        row["impl.steps_completed"] = None if m is None else float(o.steps_completed[m])
+        for key in ("threat_reduction", "dismantled_share", "relief_delivered"):
+            row[f"impl.{key}"] = None if m is None else _f(getattr(o, key)[m])
+        for i, n in enumerate(names):
+            row[f"impl.cheated.{n}"] = None if m is None else bool(o.cheated[m, i])
+            row[f"impl.caught.{n}"] = None if m is None else bool(o.caught[m, i])
+    return row
+
+
+def party_count(table: pa.Table) -> int:
+    """How many ``utility_i`` columns the table has."""
+    k = 0
+    while f"utility_{k}" in table.column_names:
+        k += 1
+    return k
+
+
+def _col(table: pa.Table, name: str, dtype: Any = np.float64) -> np.ndarray:
+    col = table.column(name)
+    if dtype is object:
+        return np.asarray(col.to_pylist(), dtype=object)
+    arr = col.to_numpy(zero_copy_only=False)
+    return arr.astype(dtype) if dtype is not None else arr
+
+
+def _nanmean(x: np.ndarray) -> float | None:
+    x = x[~np.isnan(x)]
+    return float(x.mean()) if x.size else None
+
+
+def summary(table: pa.Table) -> dict[str, Any]:
+    """Run-level aggregates: runs, agreement rate (with a 95% Wilson interval), means per party, rounds."""
+    n = table.num_rows
+    if n == 0:
+        return {"runs": 0, "agreement_rate": None}
+    agree = _col(table, "agreement", bool)
+    k = int(agree.sum())
+    out: dict[str, Any] = {
+        "runs": n,
+        "agreements": k,
+        "agreement_rate": k / n,
+        "agreement_rate_ci95": list(wilson(k, n)),
+        "mean_rounds": float(_col(table, "rounds").mean()),
+        "mean_welfare": float(_col(table, "welfare").mean()),
+    }
+    means: dict[str, float | None] = {}
+    for i in range(party_count(table)):
+        names = _col(table, f"party_{i}", object)
+        u = _col(table, f"utility_{i}")
+        label = str(names[0]) if len(set(names.tolist())) == 1 else f"party_{i}"
+        means[label] = _nanmean(u)
+    out["mean_utilities"] = means
+    for col in DISTANCE_COLUMNS.values():
+        out[f"mean_{col}"] = _nanmean(_col(table, col))
+    return out
+
+
+def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval of a proportion k/n (Wilson 1927, JASA 22(158):209-212)."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    den = 1 + z * z / n
+    mid = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return (max(0.0, mid - half), min(1.0, mid + half))
+
+
+_BOARD_METRICS = (
+    ("utility", "mean_utility"),
+    ("discounted_utility", "mean_discounted_utility"),
+    ("advantage", "mean_advantage"),
+)
+_SHARED_METRICS = (
+    ("welfare", "mean_welfare"),
+    ("nash_product", "mean_nash_product"),
+    ("dist_pareto", "mean_dist_pareto"),
+    ("dist_nash", "mean_dist_nash"),
+    ("dist_ks", "mean_dist_ks"),
+    ("dist_max_welfare", "mean_dist_max_welfare"),
+    ("rounds", "mean_rounds"),
+)
+
+
+def _long(table: pa.Table) -> dict[str, np.ndarray]:
+    """One entry per (negotiation, side): negotiator, scenario, own metrics and the shared ones."""
+    k = party_count(table)
+    parts: dict[str, list[np.ndarray]] = {}
+    for i in range(k):
+        if f"negotiator_{i}" not in table.column_names:
+            continue
+        neg = _col(table, f"negotiator_{i}", object)
+        present = np.array([v is not None for v in neg])
+        pieces = {"negotiator": neg, "scenario": _col(table, "scenario", object)}
+        pieces["agreement"] = _col(table, "agreement", bool)
+        for src, _ in _BOARD_METRICS:
+            pieces[src] = _col(table, f"{src}_{i}")
+        for src, _ in _SHARED_METRICS:
+            pieces[src] = _col(table, src)
+        for key, arr in pieces.items():
+            parts.setdefault(key, []).append(arr[present])
+    return {key: np.concatenate(v) for key, v in parts.items()} if parts else {}
+
+
+def _board(long: Mapping[str, np.ndarray], keys: Sequence[str]) -> list[dict[str, Any]]:
+    if not long:
+        return []
+    groups: dict[tuple, list[int]] = {}
+    cols = [long[k] for k in keys]
+    for j in range(len(long["negotiator"])):
+        groups.setdefault(tuple(str(c[j]) for c in cols), []).append(j)
+    rows = []
+    for g, idx in groups.items():
+        ix = np.asarray(idx)
+        row: dict[str, Any] = dict(zip(keys, g, strict=True))
+        row["negotiations"] = int(ix.size)
+        row["agreement_rate"] = float(long["agreement"][ix].mean())
+        for src, dst in (*_BOARD_METRICS, *_SHARED_METRICS):
+            row[dst] = _nanmean(long[src][ix].astype(np.float64))
+        rows.append(row)
+
+    def order(r: dict[str, Any]) -> tuple:
+        mu = r["mean_utility"]
+        return (*(r[k] for k in keys[:-1]), -(mu if mu is not None else -math.inf), r[keys[-1]])
+
+    rows.sort(key=order)
+    for rank, row in enumerate(rows, 1):
+        row["rank"] = rank
+    return rows
+
+
+def leaderboard(table: pa.Table, per_domain: bool = False) -> list[dict[str, Any]]:
+    """Strategies ranked by mean utility (ties kept in name order); ``per_domain`` ranks within each scenario.
+
+    A strategy's utility is what it got from the side it played, averaged over every negotiation it took
+    part in (both sides of a self-play count). Shared metrics (welfare, distances, rounds) are averaged
+    over the same negotiations.
+    """
+    long = _long(table)
+    if not per_domain:
+        return _board(long, ["negotiator"])
+    rows = _board(long, ["scenario", "negotiator"])
+    rank, last = 0, None
+    for row in rows:
+        rank = 1 if row["scenario"] != last else rank + 1
+        last = row["scenario"]
+        row["rank"] = rank
+    return rows

@@ -1,0 +1,280 @@
+"""The worker side of experiments: the row of one job, computed anywhere from the job alone.
+
+A job names its scenario source, variant, fixed values, strategies and seed. The worker draws the run's
+uncertain numbers from the seed (:mod:`accord.experiments.params`), builds the scenario (patched from the
+nominal one where possible, :mod:`accord.experiments.fastbuild`), negotiates, and measures the result
+(:mod:`accord.experiments.metrics`). Scenarios with equal draws are built once per process (a bounded
+cache), so many runs of one scenario share the compiled arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from accord.errors import InputError
+from accord.experiments import params as P
+from accord.experiments.runner import ChunkTask, Job, Source, _canonical
+
+__all__ = ["Prepared", "variant_doc", "prepare", "negotiate", "run_job", "run_chunk"]
+
+
+_DOCS: dict[tuple[str, str], tuple[dict[str, Any], list[P.Uncertain], dict[str, P.Path]]] = {}
+_BUILT: dict[tuple, Any] = {}
+_BUILT_MAX = 256
+
+
+@dataclass
+class Prepared:
+    """A built scenario with its compiled arrays and (lazily) its analysis, shared by runs with equal draws."""
+
+    scenario: Any
+    compiled: Any
+    talks: Any = None  # a TalksScenario when the scenario has tracks, private facts or an implementation
+    _analysis: Any = None
+    uses: int = 0
+
+    def use(self) -> None:
+        """Count a run; from the second run on, share each party's sorted outcomes (sorted once here)."""
+        self.uses += 1
+        if self.uses == 2 and self.talks is None:
+            for i in range(self.compiled.n_parties):
+                self.compiled.order(i)
+
+    @property
+    def analysis(self) -> Any:
+        if self._analysis is None:
+            from accord.analysis.solutions import analyze
+
+            self._analysis = analyze(self.compiled)
+        return self._analysis
+
+
+def variant_doc(src: Source, variant: str) -> tuple[dict[str, Any], list[P.Uncertain], dict[str, P.Path]]:
+    """The document of a variant, its uncertain numbers, and a path for every parameter name (cached)."""
+    key = (src.sha256, variant)
+    hit = _DOCS.get(key)
+    if hit is None:
+        assert src.doc is not None
+        doc = P.apply_variant(src.doc, variant, src.path)
+        unc = P.find_uncertain(doc, src.path)
+        hit = (doc, unc, {u.name: u.path for u in unc})
+        _DOCS[key] = hit
+    return hit
+
+
+_PATCHERS: dict[tuple[str, str], Any] = {}
+_TALKS_KEYS = ("tracks", "private", "implementation")
+
+
+def from_document(doc: dict[str, Any], path: str) -> Any:
+    """The scenario of a plain document: a TalksScenario if it has talks blocks, else a Scenario."""
+    if any(doc.get(k) is not None for k in _TALKS_KEYS):
+        from accord.io.talks import talks_from_document
+
+        return talks_from_document(doc, path)
+    from accord.io.yaml_scenario import scenario_from_dict
+
+    return scenario_from_dict(doc, path)
+
+
+def _base(sc: Any) -> Any:
+    return getattr(sc, "scenario", sc)
+
+
+def _patcher(src: Source, variant: str) -> Any:
+    """The patcher of a variant (:mod:`accord.experiments.fastbuild`), built from its nominal scenario."""
+    key = (src.sha256, variant)
+    if key not in _PATCHERS:
+        from accord.experiments.fastbuild import Patcher
+
+        doc, unc, _ = variant_doc(src, variant)
+        template = from_document(P.nominal_document(doc, unc), src.path)
+        patcher = Patcher(doc, _base(template))
+        patcher.talks_template = template if template is not _base(template) else None
+        _PATCHERS[key] = patcher
+    return _PATCHERS[key]
+
+
+def _patched(patcher: Any, values: dict[P.Path, object], doc: dict[str, Any]) -> Any:
+    sc = patcher.build(values)
+    if sc is None or patcher.talks_template is None:
+        return sc
+    from dataclasses import replace
+
+    return replace(patcher.talks_template, scenario=sc, document=P.set_paths(doc, values))
+
+
+def _same_talks(a: Any, b: Any) -> bool:
+    """Two talks scenarios run alike: same base arrays, same results for a few seeds."""
+    import numpy as np
+
+    from accord.experiments.fastbuild import _same
+    from accord.protocols.talks import run_batch
+
+    if not _same(a.scenario, b.scenario):
+        return False
+    x, y = run_batch(a, 3, 0), run_batch(b, 3, 0)
+    return bool(
+        np.array_equal(x.agreed, y.agreed)
+        and np.array_equal(x.nominal, y.nominal)
+        and np.array_equal(x.realised, y.realised)
+    )
+
+
+def _build(
+    src: Source, variant: str, values: dict[P.Path, object], drawn: dict[str, object], seed: int
+) -> Any:
+    """The scenario for drawn values: patched from the nominal one where possible, else built in full."""
+    doc = variant_doc(src, variant)[0]
+    patcher = _patcher(src, variant)
+    paths = list(values)
+    try:
+        if patcher.can(paths):
+            sc = _patched(patcher, values, doc)
+            if sc is not None:
+                sig = frozenset(paths)
+                if sig in patcher.checked:
+                    return sc
+                full = from_document(P.set_paths(doc, values), src.path)
+                if patcher.talks_template is None:
+                    ok = patcher.verify(values, full)
+                else:
+                    ok = _same_talks(sc, full)
+                    patcher.ok = ok
+                if ok:
+                    patcher.checked.add(sig)
+                return full
+        return from_document(P.set_paths(doc, values), src.path)
+    except InputError as exc:
+        shown = ", ".join(f"{k}={v!r}" for k, v in drawn.items())
+        raise InputError(
+            exc.file, exc.field, f"{exc.expected} (run with seed {seed}; values drawn: {shown})", exc.got
+        ) from None
+
+
+def prepare(src: Source, job: Job) -> tuple[Prepared, dict[str, object]]:
+    """The scenario of one job (its uncertain numbers drawn from its seed) and the values drawn or set."""
+    if src.doc is None:
+        key: tuple = (src.sha256, src.parties)
+        hit = _BUILT.get(key)
+        if hit is None:
+            from accord.io import load
+
+            sc = load(src.path, src.parties)
+            hit = Prepared(sc, sc.compile())
+            _BUILT[key] = hit
+        return hit, {}
+    doc, unc, paths = variant_doc(src, job.variant)
+    overrides: dict[P.Path, object] = {}
+    for name, value in job.overrides:
+        path = paths.get(name)
+        overrides[path if path is not None else P.resolve_path(doc, name, src.path)] = value
+    values, drawn = P.sample_values(doc, unc, job.seed, overrides)
+    key = (src.sha256, job.variant, _canonical(drawn))
+    hit = _BUILT.get(key)
+    if hit is None:
+        sc = _build(src, job.variant, values, drawn, job.seed)
+        base = _base(sc)
+        hit = Prepared(base, base.compile(), None if base is sc else sc)
+        if len(_BUILT) >= _BUILT_MAX:
+            _BUILT.pop(next(iter(_BUILT)))
+        _BUILT[key] = hit
+    return hit, drawn
+
+
+def negotiate(prep: Prepared, specs: Sequence[str], seed: int) -> Any:
+    """One negotiation of a prepared scenario between the named strategies, with seed ``seed``."""
+    from accord.api import negotiator_for
+    from accord.protocols.alternating import run_alternating
+
+    return run_alternating(prep.compiled, [negotiator_for(s) for s in specs], seed=seed)
+
+
+def run_job(src: Source, job: Job, issue_columns: bool = False) -> dict[str, Any]:
+    """The results row of one job."""
+    from accord.api import resolve_negotiators
+    from accord.experiments.metrics import run_metrics
+
+    prep, drawn = prepare(src, job)
+    prep.use()
+    sc = prep.scenario
+    specs = list(job.negotiators) if job.negotiators else resolve_negotiators(sc, None)
+    if job.negotiators and len(specs) == 1:
+        specs = specs * len(sc.parties)
+    result = negotiate(prep, specs, job.seed)
+    row = _head(src, job, drawn, specs)
+    row.update(run_metrics(prep.compiled, prep.analysis, result))
+    if issue_columns:
+        for iss in sc.space.issues:
+            row[f"issue.{iss.name}"] = None if result.outcome is None else str(result.outcome[iss.name])
+    return row
+
+
+def _head(src: Source, job: Job, drawn: dict[str, object], names: Sequence[str]) -> dict[str, Any]:
+    row: dict[str, Any] = {"run": job.run, "scenario": src.label, "variant": job.variant, "seed": job.seed}
+    row.update(dict(job.labels))
+    for i, s in enumerate(names):
+        row[f"negotiator_{i}"] = s
+    row.update({f"param.{k}": v for k, v in drawn.items()})
+    return row
+
+
+def talks_rows(
+    src: Source, group: Sequence[tuple[Job, dict[str, object]]], prep: Prepared, issue_columns: bool
+) -> list[dict[str, Any]]:
+    """Rows of consecutive seeds of one talks scenario, run as one batch (:func:`accord.protocols.talks.run_batch`).
+
+    A batch of seeds s..s+k-1 gives each run exactly what a batch of that one seed gives (every run draws
+    from its own seed), so grouping only saves time.
+    """
+    from accord.experiments.metrics import talks_metrics
+    from accord.protocols.talks import run_batch
+
+    ts = prep.talks
+    if group[0][0].negotiators:
+        raise InputError(src.path, "tracks", "strategies set per stage in the file (not --negotiators)")
+    batch = run_batch(ts, len(group), group[0][0].seed)
+    stage = ts.stages[-1] if ts.stages else None
+    names = [
+        (stage.strategies.get(n) if stage else None) or (stage.roles.get(n) if stage else None) or "leader"
+        for n in ts.party_names
+    ]
+    rows = []
+    for k, (job, drawn) in enumerate(group):
+        row = _head(src, job, drawn, names)
+        row.update(talks_metrics(prep.compiled, prep.analysis, batch, k))
+        if issue_columns:
+            idx = batch.results[k].outcome_index
+            out = None if idx is None else ts.scenario.space.outcome(int(idx))
+            for iss in ts.scenario.space.issues:
+                row[f"issue.{iss.name}"] = None if out is None else str(out[iss.name])
+        rows.append(row)
+    return rows
+
+
+def run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
+    """Worker entry point: the rows of one chunk, in job order."""
+    jobs = task.jobs
+    rows: list[dict[str, Any]] = []
+    i = 0
+    while i < len(jobs):
+        job = jobs[i]
+        src = task.sources[job.source]
+        prep, drawn = prepare(src, job)
+        if prep.talks is None:
+            rows.append(run_job(src, job, task.issue_columns))
+            i += 1
+            continue
+        group = [(job, drawn)]
+        j = i + 1
+        while j < len(jobs) and jobs[j].source == job.source and jobs[j].seed == jobs[j - 1].seed + 1:
+            nxt, d = prepare(src, jobs[j])
+            if nxt is not prep or jobs[j].negotiators != job.negotiators:
+                break
+            group.append((jobs[j], d))
+            j += 1
+        rows.extend(talks_rows(src, group, prep, task.issue_columns))
+        i = j
+    return rows

@@ -1,0 +1,503 @@
+"""GENIUS XML domains and profiles (the ANAC 2010-2019 lingua franca): reading and writing.
+
+A GENIUS scenario is one domain file (root ``<negotiation_template>``) plus one linear-additive
+profile (root ``<utility_space>``) per party. Semantics follow the GENIUS 10.4 evaluators
+(``genius.core.utility.Evaluator{Discrete,Integer,Real}``, ``AbstractUtilitySpace``; GENIUS user
+guide §2; see shared/reference/formats.md §1.1):
+
+- discrete: the raw evaluation of a value, divided by the largest evaluation of that issue if any
+  evaluation exceeds 1, else taken as is (the rule documented in ``EvaluatorDiscrete``);
+- integer: ``offset + slope * (v - lowerbound)``, clipped to [0, 1];
+- real: ``linear`` ``parameter1 * v + parameter0`` clipped to [0, 1], ``constant`` ``parameter0``,
+  ``triangular`` (``parameter0`` = lower, ``parameter1`` = upper, ``parameter2`` = top; not clipped),
+  evaluated on the real range discretised into ``real_steps`` evenly spaced points (ends included);
+- U(ω) = Σ_i w_i · eval_i(ω_i) with the weights as written (never renormalised: the ANAC Laptop
+  weights sum to 1.0001);
+- ``discount_factor`` defaults to 1 (a value ≤ 0, > 1 or unparsable means 1, with a warning);
+  ``reservation`` defaults to 0 (unparsable means 0, with a warning).
+
+Utilities are never computed here: the readers build :class:`~accord.model.preferences.Preferences`
+(per-issue score arrays and weights) and evaluation is left to ``Preferences.evaluate_all``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from accord.errors import InputError
+from accord.model.issues import Issue
+from accord.model.preferences import Preferences
+from accord.model.scenario import Scenario
+from accord.model.space import OutcomeSpace
+
+__all__ = [
+    "DEFAULT_REAL_STEPS",
+    "FormatWarning",
+    "read_genius_domain",
+    "read_genius_profile",
+    "write_genius",
+    "read_xml",
+    "domain_from_element",
+    "profile_from_element",
+]
+
+#: Points a GENIUS real issue is discretised into unless the caller says otherwise.
+DEFAULT_REAL_STEPS = 11
+
+_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>")
+
+
+class FormatWarning(UserWarning):
+    """A GENIUS/GeniusWeb file holds a bad optional value that was replaced by its default."""
+
+
+def warn(file: object, field: str, message: str) -> None:
+    """Emit a :class:`FormatWarning` naming the file and the field."""
+    warnings.warn(FormatWarning(f"{file}: {field}: {message}"), stacklevel=3)
+
+
+# ----------------------------------------------------------------------------------------------
+# XML plumbing
+# ----------------------------------------------------------------------------------------------
+
+
+def read_xml(path: str | Path) -> ET.Element:
+    """Parse an XML file; fall back to Latin-1 when the bytes are not valid UTF-8.
+
+    Several GENIUS distribution files hold Latin-1 characters without an encoding declaration
+    (shared/data/genius/SOURCES.md). Malformed XML raises :class:`InputError` naming the file.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), None, "a readable file", exc.strerror) from None
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as exc:
+        first_error = exc
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = _DECL.sub(b"", data).decode("latin-1")
+        try:
+            root = ET.fromstring(text)
+        except ET.ParseError as exc:
+            raise InputError(str(path), None, "well-formed XML", str(exc)) from None
+        warn(path, "encoding", "not valid UTF-8; read as Latin-1")
+        return root
+    raise InputError(str(path), None, "well-formed XML", str(first_error)) from None
+
+
+def _number(text: str | None, file: object, field: str, expected: str = "a number") -> float:
+    try:
+        x = float(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(str(file), field, expected, text) from None
+    if not math.isfinite(x):
+        raise InputError(str(file), field, expected, text)
+    return x
+
+
+def _integer(text: str | None, file: object, field: str) -> int:
+    x = _number(text, file, field, "an integer")
+    if x != int(x):
+        raise InputError(str(file), field, "an integer", text)
+    return int(x)
+
+
+def _issue_type(el: ET.Element) -> str | None:
+    for attr in ("vtype", "type", "etype"):
+        t = el.get(attr)
+        if t:
+            return t.strip().lower()
+    return "discrete" if el.find("item") is not None else None
+
+
+# ----------------------------------------------------------------------------------------------
+# Domain
+# ----------------------------------------------------------------------------------------------
+
+
+def domain_from_element(
+    root: ET.Element, file: object, real_steps: int = DEFAULT_REAL_STEPS
+) -> tuple[list[Issue], list[int]]:
+    """Issues of a parsed domain (``<negotiation_template>``) and their GENIUS indices.
+
+    Issues are collected depth-first in document order, so nested objectives are flattened.
+    """
+    if real_steps < 1:
+        raise InputError(str(file), "real_steps", "at least 1 point per real issue", real_steps)
+    issues: list[Issue] = []
+    indices: list[int] = []
+    for pos, el in enumerate(root.iter("issue")):
+        name = el.get("name")
+        where = f"issue {name!r}" if name else f"issue #{pos + 1}"
+        if not name:
+            raise InputError(str(file), where, "a name attribute")
+        raw_index = el.get("index")
+        index = _integer(raw_index, file, f"{where} index") if raw_index is not None else pos + 1
+        kind = _issue_type(el)
+        if kind == "discrete":
+            values = []
+            for item in el.iter("item"):
+                v = item.get("value")
+                if v is None:
+                    raise InputError(str(file), f"{where} item", "a value attribute")
+                values.append(v)
+            if not values:
+                raise InputError(str(file), where, "at least one <item>")
+            issues.append(Issue.categorical(name, values))
+        elif kind == "integer":
+            lo = _integer(el.get("lowerbound"), file, f"{where} lowerbound")
+            hi = _integer(el.get("upperbound"), file, f"{where} upperbound")
+            if hi < lo:
+                raise InputError(str(file), f"{where} upperbound", f"at least lowerbound {lo}", hi)
+            issues.append(Issue.integer(name, lo, hi))
+        elif kind == "real":
+            rng = el.find("range")
+            src = rng if rng is not None else el
+            lo_f = _number(src.get("lowerbound"), file, f"{where} range lowerbound")
+            hi_f = _number(src.get("upperbound"), file, f"{where} range upperbound")
+            if hi_f < lo_f:
+                raise InputError(str(file), f"{where} range upperbound", f"at least {lo_f}", hi_f)
+            issues.append(Issue.real(name, lo_f, hi_f, real_steps))
+        else:
+            raise InputError(str(file), f"{where} type", "discrete, integer or real", kind)
+        indices.append(index)
+    if not issues:
+        raise InputError(str(file), "issue", "at least one <issue>")
+    return issues, indices
+
+
+def read_genius_domain(path: str | Path, real_steps: int = DEFAULT_REAL_STEPS) -> list[Issue]:
+    """Issues of a GENIUS domain file.
+
+    A real issue (a continuous range in GENIUS) is discretised into ``real_steps`` evenly spaced
+    points, both ends included (default 11).
+    """
+    root = read_xml(path)
+    if root.tag != "negotiation_template":
+        raise InputError(str(path), "root", "<negotiation_template> (a GENIUS domain)", f"<{root.tag}>")
+    return domain_from_element(root, path, real_steps)[0]
+
+
+# ----------------------------------------------------------------------------------------------
+# Profile
+# ----------------------------------------------------------------------------------------------
+
+
+def _discrete_scores(el: ET.Element, issue: Issue, file: object, where: str) -> np.ndarray:
+    ev = np.full(issue.size, np.nan)
+    for item in el.iter("item"):
+        v = item.get("value")
+        try:
+            k = issue.index_of(v)
+        except KeyError:
+            raise InputError(
+                str(file), f"{where} item", f"a value of the domain issue {list(issue.values)[:12]}", v
+            ) from None
+        ev[k] = _number(item.get("evaluation"), file, f"{where} item {v!r} evaluation")
+    missing = [issue.values[i] for i in np.flatnonzero(np.isnan(ev))]
+    if missing:
+        raise InputError(str(file), where, "an <item> with an evaluation for every value", missing)
+    if (ev > 1.0).any():
+        ev = ev / ev.max()
+    return ev
+
+
+def _evaluator_scores(el: ET.Element, ev: ET.Element, issue: Issue, file: object, where: str) -> np.ndarray:
+    def param(*names: str) -> float:
+        for n in names:
+            if ev.get(n) is not None:
+                return _number(ev.get(n), file, f"{where} evaluator {n}")
+        raise InputError(str(file), f"{where} evaluator", f"attribute {names[0]}")
+
+    if issue.kind == "integer":
+        low_attr = el.get("lowerbound")
+        lower = _integer(low_attr, file, f"{where} lowerbound") if low_attr is not None else issue.lower
+        slope = param("slope", "parameter1")
+        offset = param("offset", "parameter0")
+        return np.clip(slope * (issue.numeric - float(lower)) + offset, 0.0, 1.0)
+    ftype = (ev.get("ftype") or "").strip().lower()
+    x = issue.numeric
+    if ftype == "linear":
+        return np.clip(param("parameter1") * x + param("parameter0"), 0.0, 1.0)
+    if ftype == "constant":
+        return np.full(issue.size, param("parameter0"))
+    if ftype == "triangular":
+        lo, hi, top = param("parameter0"), param("parameter1"), param("parameter2")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            up = (x - lo) / (top - lo)
+            down = 1.0 - (x - top) / (hi - top)
+        return np.where(x < lo, 0.0, np.where(x < top, up, np.where(x < hi, down, 0.0)))
+    raise InputError(str(file), f"{where} evaluator ftype", "linear, constant or triangular", ftype)
+
+
+def _optional(root: ET.Element, tag: str, file: object) -> float | None:
+    el = root.find(f".//{tag}")
+    if el is None or el.get("value") is None:
+        return None
+    text = el.get("value")
+    try:
+        x = float(text)  # type: ignore[arg-type]
+    except ValueError:
+        x = math.nan
+    if not math.isfinite(x):
+        default = 1 if tag == "discount_factor" else 0
+        warn(file, tag, f"expected a number, got {text!r}; using {default}")
+        return None
+    return x
+
+
+def profile_from_element(
+    root: ET.Element,
+    file: object,
+    space: OutcomeSpace,
+    issue_indices: Sequence[int] | None = None,
+) -> Preferences:
+    """Preferences from a parsed ``<utility_space>`` profile over ``space``.
+
+    Profile issues are matched to the space's issues by name, else by GENIUS index
+    (``issue_indices``, default 1..n in order). Weights are matched by the profile issue's index.
+    """
+    indices = list(issue_indices) if issue_indices is not None else list(range(1, len(space.issues) + 1))
+    elements = list(root.iter("issue"))
+    by_name: dict[str, int] = {}
+    for j, el in enumerate(elements):
+        by_name.setdefault(el.get("name") or "", j)
+    by_index: dict[str, int] = {}
+    for j, el in enumerate(elements):
+        by_index.setdefault((el.get("index") or "").strip(), j)
+    weights_by_index: dict[int, tuple[str | None, ET.Element]] = {}
+    for w in root.iter("weight"):
+        raw = w.get("index")
+        if raw is None:
+            continue
+        weights_by_index.setdefault(_integer(raw, file, "weight index"), (w.get("value"), w))
+
+    used: set[int] = set()
+    weights = np.empty(len(space.issues))
+    scores: list[np.ndarray] = []
+    for k, issue in enumerate(space.issues):
+        where = f"issue {issue.name!r}"
+        j = by_name.get(issue.name)
+        if j is None or j in used:
+            j = by_index.get(str(indices[k]))
+        if j is None or j in used:
+            raise InputError(str(file), where, "an <issue> for every issue of the domain")
+        used.add(j)
+        el = elements[j]
+        raw_index = el.get("index")
+        w_index = _integer(raw_index, file, f"{where} index") if raw_index is not None else indices[k]
+        if w_index not in weights_by_index:
+            raise InputError(str(file), f"weight index={w_index}", f"a <weight> for issue {issue.name!r}")
+        weights[k] = _number(weights_by_index[w_index][0], file, f"weight index={w_index} value")
+        evaluator = el.find("evaluator")
+        if evaluator is not None and issue.kind in ("integer", "real"):
+            scores.append(_evaluator_scores(el, evaluator, issue, file, where))
+        elif el.find("item") is not None:
+            scores.append(_discrete_scores(el, issue, file, where))
+        elif issue.kind == "integer":
+            warn(file, where, "integer issue without <evaluator>; GENIUS evaluates it as 0")
+            scores.append(np.zeros(issue.size))
+        else:
+            raise InputError(str(file), where, "<item> evaluations or an <evaluator>")
+    extra = [elements[j].get("name") for j in range(len(elements)) if j not in used]
+    if extra:
+        raise InputError(str(file), "issue", f"an issue of the domain {list(space.names)}", extra[0])
+
+    discount = _optional(root, "discount_factor", file)
+    if discount is None:
+        discount = 1.0
+    elif not 0.0 < discount <= 1.0:
+        warn(file, "discount_factor", f"{discount} is outside (0, 1]; using 1")
+        discount = 1.0
+    reservation = _optional(root, "reservation", file)
+    return Preferences(
+        space,
+        weights,
+        tuple(scores),
+        reservation=0.0 if reservation is None else reservation,
+        discount=discount,
+    )
+
+
+def read_genius_profile(
+    path: str | Path, space: OutcomeSpace, issue_indices: Sequence[int] | None = None
+) -> Preferences:
+    """Preferences of a GENIUS profile (``<utility_space>``) over the domain's ``space``."""
+    root = read_xml(path)
+    if root.tag != "utility_space":
+        raise InputError(str(path), "root", "<utility_space> (a GENIUS profile)", f"<{root.tag}>")
+    return profile_from_element(root, path, space, issue_indices)
+
+
+# ----------------------------------------------------------------------------------------------
+# Writer
+# ----------------------------------------------------------------------------------------------
+
+
+def _linear_fit(x: np.ndarray, s: np.ndarray) -> tuple[float, float] | None:
+    """(slope, offset) with ``clip(slope * x + offset, 0, 1) == s`` bit for bit, or None.
+
+    ``x`` = v - lowerbound. Candidate slopes are the secants from the first point, nudged by up to
+    8 ulps either way, so scores read from a GENIUS integer evaluator are found again.
+    """
+    offset = float(s[0])
+    n = len(s)
+    if n == 1:
+        return (0.0, offset) if 0.0 <= offset <= 1.0 else None
+    for k in sorted({1, n // 2, n - 1}):
+        c = (float(s[k]) - offset) / float(x[k])
+        for _ in range(9):
+            c = float(np.nextafter(c, -np.inf))
+        for _ in range(17):
+            if np.array_equal(np.clip(c * x + offset, 0.0, 1.0), s):
+                return c, offset
+            c = float(np.nextafter(c, np.inf))
+    return None
+
+
+def _fmt(x: float) -> str:
+    return repr(float(x))
+
+
+def check_linear_additive(scenario: Scenario, file: str, fmt: str) -> None:
+    """Raise InputError unless every party's preferences are plain linear-additive with scores in [0, 1]."""
+    for p in scenario.parties:
+        prefs = p.preferences
+        if prefs.terms or prefs.constraints:
+            raise InputError(
+                file,
+                f"parties.{p.name}",
+                f"linear-additive preferences ({fmt} cannot express non-additive terms or constraints)",
+            )
+        for iss, s in zip(prefs.space.issues, prefs.scores, strict=True):
+            if s.size and (s.min() < 0.0 or s.max() > 1.0):
+                raise InputError(
+                    file,
+                    f"parties.{p.name}.scores.{iss.name}",
+                    f"scores in [0, 1] ({fmt} evaluations are fractions of the best value)",
+                    [float(s.min()), float(s.max())],
+                )
+    for iss in scenario.space.issues:
+        labels = [str(v) for v in iss.values]
+        if len(set(labels)) != len(labels):
+            raise InputError(file, f"issues.{iss.name}", "distinct value labels", labels)
+
+
+def _sub(parent: ET.Element, tag: str, **attrs: object) -> ET.Element:
+    return ET.SubElement(parent, tag, {k: str(v) for k, v in attrs.items()})
+
+
+def safe_stem(name: str, file: str) -> str:
+    """``name`` if it can be a file stem unchanged; else InputError."""
+    if not name or name in (".", "..") or any(c in name for c in '/\\:*?"<>|\0'):
+        raise InputError(file, "parties", "party names usable as file names", name)
+    return name
+
+
+def write_genius(scenario: Scenario, folder: str | Path, overwrite: bool = False) -> list[Path]:
+    """Write ``scenario`` as a GENIUS folder: ``domain.xml`` plus ``<party>.xml`` per party.
+
+    Evaluations are written as scores in [0, 1] (read back as is), weights unchanged, with
+    ``discount_factor`` and ``reservation`` elements. An integer issue of consecutive values is
+    written as a GENIUS integer issue with a linear evaluator when every party's scores on it are
+    exactly linear (bit for bit); otherwise, and for ordinal and real issues, as discrete items
+    labelled ``str(value)`` (reading back then gives a categorical issue with the same utilities).
+    Linear-additive scenarios only: non-additive terms or constraints raise InputError.
+    Refuses a folder that already holds XML files unless ``overwrite``. Returns the written paths
+    (domain first).
+    """
+    folder = Path(folder)
+    out = str(folder)
+    check_linear_additive(scenario, out, "GENIUS XML")
+    space, parties = scenario.space, scenario.parties
+    stems = [safe_stem(p.name, out) for p in parties]
+    for p in parties:
+        if not 0.0 < p.preferences.discount <= 1.0:
+            raise InputError(
+                out, f"parties.{p.name}.discount", "a discount factor in (0, 1]", p.preferences.discount
+            )
+    _prepare(folder, ".xml", overwrite)
+    # fits[k][i]: (slope, offset) of party i on integer issue k, or None to write discrete items.
+    fits: list[list[tuple[float, float]] | None] = []
+    for k, iss in enumerate(space.issues):
+        found: list[tuple[float, float] | None] = []
+        if iss.kind == "integer" and np.array_equal(np.diff(iss.numeric), np.ones(iss.size - 1)):
+            x = iss.numeric - iss.numeric[0]
+            found = [_linear_fit(x, p.preferences.scores[k]) for p in parties]
+        ok = bool(found) and all(f is not None for f in found)
+        fits.append([f for f in found if f is not None] if ok else None)
+
+    def objective(parent: ET.Element) -> ET.Element:
+        attrs = {"index": 0, "etype": "objective", "type": "objective", "description": ""}
+        return _sub(parent, "objective", **attrs, name=scenario.name)
+
+    def issue_el(parent: ET.Element, k: int, iss: Issue) -> ET.Element:
+        if fits[k] is not None:
+            kind = {"etype": "integer", "type": "integer", "vtype": "integer"}
+            bounds = {"lowerbound": int(iss.values[0]), "upperbound": int(iss.values[-1])}
+            return _sub(parent, "issue", index=k + 1, name=iss.name, **kind, **bounds)
+        kind = {"etype": "discrete", "type": "discrete", "vtype": "discrete"}
+        return _sub(parent, "issue", index=k + 1, name=iss.name, **kind)
+
+    dom = ET.Element("negotiation_template")
+    obj = objective(_sub(dom, "utility_space", number_of_issues=len(space.issues)))
+    for k, iss in enumerate(space.issues):
+        el = issue_el(obj, k, iss)
+        if fits[k] is None:
+            for j, v in enumerate(iss.values):
+                _sub(el, "item", index=j + 1, value=v)
+    domain_stem = "domain"
+    while domain_stem in stems:
+        domain_stem += "_"
+    paths = [folder / f"{domain_stem}.xml"]
+    _write(dom, paths[0])
+    for i, (p, stem) in enumerate(zip(parties, stems, strict=True)):
+        prefs = p.preferences
+        us = ET.Element("utility_space")
+        obj = objective(us)
+        for k, iss in enumerate(space.issues):
+            el = issue_el(obj, k, iss)
+            fit = fits[k]
+            if fit is not None:
+                slope, offset = fit[i]
+                _sub(el, "evaluator", ftype="linear", offset=_fmt(offset), slope=_fmt(slope))
+            else:
+                for j, (v, sc) in enumerate(zip(iss.values, prefs.scores[k], strict=True)):
+                    _sub(el, "item", index=j + 1, value=v, evaluation=_fmt(sc))
+        for k, w in enumerate(prefs.weights):
+            _sub(obj, "weight", index=k + 1, value=_fmt(w))
+        _sub(us, "discount_factor", value=_fmt(prefs.discount))
+        _sub(us, "reservation", value=_fmt(prefs.reservation))
+        paths.append(folder / f"{stem}.xml")
+        _write(us, paths[-1])
+    return paths
+
+
+def _prepare(folder: Path, suffix: str, overwrite: bool) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise InputError(str(folder), None, "a folder to write into", "a file")
+    folder.mkdir(parents=True, exist_ok=True)
+    clash = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == suffix)
+    if clash and not overwrite:
+        raise InputError(
+            str(folder),
+            None,
+            f"a new or empty folder (it already holds {suffix} files; pass overwrite=True)",
+            clash[:5],
+        )
+
+
+def _write(root: ET.Element, path: Path) -> None:
+    ET.indent(root)
+    path.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")

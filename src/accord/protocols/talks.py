@@ -1,0 +1,419 @@
+"""Many seeded runs of a scenario's talks and implementation, its variants side by side, and the backtest.
+
+Run k of a batch uses seed ``seed + k``; its seed sequence spawns one child for the talks (facts drawn by
+nature, stochastic strategies) and one for the implementation (inspections, detections), so a run's result
+depends on its seed alone: the same in a batch, alone, or in another variant. When nothing in the talks is
+random (fixed facts, deterministic strategies), the talks are run once and shared by every run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from accord.errors import InputError
+from accord.implementation.engine import Outcome, draw_count, simulate
+from accord.model.beliefs import world_weights
+from accord.model.talks import TalksScenario
+from accord.protocols.tracks import CompiledTalks, TalksResult, run_talks
+
+_COMPILED: dict[int, tuple[TalksScenario, CompiledTalks]] = {}
+
+
+def compiled(ts: TalksScenario) -> CompiledTalks:
+    """Compiled arrays of a talks scenario, cached by identity."""
+    hit = _COMPILED.get(id(ts))
+    if hit is None or hit[0] is not ts:
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        hit = (ts, CompiledTalks(ts))
+        _COMPILED[id(ts)] = hit
+    return hit[1]
+
+
+@dataclass
+class Batch:
+    """The runs of one scenario (variant): talks results and, per run, implementation metrics."""
+
+    talks: TalksScenario
+    seeds: list[int]
+    results: list[TalksResult]
+    nominal: np.ndarray  # (R, P) utility of the agreed outcome (true world), reservation if none
+    realised: np.ndarray  # (R, P) after implementation (nominal where there is no implementation)
+    impl: Outcome | None  # rows = runs with an agreement (see agreed)
+    agreed: np.ndarray  # (R,) bool
+
+
+def _seed_children(seed: int) -> tuple[np.random.Generator, np.random.SeedSequence]:
+    talks_ss, impl_ss = np.random.SeedSequence(seed).spawn(2)
+    return np.random.Generator(np.random.PCG64(talks_ss)), impl_ss
+
+
+def run_batch(ts: TalksScenario, runs: int = 1, seed: int = 0) -> Batch:
+    """Run the talks and the implementation ``runs`` times with seeds seed..seed+runs-1."""
+    if runs < 1:
+        raise InputError(None, "runs", "a positive number of runs", runs)
+    ct = compiled(ts)
+    seeds = [seed + k for k in range(runs)]
+    results: list[TalksResult] = []
+    shared: TalksResult | None = None
+    impl_ss = []
+    for s in seeds:
+        talk_rng, iss = _seed_children(s)
+        impl_ss.append(iss)
+        if ct.deterministic:
+            if shared is None:
+                shared = run_talks(ct, rng=talk_rng)
+            results.append(shared)
+        else:
+            results.append(run_talks(ct, rng=talk_rng))
+    W = ct.worlds
+    res = W.reservations
+    agreed = np.array([r.agreement for r in results], dtype=bool)
+    nominal = np.tile(res, (runs, 1))
+    for k, r in enumerate(results):
+        if r.agreement:
+            nominal[k] = W.utilities[:, r.world, r.outcome_index]
+    realised = nominal.copy()
+    impl = None
+    if ct.impl is not None and agreed.any():
+        rows = np.flatnonzero(agreed)
+        ag = np.array([results[k].outcome_index for k in rows], dtype=np.int64)
+        wd = np.array([results[k].world for k in rows], dtype=np.int64)
+        bel = np.stack([results[k].beliefs for k in rows])
+        wts = world_weights(bel)
+        n = draw_count(ct.impl)
+        draws = (
+            np.stack([np.random.Generator(np.random.PCG64(impl_ss[k])).random(n) for k in rows])
+            if n
+            else None
+        )
+        impl = simulate(ct.impl, ag, wd, wts, beliefs=bel, draws=draws if n else np.zeros((rows.size, 0)))
+        realised[rows] = impl.realised
+    return Batch(ts, seeds, results, nominal, realised, impl, agreed)
+
+
+def _outcome(ts: TalksScenario, idx: int | None) -> dict[str, Any] | None:
+    return None if idx is None else ts.scenario.space.outcome(int(idx))
+
+
+def implementation_summary(b: Batch) -> dict[str, Any] | None:
+    """Implementation metrics over all runs (a run without agreement: no reduction, not caught, not completed)
+    and given an agreement."""
+    if b.talks.implementation is None:
+        return None
+    R = len(b.seeds)
+    n_ag = int(b.agreed.sum())
+    names = b.talks.party_names
+    if b.impl is None:
+        zero = {"threat_reduction_mean": 0.0, "cheating_detected_rate": 0.0, "completed_rate": 0.0}
+        return {**zero, "dismantled_share_mean": 0.0, "cheating_rate": 0.0, "agreements": 0}
+    o = b.impl
+    caught_any = o.caught.any(axis=1)
+    cheat_any = o.cheated.any(axis=1)
+    thr = np.nan_to_num(o.threat_reduction)
+    dis = np.nan_to_num(o.dismantled_share)
+    out: dict[str, Any] = {
+        "agreements": n_ag,
+        "threat_reduction_mean": float(thr.sum() / R),
+        "dismantled_share_mean": float(dis.sum() / R),
+        "cheating_detected_rate": float(caught_any.sum() / R),
+        "completed_rate": float(o.completed.sum() / R),
+        "cheating_rate": float(cheat_any.sum() / R),
+        "given_agreement": {
+            "threat_reduction_mean": float(thr.mean()),
+            "dismantled_share_mean": float(dis.mean()),
+            "relief_delivered_mean": None
+            if np.isnan(o.relief_delivered).all()
+            else float(np.nanmean(o.relief_delivered)),
+            "steps_completed_mean": float(o.steps_completed.mean()),
+            "completed_rate": float(o.completed.mean()),
+            "cheating_rate_by_party": {n: float(o.cheated[:, i].mean()) for i, n in enumerate(names)},
+            "caught_rate_by_party": {n: float(o.caught[:, i].mean()) for i, n in enumerate(names)},
+            "mean_caught_step": {
+                n: (float(o.caught_step[o.caught[:, i], i].mean()) + 1.0 if o.caught[:, i].any() else None)
+                for i, n in enumerate(names)
+            },
+        },
+    }
+    return out
+
+
+def summarize(b: Batch, with_results: bool = True) -> dict[str, Any]:
+    """One JSON-able summary of a batch (the foundation's run fields plus the talks' own)."""
+    ts = b.talks
+    names = ts.party_names
+    R = len(b.seeds)
+    ends = Counter(r.end for r in b.results)
+    walkers = Counter(r.walked_away_by for r in b.results if r.walked_away_by)
+    modal = Counter(r.outcome_index for r in b.results if r.agreement).most_common(1)
+    stages: list[dict[str, Any]] = []
+    for s, st in enumerate(ts.stages):
+        rows = [r.stages[s] for r in b.results if len(r.stages) > s]
+        settled: dict[str, Counter] = {}
+        for so in rows:
+            for k, v in so.settled.items():
+                settled.setdefault(k, Counter())[str(v)] += 1
+        stages.append(
+            {
+                "name": st.name,
+                "reached": len(rows) / R,
+                "agreement_rate": sum(so.agreement is not None for so in rows) / R,
+                "mean_rounds": float(np.mean([so.rounds for so in rows])) if rows else 0.0,
+                "mean_open_outcomes": float(np.mean([so.open_outcomes for so in rows])) if rows else 0.0,
+                "settled": {k: {v: c / R for v, c in cnt.items()} for k, cnt in settled.items()},
+            }
+        )
+    facts = ts.private.names
+    beliefs = np.mean([r.beliefs for r in b.results], axis=0)
+    out: dict[str, Any] = {
+        "scenario": ts.name,
+        "variant": ts.variant,
+        "parties": list(names),
+        "runs": R,
+        "agreement_rate": float(b.agreed.mean()),
+        "mean_rounds": float(np.mean([r.rounds for r in b.results])),
+        "mean_utilities": {n: float(b.realised[:, i].mean()) for i, n in enumerate(names)},
+        "mean_nominal_utilities": {n: float(b.nominal[:, i].mean()) for i, n in enumerate(names)},
+        "reservations": {n: float(v) for n, v in zip(names, compiled(ts).worlds.reservations, strict=True)},
+        "ends": dict(ends),
+        "walked_away_by": {n: walkers[n] / R for n in names if walkers[n]},
+        "modal_outcome": None
+        if not modal
+        else {"outcome": _outcome(ts, modal[0][0]), "share": modal[0][1] / R},
+        "stages": stages,
+        "beliefs_after_talks": {
+            n: {f: float(beliefs[i, k]) for k, f in enumerate(facts)} for i, n in enumerate(names)
+        },
+    }
+    imp = implementation_summary(b)
+    if imp is not None:
+        out["implementation"] = imp
+    if with_results:
+        out["results"] = _results(b)
+    return out
+
+
+def _results(b: Batch) -> list[dict[str, Any]]:
+    names = b.talks.party_names
+    rows = {int(r): k for k, r in enumerate(np.flatnonzero(b.agreed))}
+    out = []
+    for k, (s, r) in enumerate(zip(b.seeds, b.results, strict=True)):
+        row: dict[str, Any] = {
+            "seed": s,
+            "agreement": r.agreement,
+            "outcome": _outcome(b.talks, r.outcome_index),
+            "utilities": {n: float(b.nominal[k, i]) for i, n in enumerate(names)},
+            "realised_utilities": {n: float(b.realised[k, i]) for i, n in enumerate(names)},
+            "rounds": r.rounds,
+            "end": r.end,
+            "walked_away_by": r.walked_away_by,
+            "stages": [
+                {
+                    "name": so.name,
+                    "end": so.end,
+                    "rounds": so.rounds,
+                    "settled": {k2: str(v) for k2, v in so.settled.items()},
+                }
+                for so in r.stages
+            ],
+        }
+        if b.impl is not None and k in rows:
+            m, o = rows[k], b.impl
+            row["implementation"] = {
+                "completed": bool(o.completed[m]),
+                "steps_completed": int(o.steps_completed[m]),
+                "threat_reduction": None if np.isnan(o.threat_reduction[m]) else float(o.threat_reduction[m]),
+                "dismantled_share": None if np.isnan(o.dismantled_share[m]) else float(o.dismantled_share[m]),
+                "relief_delivered": None if np.isnan(o.relief_delivered[m]) else float(o.relief_delivered[m]),
+                "cheated": [n for i, n in enumerate(names) if o.cheated[m, i]],
+                "caught": {n: int(o.caught_step[m, i]) + 1 for i, n in enumerate(names) if o.caught[m, i]},
+            }
+        out.append(row)
+    return out
+
+
+def variant_summary(b: Batch) -> dict[str, Any]:
+    """The per-variant fields of ``accord run --json``'s ``variants`` map."""
+    s = summarize(b, with_results=False)
+    out: dict[str, Any] = {
+        "agreement_rate": s["agreement_rate"],
+        "mean_utilities": s["mean_utilities"],
+        "mean_nominal_utilities": s["mean_nominal_utilities"],
+        "walked_away_by": s["walked_away_by"],
+        "modal_outcome": s["modal_outcome"],
+    }
+    if "implementation" in s:
+        imp = s["implementation"]
+        out.update(
+            threat_reduction_mean=imp["threat_reduction_mean"],
+            cheating_detected_rate=imp["cheating_detected_rate"],
+            completed_rate=imp["completed_rate"],
+            dismantled_share_mean=imp["dismantled_share_mean"],
+        )
+    return out
+
+
+def run_variants(
+    base: TalksScenario, variants: dict[str, TalksScenario], runs: int, seed: int
+) -> dict[str, Any]:
+    """``{name: variant_summary}`` for the base scenario (``base``) and every variant, same seeds."""
+    out = {"base": variant_summary(run_batch(base, runs, seed))}
+    for name, ts in variants.items():
+        out[name] = variant_summary(run_batch(ts, runs, seed))
+    return out
+
+
+# -------------------------------------------------------------------------------------------- backtest
+
+
+def _category(b: Batch, k: int, row: int | None) -> str:
+    if not b.agreed[k]:
+        return "no_agreement"
+    if b.impl is None or row is None:
+        return "agreement"
+    return "agreement_completed" if b.impl.completed[row] else "agreement_collapsed"
+
+
+def history_category(history: dict[str, Any], has_impl: bool) -> str | None:
+    out = history.get("outcome")
+    if out is None:
+        return None
+    if out == "no_agreement":
+        return "no_agreement"
+    impl = history.get("implementation")
+    if has_impl and impl in ("completed", "collapsed"):
+        return f"agreement_{impl}"
+    return "agreement"
+
+
+def implement_deal(ts: TalksScenario, deal: int, runs: int, seed: int) -> Outcome:
+    """Implement one given agreement ``runs`` times (run k: seed + k, the same implementation stream as in
+    :func:`run_batch`); decisions on each party's prior beliefs, the world drawn as in the talks."""
+    ct = compiled(ts)
+    if ct.impl is None:
+        raise InputError(ts.scenario.path, "implementation", "an implementation block in the scenario")
+    from accord.model.beliefs import world_index
+
+    names = ts.party_names
+    worlds, beliefs, draws = [], [], []
+    n = draw_count(ct.impl)
+    for k in range(runs):
+        talk_rng, iss = _seed_children(seed + k)
+        fact_rng = talk_rng.spawn(2)[0]
+        truth = ts.private.draw_truth(fact_rng if ts.private.drawn else None)
+        worlds.append(world_index(truth))
+        beliefs.append(ts.private.priors(names, truth))
+        draws.append(np.random.Generator(np.random.PCG64(iss)).random(n))
+    bel = np.stack(beliefs)
+    return simulate(
+        ct.impl,
+        np.full(runs, deal),
+        np.array(worlds, dtype=np.int64),
+        world_weights(bel),
+        beliefs=bel,
+        draws=np.stack(draws),
+    )
+
+
+def backtest_one(ts: TalksScenario, runs: int, seed: int, path: str | None = None) -> dict[str, Any]:
+    """The model's outcome distribution next to what happened (one scenario)."""
+    b = run_batch(ts, runs, seed)
+    has_impl = ts.implementation is not None
+    hist = history_category(dict(ts.history), has_impl)
+    rows = {int(r): k for k, r in enumerate(np.flatnonzero(b.agreed))}
+    cats = Counter(_category(b, k, rows.get(k)) for k in range(runs))
+    if hist == "agreement":
+        cats = Counter({("agreement" if c.startswith("agreement") else c): n for c, n in cats.items()})
+    model = {c: n / runs for c, n in sorted(cats.items())}
+    modal = max(model.items(), key=lambda kv: (kv[1], kv[0]))[0] if model else None
+    given = None
+    hist_out = ts.history.get("outcome")
+    if has_impl and isinstance(hist_out, dict):
+        deal = ts.scenario.space.index(
+            {
+                k: ts.scenario.space.issue(k).values[
+                    ts.scenario.space.issue(k).index_of(
+                        v if ts.scenario.space.issue(k).kind in ("integer", "real") else str(v)
+                    )
+                ]
+                for k, v in hist_out.items()
+            }
+        )
+        o = implement_deal(ts, deal, runs, seed)
+        done = float(o.completed.mean())
+        dist = {"agreement_completed": done, "agreement_collapsed": 1.0 - done}
+        given = {
+            "model": dist,
+            "agrees": None
+            if hist is None or not hist.startswith("agreement_")
+            else max(dist, key=lambda c: (dist[c], c)) == hist,
+            "cheating_rate": {n: float(o.cheated[:, i].mean()) for i, n in enumerate(ts.party_names)},
+            "caught_rate": {n: float(o.caught[:, i].mean()) for i, n in enumerate(ts.party_names)},
+        }
+    return {
+        "scenario": ts.name,
+        "file": path,
+        "implementation_of_historical_deal": given,
+        "history": {
+            "category": hist,
+            "outcome": ts.history.get("outcome"),
+            "implementation": ts.history.get("implementation"),
+            "note": ts.history.get("note", ""),
+        },
+        "model": model,
+        "model_modal": modal,
+        "probability_of_history": model.get(hist, 0.0) if hist else None,
+        "agrees": None if hist is None else modal == hist,
+        "modal_outcome": summarize(b, with_results=False)["modal_outcome"],
+    }
+
+
+def backtest(directory: str | Path, runs: int, seed: int) -> list[dict[str, Any]]:
+    """Backtest every accord YAML scenario with a recorded history in ``directory``."""
+    from accord.io.talks import load_talks
+
+    d = Path(directory)
+    if not d.is_dir():
+        raise InputError(str(d), None, "a directory of scenario files")
+    out = []
+    for p in sorted(d.glob("*.y*ml")):
+        ts = load_talks(p)
+        if not ts.history:
+            continue
+        out.append(backtest_one(ts, runs, seed, str(p)))
+    return out
+
+
+def trace_rows(b: Batch, run: int = 0) -> list[dict[str, Any]]:
+    """One run's trace over all stages: one row per action with its stage, every party's nominal utility."""
+    ts = b.talks
+    names = ts.party_names
+    r = b.results[run]
+    ct = compiled(ts)
+    out = []
+    for so in r.stages:
+        if so.result is None:
+            continue
+        tr = so.result.trace
+        for k in range(len(tr)):
+            o = int(tr.offer[k])
+            out.append(
+                {
+                    "stage": so.name,
+                    "round": int(tr.round[k]),
+                    "party": names[int(tr.party[k])],
+                    "action": tr.action[k],
+                    "offer": o if o >= 0 else None,
+                    "outcome": ts.scenario.space.outcome(o) if o >= 0 else None,
+                    "utilities": {
+                        n: (float(ct.worlds.utilities[i, r.world, o]) if o >= 0 else None)
+                        for i, n in enumerate(names)
+                    },
+                }
+            )
+    return out

@@ -1,0 +1,372 @@
+"""Staged talks: working level, then summit (any number of stages), with private facts and beliefs.
+
+Each stage is a stacked alternating-offers negotiation (:func:`~accord.protocols.alternating.run_alternating`)
+over the outcomes still *open*, between the parties' negotiators for that stage (envoys or leaders). What a
+stage settles carries into the next (docs/models/tracks.md):
+
+- *settle*: an issue on the stage's agenda is fixed when the stage ends in agreement (at the agreed value)
+  or when every party's final position carries the same value;
+- *narrow*: on every other agenda issue the options left open are those between the parties' final
+  positions (the range of ranks for ordered issues, the values named for categorical ones);
+- *beliefs*: at the end of a stage every party updates its beliefs from the others' final positions by
+  Bayes' rule with the declared likelihoods (:mod:`accord.model.beliefs`).
+
+A party's utility in a stage is its expected utility over the worlds it deems possible (nominal, or the
+expected value after implementation when the stage says ``valuation: implemented``); a leader's includes
+its stakes. An envoy acts within its mandate: its floor is the larger of its walk-away value and the
+mandate's minimum utility, and the mandate's red lines limit what it may offer or accept. A walk by a leader
+ends the talks; a walk by an envoy ends its stage. The last stage's agreement is the deal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+import accord.strategies.belief_based  # noqa: F401  (registers envoy, leader, walk_away)
+from accord.implementation.engine import expected
+from accord.implementation.schedule import CompiledImplementation, compile_implementation
+from accord.model.beliefs import (
+    WorldArrays,
+    bayes,
+    compile_worlds,
+    world_index,
+    world_weights,
+)
+from accord.model.talks import Stage, TalksScenario
+from accord.protocols.alternating import Result, run_alternating
+from accord.strategies.base import Negotiator
+from accord.strategies.belief_based import TalkInfo
+
+DEFAULT_STRATEGY = {"envoy": "envoy", "leader": "leader"}
+
+
+def make_negotiator(spec: str) -> Negotiator:
+    """Build a negotiator from a spec such as ``leader`` or ``envoy(e=0.5)`` (:mod:`accord.strategies.spec`)."""
+    from accord.strategies.spec import build_negotiator
+
+    return build_negotiator(spec)
+
+
+class _StageView:
+    """The attributes of a CompiledScenario that :func:`run_alternating` reads, for one stage."""
+
+    def __init__(
+        self, scenario: Any, utilities: np.ndarray, acceptable: np.ndarray, reservations: np.ndarray
+    ) -> None:
+        self.scenario = scenario
+        self.space = scenario.space
+        self.utilities = utilities
+        self.acceptable = acceptable
+        self.has_constraints = True
+        self.reservations = reservations
+        self.discounts = np.ones(len(reservations))
+        self._orders: dict[int, np.ndarray] = {}
+
+    @property
+    def n_parties(self) -> int:
+        return self.utilities.shape[0]
+
+    def cached_order(self, party: int) -> np.ndarray | None:
+        return None
+
+    def order(self, party: int) -> np.ndarray:
+        if party not in self._orders:
+            self._orders[party] = np.argsort(-self.utilities[party], kind="stable")
+        return self._orders[party]
+
+
+@dataclass
+class StageOutcome:
+    name: str
+    end: str  # agreement | walk_away | deadline | no_options
+    rounds: int
+    agreement: int | None
+    walked_away_by: str | None
+    settled: dict[str, object]
+    open_outcomes: int
+    beliefs: np.ndarray
+    result: Result | None = field(default=None, repr=False)
+
+
+@dataclass
+class TalksResult:
+    agreement: bool
+    outcome_index: int | None
+    end: str
+    walked_away_by: str | None
+    stages: list[StageOutcome]
+    beliefs: np.ndarray  # (P, F) after the talks
+    world: int
+    rounds: int
+
+
+class CompiledTalks:
+    """Everything the talks need, computed once per scenario (variant): worlds, masks, likelihoods."""
+
+    def __init__(self, talks: TalksScenario) -> None:
+        self.talks = talks
+        sc = talks.scenario
+        self.scenario = sc
+        self.names = sc.party_names
+        self.P = len(self.names)
+        self.private = talks.private
+        self.worlds: WorldArrays = compile_worlds(sc, talks.private)
+        n = sc.space.size
+        idx = np.arange(n, dtype=np.int64)
+        self.digit_list = sc.space.digits(idx)
+        self.digits = np.stack(self.digit_list, axis=1)
+        self.spans = np.maximum(sc.space.cards - 1, 1).astype(np.float64)
+        self.impl: CompiledImplementation | None = (
+            compile_implementation(sc, talks.implementation, self.worlds, talks.private)
+            if talks.implementation is not None
+            else None
+        )
+        self.deterministic = not talks.private.drawn and (self.impl is None or not self.impl.stochastic)
+        self.signals = [
+            (k, sg, ct_mask)
+            for k, sg in enumerate(talks.private.signals)
+            if sg.kind == "offer" and sg.condition is not None
+            for ct_mask in [np.broadcast_to(sg.condition.evaluate_digits(self.digit_list, {}), (n,))]
+        ]
+        self._valued: dict[tuple, np.ndarray] = {}
+        self._masks: dict[int, np.ndarray] = {}
+
+    def mask(self, expr: Any) -> np.ndarray:
+        key = id(expr)
+        if key not in self._masks:
+            self._masks[key] = np.broadcast_to(
+                expr.evaluate_digits(self.digit_list, {}), (self.digits.shape[0],)
+            )
+        return self._masks[key]
+
+    def informative(self, observer: int, sender: int, here: np.ndarray) -> list[tuple[int, Any, np.ndarray]]:
+        """Offer signals from ``sender`` to ``observer`` that can tell anything on the outcomes ``here``: a
+        condition that holds for all of them, or for none, reveals nothing about the sender's private facts."""
+        obs, snd = self.names[observer], self.names[sender]
+        out = []
+        for f_sig in self.signals:
+            _, sg, m = f_sig
+            if sg.observer == obs and sg.sender == snd:
+                on = m[here]
+                if on.any() and not on.all():
+                    out.append(f_sig)
+        return out
+
+    def likelihoods(
+        self, observer: int, sender: int, here: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Per fact and outcome, the likelihood of the sender's position being that outcome if the fact is
+        true / false (``(F, n)`` arrays; signals about one fact multiply); None if nothing is informative."""
+        sigs = self.informative(observer, sender, here)
+        if not sigs:
+            return None
+        n = here.shape[0]
+        F = len(self.private.facts)
+        lt, lf = np.ones((F, n)), np.ones((F, n))
+        for _, sg, m in sigs:
+            f = self.private.fact_index(sg.fact)
+            lt[f] *= np.where(m, sg.p_true, 1.0 - sg.p_true)
+            lf[f] *= np.where(m, sg.p_false, 1.0 - sg.p_false)
+        return lt, lf
+
+    def valuation(self, kind: str, beliefs: np.ndarray) -> np.ndarray:
+        """(P, W, n) value of every agreement in every world: nominal utilities, or the exact expected realised
+        utility after implementation with decisions taken on ``beliefs``."""
+        if kind == "nominal" or self.impl is None:
+            return self.worlds.utilities
+        key = (kind, tuple(np.round(beliefs, 12).ravel()))
+        if key not in self._valued:
+            W = self.worlds.n_worlds
+            n = self.digits.shape[0]
+            ag = np.tile(np.arange(n, dtype=np.int64), W)
+            wd = np.repeat(np.arange(W, dtype=np.int64), n)
+            wts = np.broadcast_to(world_weights(beliefs)[None], (W * n, self.P, W))
+            out = expected(self.impl, ag, wd, wts)
+            V = out.realised.T.reshape(self.P, W, n)
+            V.setflags(write=False)
+            self._valued[key] = V
+        return self._valued[key]
+
+
+def _stage_arrays(ct: CompiledTalks, stage: Stage, open_: np.ndarray, beliefs: np.ndarray):
+    """Utilities, responding utilities, acceptability and floors of every party for one stage."""
+    P, names = ct.P, ct.names
+    V = ct.valuation(stage.valuation, beliefs)
+    wts = world_weights(beliefs)  # (P, W)
+    util = np.empty((P, open_.shape[0]))
+    acc = np.empty((P, open_.shape[0]), dtype=bool)
+    res = ct.worlds.reservations.copy()
+    resp: list[dict[int, np.ndarray]] = []
+    for i, nm in enumerate(names):
+        bonus = np.zeros(open_.shape[0])
+        base = wts[i] @ V[i]
+        a = open_ & ct.worlds.robust_acceptable(i, wts[i])
+        st = stage.stakes.get(nm)
+        role = stage.roles.get(nm, "leader")
+        if st is not None:
+            bonus = bonus + st.prestige
+            if st.audience_cost:
+                if st.public_demand is not None:
+                    bonus = bonus - st.audience_cost * (~ct.mask(st.public_demand))
+                else:
+                    best = base[a].max() if a.any() else 0.0
+                    bonus = bonus - st.audience_cost * np.maximum(0.0, best - base)
+        md = stage.mandates.get(nm)
+        if md is not None:
+            for c in md.constraints:
+                a = a & ct.mask(c)
+            if md.min_utility is not None and role == "envoy":
+                res[i] = max(res[i], md.min_utility)
+        for dm in ct.private.demands:
+            if dm.party == nm and beliefs[i, ct.private.fact_index(dm.fact)] >= dm.above:
+                a = a & ct.mask(dm.require)
+        util[i] = base + bonus
+        acc[i] = a
+        r: dict[int, np.ndarray] = {}
+        for j in range(P):
+            if j == i:
+                continue
+            lik = ct.likelihoods(i, j, open_)
+            if lik is None:
+                continue
+            post = bayes(beliefs[i][:, None], lik[0], lik[1])  # (F, n)
+            pw = world_weights(post.T)  # (n, W)
+            r[j] = np.einsum("nw,wn->n", pw, V[i]) + bonus
+        resp.append(r)
+    return util, acc, res, resp
+
+
+def _carry(
+    ct: CompiledTalks, stage: Stage, result: Result, open_: np.ndarray
+) -> tuple[np.ndarray, dict[str, object]]:
+    """Settle and narrow the agenda issues from the stage's final positions."""
+    sp = ct.scenario.space
+    agenda = stage.agenda if stage.agenda is not None else sp.names
+    positions: list[int] = []
+    if result.agreement and result.outcome_index is not None:
+        positions = [int(result.outcome_index)]
+    else:
+        for p in range(ct.P):
+            last = _last_offer(result, p)
+            if last is not None:
+                positions.append(last)
+    settled: dict[str, object] = {}
+    if len(positions) < (1 if result.agreement else 2):
+        return open_, settled
+    new = open_.copy()
+    for name in agenda:
+        j = sp.issue_position(name)
+        vals = sorted({int(ct.digits[o, j]) for o in positions})
+        col = ct.digits[:, j]
+        if len(vals) == 1 and stage.settle:
+            new &= col == vals[0]
+            settled[name] = sp.issues[j].values[vals[0]]
+        elif stage.narrow:
+            if sp.issues[j].ordered:
+                new &= (col >= vals[0]) & (col <= vals[-1])
+            else:
+                new &= np.isin(col, vals)
+    return new, settled
+
+
+def run_talks(
+    ct: CompiledTalks, seed: int | None = None, rng: np.random.Generator | None = None
+) -> TalksResult:
+    """Run the staged talks once (the implementation is run separately, see :mod:`accord.protocols.talks`)."""
+    if rng is None:
+        rng = np.random.default_rng(seed)
+    fact_rng, talk_rng = rng.spawn(2)
+    truth = ct.private.draw_truth(fact_rng if ct.private.drawn else None)
+    world = world_index(truth)
+    beliefs = ct.private.priors(ct.names, truth)
+    open_ = np.ones(ct.digits.shape[0], dtype=bool)
+    stages: list[StageOutcome] = []
+    end, walker, agreed, rounds = "deadline", None, None, 0
+    stage_rngs = talk_rng.spawn(max(1, len(ct.talks.stages)))
+    for s, stage in enumerate(ct.talks.stages):
+        final = s == len(ct.talks.stages) - 1
+        here = open_ & ct.mask(stage.table) if stage.table is not None else open_
+        if not here.any():
+            stages.append(StageOutcome(stage.name, "no_options", 0, None, None, {}, 0, beliefs.copy()))
+            end = "no_options"
+            if final:
+                break
+            continue
+        util, acc, res, resp = _stage_arrays(ct, stage, here, beliefs)
+        view = _StageView(ct.scenario, util, acc, res)
+        opener = ct.names.index(stage.opener) if stage.opener else 0
+        order = [(opener + j) % ct.P for j in range(ct.P)]
+        negs = []
+        for i, nm in enumerate(ct.names):
+            role = stage.roles.get(nm, "leader")
+            neg = make_negotiator(stage.strategies.get(nm) or DEFAULT_STRATEGY[role])
+            neg.talks = TalkInfo(stage.name, role, order, ct.digits, ct.spans, resp[i], walk_allowed=True)  # type: ignore[attr-defined]
+            negs.append(neg)
+        result = run_alternating(view, negs, deadline=stage.rounds, opener=opener, rng=stage_rngs[s])  # type: ignore[arg-type]
+        rounds += result.rounds
+        before = beliefs.copy()
+        for i in range(ct.P):  # beliefs from the others' final positions (informative signals only)
+            for j in range(ct.P):
+                lik = None if i == j else ct.likelihoods(i, j, here)
+                pos = result.outcome_index if result.agreement else _last_offer(result, j)
+                if lik is not None and pos is not None:
+                    beliefs[i] = bayes(before[i], lik[0][:, pos], lik[1][:, pos])
+        if final:
+            end = result.end
+            walker = result.walked_away_by
+            agreed = result.outcome_index if result.agreement else None
+            stages.append(
+                StageOutcome(
+                    stage.name,
+                    result.end,
+                    result.rounds,
+                    agreed,
+                    walker,
+                    {},
+                    int(here.sum()),
+                    beliefs.copy(),
+                    result,
+                )
+            )
+            break
+        walked_leader = (
+            result.end == "walk_away" and stage.roles.get(result.walked_away_by or "", "leader") == "leader"
+        )
+        open_, settled = _carry(ct, stage, result, here)
+        stages.append(
+            StageOutcome(
+                stage.name,
+                result.end,
+                result.rounds,
+                result.outcome_index if result.agreement else None,
+                result.walked_away_by,
+                settled,
+                int(open_.sum()),
+                beliefs.copy(),
+                result,
+            )
+        )
+        if walked_leader:
+            end, walker = "walk_away", result.walked_away_by
+            break
+    return TalksResult(
+        agreed is not None,
+        agreed,
+        end if agreed is None else "agreement",
+        walker,
+        stages,
+        beliefs,
+        world,
+        rounds,
+    )
+
+
+def _last_offer(result: Result, party: int) -> int | None:
+    tr = result.trace
+    for k in range(len(tr) - 1, -1, -1):
+        if tr.party[k] == party and tr.action[k] == "offer":
+            return int(tr.offer[k])
+    return None

@@ -1,0 +1,396 @@
+"""``accord report RUN_DIR``: figures (PNG + SVG) and one self-contained HTML page for a run directory.
+
+The report reads the run directory only: the results table, the manifest (whose plan lets any single run
+be negotiated again, with its trace, from its seed) and the summary. An unfinished run is reported on
+the rows finished so far, with a warning.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from accord.errors import InputError
+from accord.report import figures as F
+from accord.report.html import esc, figure, kv, page, section, table
+
+__all__ = ["build_report"]
+
+#: Above this many outcomes the utility-space plot shows a seeded random sample of them.
+MAX_POINTS = 200_000
+#: Runs replayed for the concession curves.
+CONCESSION_RUNS = 20
+
+
+@dataclass
+class _Out:
+    folder: Path
+    names: list[str] = field(default_factory=list)
+
+    def save(self, fig: Any, name: str) -> bytes:
+        buf = io.BytesIO()
+        try:
+            fig.savefig(self.folder / f"{name}.svg")
+            fig.savefig(buf, format="png", dpi=150)
+            (self.folder / f"{name}.png").write_bytes(buf.getvalue())
+        except OSError as exc:
+            raise InputError(str(self.folder), None, f"a writable report folder ({exc.strerror})") from None
+        self.names.append(name)
+        return buf.getvalue()
+
+    def fig(self, fig: Any, name: str, caption: str) -> str:
+        return figure(self.save(fig, name), caption, f"{name}.svg")
+
+
+def _col(t: Any, name: str, dtype: Any = np.float64) -> np.ndarray:
+    if dtype is object:
+        return np.asarray(t.column(name).to_pylist(), dtype=object)
+    return np.asarray(t.column(name).to_numpy(zero_copy_only=False), dtype=dtype)
+
+
+def _nominal(src: Any) -> Any:
+    from accord.experiments.plans import _nominal_scenario
+
+    sc = _nominal_scenario(src)
+    return sc, sc.compile()
+
+
+def _outcome_label(outcome: str | None, end: str, walker: str | None, limit: int = 80) -> str:
+    if outcome is None:
+        return f"no deal: {end.replace('_', ' ')}" + (f" by {walker}" if walker else "")
+    d = json.loads(outcome)
+    s = ", ".join(f"{k}={v}" for k, v in d.items())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def _overview(manifest: dict, summary: dict, done: int, total: int, names: list[str]) -> str:
+    rows: list[tuple[str, Any]] = [
+        ("experiment", manifest["kind"]),
+        ("status", manifest.get("status", "?") + ("" if done == total else f" ({done:,} of {total:,} rows)")),
+        ("command", " ".join(manifest.get("command") or []) or "(Python API)"),
+        ("created", manifest.get("created")),
+        ("seeds", f"{manifest['seeds']['seed']}: {manifest['seeds']['rule']}"),
+        ("runs", summary["runs"]),
+        ("agreement rate", f"{summary['agreement_rate']:.1%}"),
+    ]
+    ci = summary.get("agreement_rate_ci95")
+    if ci:
+        rows.append(("95% interval (Wilson)", f"{ci[0]:.1%} – {ci[1]:.1%}"))
+    rows.append(("mean rounds", summary["mean_rounds"]))
+    for party, u in summary["mean_utilities"].items():
+        rows.append((f"mean utility, {party}", u))
+    for key, label in (
+        ("mean_dist_pareto", "mean distance to the Pareto frontier"),
+        ("mean_dist_nash", "mean distance to the Nash point"),
+        ("mean_dist_ks", "mean distance to the Kalai-Smorodinsky point"),
+        ("mean_dist_max_welfare", "mean distance to the max-welfare point"),
+    ):
+        rows.append((label, summary.get(key)))
+    warn = ""
+    if done < total:
+        warn = f"<p class='warn'>This run is unfinished: {done:,} of {total:,} rows. Continue it with --resume.</p>"
+    note = (
+        "<p>Utilities are each party's own (1 = its best outcome); without a deal a party gets its walk-away "
+        "(reservation) value. Distances are Euclidean in utility space, as GENIUS reports them.</p>"
+    )
+    return section("Overview", warn, kv(rows), note, anchor="overview")
+
+
+def _uncertain(plan: Any, results: Any) -> str:
+    from accord.experiments.worker import variant_doc
+
+    src = plan.sources[0]
+    if src.doc is None:
+        return ""
+    _doc, unc, _ = variant_doc(src, "base")
+    if not unc:
+        return section(
+            "Uncertain inputs",
+            "<p>The scenario has no uncertain numbers: runs differ only by the strategies' own randomness.</p>",
+            anchor="inputs",
+        )
+    rows = []
+    for u in unc:
+        col = f"param.{u.name}"
+        drawn = "–"
+        if col in results.column_names and u.dist.numeric:
+            x = _col(results, col)
+            drawn = f"{x.mean():.4g} [{x.min():.4g}, {x.max():.4g}]"
+        rows.append((u.name, u.dist.describe(), u.dist.nominal(), drawn))
+    return section(
+        "Uncertain inputs",
+        table(["parameter", "distribution", "nominal", "drawn: mean [min, max]"], rows),
+        anchor="inputs",
+    )
+
+
+def _utility_space(out: _Out, plan: Any, results: Any, sample: tuple | None, seed: int) -> str:
+    from accord.analysis.solutions import analyze
+
+    parts = []
+    labels = _col(results, "scenario", object)
+    agree = _col(results, "agreement", bool)
+    for s_idx, src in enumerate(plan.sources[:6]):
+        sc, comp = _nominal(src)
+        if comp.n_parties < 2:
+            continue
+        a = analyze(comp)
+        U, pareto = comp.utilities[:2], a.pareto
+        note = ""
+        if U.shape[1] > MAX_POINTS:
+            keep = np.sort(np.random.default_rng(seed).choice(U.shape[1], MAX_POINTS, replace=False))
+            U = np.concatenate([U[:, keep], a.pareto_utilities[:2]], axis=1)
+            pareto = np.arange(MAX_POINTS, U.shape[1])
+            note = f"{MAX_POINTS:,} of {comp.space.size:,} outcomes shown (random, seed {seed})"
+        sols = {k: (None if v is None else v[:2]) for k, v in a.solution_utilities().items()}
+        sel = (labels == src.label) & agree
+        pts = np.column_stack([_col(results, "utility_0")[sel], _col(results, "utility_1")[sel]])
+        uniq, counts = np.unique(np.round(pts, 12), axis=0, return_counts=True) if len(pts) else (pts, None)
+        traj = None
+        if sample is not None and sample[0] == s_idx:
+            tr = sample[2].trace
+            offers = [k for k, act in enumerate(tr.action) if act == "offer"]
+            traj = [(int(tr.party[k]), tr.utilities[k, :2]) for k in offers]
+        fig = F.utility_space(
+            U,
+            list(sc.party_names[:2]),
+            pareto,
+            sols,
+            comp.reservations[:2],
+            uniq,
+            counts,
+            traj,
+            title=f"Utility space: {sc.name}",
+            note=note,
+        )
+        cap = (
+            f"{esc(sc.name)}: every outcome (grey), the Pareto frontier, the Nash, Kalai-Smorodinsky and "
+            f"max-welfare points, the walk-away values (dashed) and the {int(sel.sum()):,} deals reached"
+        )
+        if plan.sources[0].doc is not None:
+            cap += " (outcomes and points at the nominal values of the uncertain numbers; each deal in its own run's utilities)"
+        parts.append(out.fig(fig, f"utility_space_{s_idx}", cap + "."))
+    return section("Utility space", *parts, anchor="space") if parts else ""
+
+
+def _pick_sample(results: Any, wanted: int | None) -> int:
+    if wanted is not None:
+        return int(wanted)
+    agree = _col(results, "agreement", bool)
+    runs = _col(results, "run", np.int64)
+    return int(runs[np.flatnonzero(agree)[0]]) if agree.any() else int(runs.min())
+
+
+def _stage_starts(res: Any) -> list[tuple[str, int]]:
+    st = getattr(res, "stages", None)
+    return [(str(n), int(r)) for n, r in st] if st and isinstance(st[0], tuple) else []
+
+
+def _dance(out: _Out, sample: tuple) -> str:
+    _src, sc, res, drawn, run = sample
+    tr = res.trace
+    offers = np.array([k for k, act in enumerate(tr.action) if act == "offer"], dtype=int)
+    if offers.size == 0:
+        return ""
+    fig = F.dance(
+        tr.round[offers],
+        tr.party[offers],
+        tr.utilities[offers],
+        list(sc.party_names),
+        res.end.replace("_", " "),
+        _stage_starts(res),
+    )
+    shown = ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}" for k, v in drawn.items())
+    cap = f"Run {run} (seed {res.seed}): each offer's utility for every party, by round and proposer."
+    if _stage_starts(res):
+        cap += " Staged talks: the stages one after the other, each offer valued as that stage values it."
+    if shown:
+        cap += f" Values drawn: {esc(shown)}."
+    return out.fig(fig, "dance", cap)
+
+
+def _concession(out: _Out, run_dir: Path, plan: Any, results: Any, sample: tuple) -> str:
+    from accord.experiments.runner import replay
+
+    s_idx, sc = sample[0], sample[1]
+    labels = _col(results, "scenario", object)
+    runs = _col(results, "run", np.int64)
+    same = labels == plan.sources[s_idx].label
+    for i in range(sc.parties.__len__()):
+        col = f"negotiator_{i}"
+        if plan.kind == "tournament" and col in results.column_names:
+            negs = _col(results, col, object)
+            ref = negs[np.flatnonzero(runs == sample[4])[0]]
+            same &= negs == ref
+    chosen = sorted(runs[same].tolist())[:CONCESSION_RUNS]
+    n = len(sc.parties)
+    curves: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(n)]
+    for r in chosen:
+        _sc, res, _d = replay(run_dir, int(r))
+        tr = res.trace
+        for p in range(n):
+            k = np.array(
+                [j for j, act in enumerate(tr.action) if act == "offer" and tr.party[j] == p], dtype=int
+            )
+            if k.size:
+                curves[p].append((tr.time[k], tr.utilities[k, p]))
+    fig = F.concession(curves, list(sc.party_names))
+    return out.fig(
+        fig,
+        "concession",
+        f"Each party's utility of its own offers over normalised time, {len(chosen)} runs replayed from their seeds.",
+    )
+
+
+def _distributions(out: _Out, results: Any, names: list[str]) -> str:
+    agree = _col(results, "agreement", bool)
+    utils = [_col(results, f"utility_{i}") for i in range(len(names))]
+    parts = [
+        out.fig(
+            F.utility_distribution(utils, names, agree),
+            "utility_distribution",
+            "Utility of each party over the runs: deals and no-deals (where a party gets its walk-away value).",
+        )
+    ]
+    outcome = results.column("outcome").to_pylist()
+    end = results.column("end").to_pylist()
+    walker = results.column("walked_away_by").to_pylist()
+    labels = [_outcome_label(o, e, w) for o, e, w in zip(outcome, end, walker, strict=True)]
+    uniq, counts = np.unique(np.asarray(labels, dtype=object), return_counts=True)
+    order = np.lexsort((uniq.astype(str), -counts))[:12]
+    fig = F.outcome_frequencies([str(uniq[k]) for k in order], [int(counts[k]) for k in order], len(labels))
+    parts.append(out.fig(fig, "outcome_frequencies", "The most frequent results, as shares of all runs."))
+    return section("Outcome distributions", *parts, anchor="outcomes")
+
+
+def _reproduce(manifest: dict[str, Any], run_dir: Path) -> str:
+    v = manifest.get("versions", {})
+    rows = [(k, v[k]) for k in sorted(v)]
+    code = (
+        f"from accord.experiments import reproduce, replay\n"
+        f"reproduce({str(run_dir)!r}, 'runs/again')      # the whole run, same rows\n"
+        f"scenario, result, drawn = replay({str(run_dir)!r}, 0)   # one run with its trace"
+    )
+    return section(
+        "Reproduce",
+        f"<p>Plan hash <code>{esc(manifest.get('plan_hash', ''))}</code>. The manifest holds the full plan "
+        "(scenario documents, seeds, options).</p>",
+        f"<pre>{esc(code)}</pre>",
+        kv(rows),
+        anchor="reproduce",
+    )
+
+
+def build_report(
+    run_dir: str | Path, out: str | Path | None = None, *, seed: int = 0, sample_run: int | None = None
+) -> Path:
+    """Write ``index.html`` and the figures for ``run_dir`` into ``out`` (default ``RUN_DIR/report``)."""
+    from accord.experiments.metrics import leaderboard
+    from accord.experiments.metrics import summary as summarize_table
+    from accord.experiments.runner import Plan, replay
+    from accord.experiments.store import RunStore
+    from accord.report import sections as S
+
+    run_dir = Path(run_dir)
+    store = RunStore(run_dir)
+    manifest = store.read_manifest()
+    plan = Plan(manifest["plan"])
+    results = store.read("results")
+    if results.num_rows == 0:
+        raise InputError(
+            str(run_dir), "results", "a run directory with at least one finished chunk of results"
+        )
+    folder = Path(out) if out is not None else run_dir / "report"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(folder), None, f"a writable report folder ({exc.strerror})") from None
+    o = _Out(folder)
+    stored = {}
+    if (run_dir / "summary.json").exists():
+        stored = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    summary = stored.get("summary") or summarize_table(results)
+    total = sum(r for _, r in plan.tables if _ == "results")
+    sc0, _ = _nominal(plan.sources[0])
+    names = list(sc0.party_names)
+    run = _pick_sample(results, sample_run)
+    scn, res, drawn = replay(run_dir, run)
+    s_idx = plan.jobs("results", run, run + 1)[0].source
+    sample = (s_idx, scn, res, drawn, run)
+    secs = [_overview(manifest, summary, results.num_rows, total, names)]
+    if stored.get("variants"):
+        rows = [
+            (
+                v["variant"],
+                v["runs"],
+                v["agreement_rate"],
+                f"{v['agreement_rate_ci95'][0]:.1%} – {v['agreement_rate_ci95'][1]:.1%}",
+                *v["mean_utilities"].values(),
+            )
+            for v in stored["variants"]
+        ]
+        heads = ["variant", "runs", "agreement rate", "95% interval", *(f"mean utility, {n}" for n in names)]
+        secs.append(
+            section(
+                "Variants", "<p>The same seeds in every variant.</p>", table(heads, rows), anchor="variants"
+            )
+        )
+    if plan.kind != "tournament":
+        secs.append(_uncertain(plan, results))
+    secs.append(_utility_space(o, plan, results, (s_idx, scn, res), seed))
+    secs.append(
+        section(
+            "A sample negotiation",
+            _dance(o, sample),
+            _concession(o, run_dir, plan, results, sample),
+            anchor="dance",
+        )
+    )
+    if plan.kind != "tournament":
+        secs.append(_distributions(o, results, names))
+    if plan.kind == "sweep":
+        secs.append(S.sweep_section(o, plan, results))
+    if plan.kind == "tournament":
+        board = {
+            "leaderboard": stored.get("leaderboard") or leaderboard(results),
+            "leaderboard_per_domain": stored.get("leaderboard_per_domain")
+            or leaderboard(results, per_domain=True),
+        }
+        secs.append(S.tournament_section(o, results, board))
+    if stored.get("sensitivity"):
+        secs.append(S.sensitivity_section(o, stored["sensitivity"]))
+    secs.append(S.survival_section(o, results))
+    secs.append(_reproduce(manifest, run_dir))
+    secs = [s for s in secs if s]
+    title = sc0.name if plan.kind != "tournament" else f"Tournament on {len(plan.sources)} scenario(s)"
+    subtitle = (
+        f"accord {esc(manifest['kind'])} · {summary['runs']:,} runs · {esc(manifest.get('created', ''))}"
+    )
+    toc = [
+        (a, t)
+        for a, t in (
+            ("overview", "Overview"),
+            ("variants", "Variants"),
+            ("inputs", "Inputs"),
+            ("space", "Utility space"),
+            ("dance", "Sample run"),
+            ("outcomes", "Outcomes"),
+            ("sweep", "Sweep"),
+            ("tournament", "Tournament"),
+            ("sensitivity", "Sensitivity"),
+            ("implementation", "Implementation"),
+            ("reproduce", "Reproduce"),
+        )
+        if any(f'id="{a}"' in s for s in secs)
+    ]
+    index = folder / "index.html"
+    try:
+        index.write_text(page(f"{title}", subtitle, secs, toc), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(index), None, f"a writable report folder ({exc.strerror})") from None
+    return index

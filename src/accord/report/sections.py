@@ -1,0 +1,214 @@
+"""Report sections of particular experiments: sweeps, sensitivity, implementation survival, tournaments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from accord.report import figures as F
+from accord.report.build import _col, _Out
+from accord.report.html import esc, section, table
+
+__all__ = ["sweep_section", "sensitivity_section", "survival_section", "tournament_section"]
+
+
+def sweep_section(out: _Out, plan: Any, results: Any) -> str:
+    from accord.experiments.metrics import wilson
+
+    names = [g[0] for g in plan.spec["params"]]
+    xs_all = [g[1] for g in plan.spec["params"]]
+    x_name = names[0]
+    xcol = results.column(f"param.{x_name}").to_pylist()
+    agree = _col(results, "agreement", bool)
+    gname = names[1] if len(names) > 1 else None
+    gcol = results.column(f"param.{gname}").to_pylist() if gname else [None] * len(xcol)
+    gvals = xs_all[1] if gname else [None]
+    xs = xs_all[0]
+    rate, lo, hi, groups, rows = [], [], [], {}, []
+    for gv in gvals:
+        idx = []
+        for xv in xs:
+            sel = np.array([(a == xv and b == gv) for a, b in zip(xcol, gcol, strict=True)])
+            k, n = int(agree[sel].sum()), int(sel.sum())
+            lw, hg = wilson(k, n)
+            idx.append(len(rate))
+            rate.append(k / n if n else np.nan)
+            lo.append(lw)
+            hi.append(hg)
+            rows.append((xv,) + ((gv,) if gname else ()) + (n, k / n if n else None, f"{lw:.1%} – {hg:.1%}"))
+        groups[f"{gname} = {gv}" if gname else ""] = np.array(idx)
+    xx = [xs[i % len(xs)] for i in range(len(rate))]
+    fig = F.sweep_curve(xx, np.array(rate), np.array(lo), np.array(hi), x_name, groups if gname else None)
+    cap = f"Share of runs ending in a deal as {esc(x_name)} varies"
+    if len(names) > 2:
+        cap += f" (pooled over {', '.join(map(esc, names[2:]))})"
+    headers = [x_name] + ([gname] if gname else []) + ["runs", "agreement rate", "95% interval"]
+    return section(
+        "Agreement against the swept parameter",
+        out.fig(fig, "sweep", cap + ", with the 95% Wilson interval."),
+        table(headers, rows),
+        anchor="sweep",
+    )
+
+
+def sensitivity_section(out: _Out, sens: dict[str, Any]) -> str:
+    parts = []
+    for col, tor in sens.get("tornado", {}).items():
+        if col not in ("agreement", "impl.threat_reduction"):
+            continue
+        label = "agreement probability" if col == "agreement" else "threat reduction (0-1, no deal = 0)"
+        fig = F.tornado_chart(tor["bars"], tor["base"], label, percent=col == "agreement")
+        parts.append(
+            out.fig(
+                fig,
+                f"tornado_{col.replace('.', '_')}",
+                f"One input at a time at its {sens['quantiles'][0]:.0%} and {sens['quantiles'][1]:.0%} quantiles, the others nominal; each point the mean of {sens['oat_runs']} seeded runs. Labels: the input's low → high value.",
+            )
+        )
+    for col, s in sens.get("sobol", {}).items():
+        if col not in ("agreement", "impl.threat_reduction"):
+            continue
+        if s.get("constant"):
+            parts.append(f"<p>{esc(col)} did not vary over the Sobol design: no variance to attribute.</p>")
+            continue
+        fig = F.sobol_chart(s["names"], s["S1"], s["S1_conf"], s["ST"], s["ST_conf"], col)
+        parts.append(
+            out.fig(
+                fig,
+                f"sobol_{col.replace('.', '_')}",
+                f"Sobol indices of {esc(col)} from a Saltelli design of {s['n']} base samples (SALib); bars show 95% bootstrap intervals.",
+            )
+        )
+        parts.append(
+            table(
+                ["parameter", "S1", "± 95%", "ST", "± 95%"],
+                [
+                    (n, a, b, c, d)
+                    for n, a, b, c, d in zip(
+                        s["names"], s["S1"], s["S1_conf"], s["ST"], s["ST_conf"], strict=True
+                    )
+                ],
+            )
+        )
+    return section("What drives the result", *parts, anchor="sensitivity") if parts else ""
+
+
+_DURATION = ("impl.steps_completed", "impl.survival_steps", "impl.duration")
+_BROKEN = ("impl.collapsed", "impl.breakdown", "impl.failed")
+
+
+def survival_section(out: _Out, results: Any) -> str:
+    """Kaplan-Meier survival of implemented deals and a summary of their implementation.
+
+    A deal that ended early (``impl.completed`` false, or ``impl.collapsed`` true) broke down in the step
+    after the ``impl.steps_completed`` it carried out; a completed deal is censored at its last step.
+    """
+    from accord.report.html import kv
+    from accord.report.survival import kaplan_meier
+
+    cols = results.column_names
+    dcol = next((c for c in _DURATION if c in cols), None)
+    if dcol is None:
+        return ""
+    agree = _col(results, "agreement", bool)
+    if "impl.completed" in cols:
+        broken = np.asarray([x is False for x in results.column("impl.completed").to_pylist()], dtype=bool)
+    else:
+        ecol = next((c for c in _BROKEN if c in cols), None)
+        if ecol is None:
+            return ""
+        broken = np.asarray([bool(x) for x in results.column(ecol).to_pylist()], dtype=bool)
+    d = _col(results, dcol)[agree]
+    e = broken[agree]
+    ok = np.isfinite(d)
+    if not ok.any():
+        return ""
+    d, e = d[ok], e[ok]
+    t, surv, lo, hi = kaplan_meier(np.where(e, d + 1, d), e)
+    fig = F.survival_curve(
+        t, surv, lo, hi, f"{int(ok.sum()):,} implemented deals", "step of the implementation schedule"
+    )
+    rows: list[tuple[str, Any]] = [
+        ("deals implemented", int(ok.sum())),
+        ("completed without an ending consequence", f"{1 - e.mean():.1%}"),
+        ("mean steps carried out", float(d.mean())),
+    ]
+    for c in ("impl.threat_reduction", "impl.dismantled_share", "impl.relief_delivered"):
+        if c in cols:
+            x = _col(results, c)[agree]
+            if np.isfinite(x).any():
+                rows.append((f"mean {c[5:].replace('_', ' ')} (deals)", float(np.nanmean(x))))
+    for c in cols:
+        if c.startswith(("impl.cheated.", "impl.caught.")):
+            x = np.asarray([v is True for v in results.column(c).to_pylist()], dtype=bool)[agree]
+            what, party = c[5:].split(".", 1)
+            rows.append((f"{party} {what} (share of deals)", f"{x.mean():.1%}"))
+    return section(
+        "Implementation",
+        out.fig(
+            fig,
+            "survival",
+            "Kaplan-Meier estimate of the share of deals still intact after each step (95% Greenwood interval).",
+        ),
+        kv(rows),
+        anchor="implementation",
+    )
+
+
+def tournament_section(out: _Out, results: Any, summary: dict[str, Any]) -> str:
+    from accord.experiments.metrics import _long
+
+    board = summary["leaderboard"]
+    long = _long(results)
+    sem = []
+    for r in board:
+        u = long["utility"][long["negotiator"] == r["negotiator"]]
+        sem.append(float(u.std(ddof=1) / np.sqrt(u.size)) if u.size > 1 else 0.0)
+    parts = [
+        out.fig(
+            F.leaderboard_chart(board, sem),
+            "leaderboard",
+            "Mean utility of each strategy over every negotiation it played (either side), with its agreement rate.",
+        )
+    ]
+    names = [r["negotiator"] for r in sorted(board, key=lambda r: r["negotiator"])]
+    if "negotiator_1" in results.column_names and "negotiator_2" not in results.column_names:
+        pos = {n: i for i, n in enumerate(names)}
+        S, C = np.zeros((len(names), len(names))), np.zeros((len(names), len(names)))
+        n0, n1 = _col(results, "negotiator_0", object), _col(results, "negotiator_1", object)
+        u0, u1 = _col(results, "utility_0"), _col(results, "utility_1")
+        for a, b, x, y in zip(n0, n1, u0, u1, strict=True):
+            S[pos[a], pos[b]] += x
+            C[pos[a], pos[b]] += 1
+            S[pos[b], pos[a]] += y
+            C[pos[b], pos[a]] += 1
+        with np.errstate(invalid="ignore", divide="ignore"):
+            M = np.where(C > 0, S / np.maximum(C, 1), np.nan)
+        parts.append(
+            out.fig(
+                F.pair_matrix(names, M),
+                "pairs",
+                "Mean utility of the row strategy against the column strategy.",
+            )
+        )
+    cols = [
+        "rank",
+        "negotiator",
+        "negotiations",
+        "mean_utility",
+        "agreement_rate",
+        "mean_welfare",
+        "mean_nash_product",
+        "mean_dist_pareto",
+        "mean_dist_nash",
+        "mean_dist_ks",
+        "mean_dist_max_welfare",
+        "mean_rounds",
+    ]
+    parts.append(table(cols, [[r.get(c) for c in cols] for r in board]))
+    per = summary.get("leaderboard_per_domain") or []
+    if len({r["scenario"] for r in per}) > 1:
+        pc = ["scenario", *cols]
+        parts.append("<h3>Per domain</h3>" + table(pc, [[r.get(c) for c in pc] for r in per]))
+    return section("Tournament", *parts, anchor="tournament")

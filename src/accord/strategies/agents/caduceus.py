@@ -1,0 +1,99 @@
+"""Caduceus (ANAC 2016 winner): a weighted committee of expert agents.
+
+Güneş, Arditi & Aydoğan (2017), "Collective voice of experts in multilateral negotiation", PRIMA 2017,
+LNCS 10621, pp. 450-458. Caduceus runs several successful agents side by side as experts, each with a
+weight. It accepts when the weighted majority of the experts would accept; it builds its bid issue by
+issue, taking for each issue the value with the largest total weight among the experts' bids. In the
+first part of the negotiation it offers its best bid.
+
+Choices made here: the experts are the agents of this library closest to the original committee
+(Atlas3, ParsAgent, CUHKAgent, AgentK; RandomDance and Kawaii are not implemented), weighted 4:3:2:1 in
+that order; "weighted majority" means more than half of the total weight; a value tie goes to the
+heavier expert's value; the opening phase lasts until t = 0.83; if the combined bid is worth less than
+Pmin to Caduceus (or breaks a hard constraint), the heaviest expert's bid is sent instead. Each expert
+gets its own random generator spawned from Caduceus's. Cost per round: the sum of the experts' costs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from accord.strategies.base import (
+    ACCEPT,
+    REJECT,
+    Context,
+    Negotiator,
+    State,
+    StrategyInfo,
+    TargetIndex,
+    make,
+    register,
+)
+
+SOURCE = "Güneş, Arditi & Aydoğan 2017"
+DEFAULT_EXPERTS = "atlas3+pars_agent+cuhk_agent+agentk"
+
+
+@register("caduceus")
+class Caduceus(Negotiator):
+    info = StrategyInfo(
+        "caduceus",
+        "anac",
+        f"{SOURCE} (ANAC 2016 winner)",
+        "Weighted vote of expert agents on acceptance; issue-wise weighted vote on the bid.",
+        stochastic=True,
+        uses_opponent_model=True,
+    )
+
+    def __init__(self, experts: str = DEFAULT_EXPERTS, lead: float = 0.83) -> None:
+        from accord.strategies.base import available
+
+        names = [n.strip() for n in experts.split("+") if n.strip()]
+        if not names or "caduceus" in names:
+            raise ValueError("experts: one or more strategy names joined by '+', not caduceus")
+        unknown = [n for n in names if n not in available()]
+        if unknown:
+            raise ValueError(f"experts: unknown strategies {unknown}")
+        if not 0.0 <= lead <= 1.0:
+            raise ValueError("lead must be in [0, 1]")
+        self.names, self.lead = names, float(lead)
+        k = len(names)
+        w = np.arange(k, 0, -1, dtype=np.float64)
+        self.weights = w / w.sum()
+
+    def setup(self, ctx: Context) -> None:
+        super().setup(ctx)
+        self.index = TargetIndex(ctx)
+        self.experts = [make(n) for n in self.names]
+        for e, r in zip(self.experts, ctx.rng.spawn(len(self.experts)), strict=True):
+            e.setup(dataclasses.replace(ctx, rng=r))
+
+    def respond(self, state: State, offer: int) -> str:
+        votes = [e.respond(state, offer) == ACCEPT for e in self.experts]
+        if not self.acceptable_offer(offer):
+            return REJECT
+        return ACCEPT if float(self.weights[np.asarray(votes)].sum()) > 0.5 else REJECT
+
+    def propose(self, state: State) -> int | None:
+        if state.time < self.lead:
+            return self.index.at_or_above(self.index.best)
+        bids = [(w, e.propose(state)) for w, e in zip(self.weights, self.experts, strict=True)]
+        bids = [(w, b) for w, b in bids if b is not None]
+        if not bids:
+            return None
+        space = self.ctx.space
+        digits = space.digits(np.asarray([b for _, b in bids], dtype=np.int64))
+        ws = np.asarray([w for w, _ in bids])
+        chosen = []
+        for d, card in zip(digits, space.cards, strict=True):
+            tally = np.bincount(d, weights=ws, minlength=int(card))
+            best = np.flatnonzero(tally == tally.max())
+            # A tie goes to the value of the heaviest expert among those that chose a tied value.
+            chosen.append(int(next(x for x in d if x in best)))
+        combined = int(space.encode(chosen))
+        ok = self.ctx.acceptable is None or self.ctx.acceptable[combined]
+        if ok and self.ctx.utility[combined] >= max(self.ctx.reservation, self.index.worst):
+            return combined
+        return int(bids[0][1])

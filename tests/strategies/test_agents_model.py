@@ -1,0 +1,317 @@
+"""Scripted-opponent tests of the agents that learn about the opponent or combine other agents.
+
+As in test_agents_time.py, the expected actions are re-derived round by round from the rules in the
+agent's docstring with independent brute-force code (for the Bayesian agents: the exact posterior over
+the triangular hypotheses of a one-issue domain; for IAMhaggler: the Gaussian process written with an
+explicit matrix inverse).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from accord.strategies import make
+from accord.strategies.agents.atlas3 import ess_lower_limit
+
+sys.path.insert(0, str(Path(__file__).parent))  # the tests run with --import-mode=importlib
+from boa_helpers import Scripted, actions_of, agent_rng, at_or_above, band, one_issue, play, two_issues  # noqa: E402
+
+MINE = [1.0 - j / 10 for j in range(11)]
+THEIRS = [j / 10 for j in range(11)]
+U1 = np.array(MINE)
+
+# Two issues p, q (3 values each); own utility 0.6 s_p + 0.4 s_q.
+W_A, S_A = [0.6, 0.4], [[1.0, 0.5, 0.0], [1.0, 0.9, 0.0]]
+W_B, S_B = [0.5, 0.5], [[0.0, 0.5, 1.0], [0.0, 1.0, 0.5]]
+U2 = np.array([W_A[0] * S_A[0][p] + W_A[1] * S_A[1][q] for p in range(3) for q in range(3)])
+
+
+def run_expected(deadline, offers, decide, agent_first=True):
+    out = []
+    for r in range(deadline):
+        t = r / (deadline - 1)
+        x = (
+            (offers[min(r - 1, len(offers) - 1)] if r > 0 else None)
+            if agent_first
+            else offers[min(r, len(offers) - 1)]
+        )
+        act = decide(r, t, x)
+        out.append((r, *act))
+        if act[0] == "accept":
+            break
+    return out
+
+
+def modes(seen, cards=(3, 3)):
+    counts = [np.zeros(c, dtype=int) for c in cards]
+    for o in seen:
+        counts[0][o // 3] += 1
+        counts[1][o % 3] += 1
+    return [int(np.argmax(c)) for c in counts]
+
+
+@pytest.mark.parametrize(("a", "b", "r"), [(1.0, 0.5, 0.0), (0.9, 0.3, 0.1), (1.0, 0.8, 0.4)])
+def test_atlas3_lower_limit_is_the_expected_utility_of_the_mixed_equilibrium(a, b, r):
+    low = ess_lower_limit(a, b, r)
+    q = (low - r) / (a - r)  # the opponent's probability of conceding implied by L = R + q (A - R)
+    insist = q * a + (1 - q) * r
+    concede = q * (a + b) / 2 + (1 - q) * b
+    assert insist == pytest.approx(
+        concede, abs=1e-12
+    )  # indifference: the definition of the mixed equilibrium
+    assert b <= low <= a
+    assert ess_lower_limit(1.0, 0.5, 0.0) == pytest.approx(2 / 3)
+
+
+def test_atlas3_concession_replacement_and_end_game():
+    R = 11
+    offers = [8, 7, 7, 4, 4, 7, 4, 4, 4, 4, 4]
+    seen = []
+
+    def decide(r, t, x):
+        if x is not None:
+            seen.append(x)
+        best = max(U2[o] for o in seen) if seen else -math.inf
+        low = 2 * best / (1 + best) if best > 0 else 0.0
+        target = 1 - (1 - low) * t**3
+        if t >= 0.99 and seen:
+            nb = max(seen, key=lambda o: (U2[o], -seen.index(o)))
+        else:
+            base = at_or_above(U2, target)
+            nb = base
+            if seen:
+                floor = min(target, U2[base])
+                d = [base // 3, base % 3]
+                for i, v in enumerate(modes(seen)):
+                    trial = d.copy()
+                    trial[i] = v
+                    if U2[trial[0] * 3 + trial[1]] >= floor:
+                        d = trial
+                nb = d[0] * 3 + d[1]
+        if x is not None and (U2[x] >= target or U2[x] >= U2[nb]):
+            return ("accept", x)
+        return ("offer", nb)
+
+    sc = two_issues(W_A, S_A, W_B, S_B)
+    res = play(sc, make("atlas3"), Scripted(offers), deadline=R)
+    assert actions_of(res, 0) == run_expected(R, offers, decide)
+
+
+# A flatter own utility, so that many bids lie close to the target: 0.5 s_p + 0.5 s_q.
+S_NEAR = [[1.0, 0.95, 0.9], [1.0, 0.96, 0.92]]
+U_NEAR = np.array([0.5 * S_NEAR[0][p] + 0.5 * S_NEAR[1][q] for p in range(3) for q in range(3)])
+
+
+@pytest.mark.parametrize("seed", [0, 4, 9])
+def test_pars_agent_frequency_bid_or_random_above_target(seed):
+    R = 21
+    offers = [8, 8, 7, 8, 8, 7, 8, 8, 8, 8, 7, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8]
+    U2 = U_NEAR  # noqa: N806
+    rng = agent_rng(seed)
+    seen = []
+
+    def decide(r, t, x):
+        if x is not None:
+            seen.append(x)
+        p_min = U2.min()  # the worst outcome (0.91): Pmin is the larger of it and the reservation value 0
+        target = p_min + (1 - p_min) * (1 - t ** (1 / 0.15))
+        nb = None
+        if seen:
+            m = modes(seen)
+            cand = m[0] * 3 + m[1]
+            if U2[cand] >= target:
+                nb = cand
+        if nb is None:
+            cands = band(U2, target, target + 0.1)
+            nb = cands[int(rng.integers(len(cands)))] if cands else at_or_above(U2, target)
+        if x is not None and (U2[x] >= target or U2[x] >= U2[nb]):
+            return ("accept", x)
+        return ("offer", nb)
+
+    res = play(
+        two_issues([0.5, 0.5], S_NEAR, W_B, S_B), make("pars_agent"), Scripted(offers), deadline=R, seed=seed
+    )
+    assert len({o for _, a, o in actions_of(res, 0) if a == "offer"}) > 1  # the random branch was exercised
+    assert actions_of(res, 0) == run_expected(R, offers, decide)
+
+
+def test_caduceus_weighted_votes_of_its_experts():
+    R = 11
+    offers = [8, 7, 5, 4, 4, 2, 1, 1, 1, 1, 1]
+    experts = [0.2, 2.0, 0.0]  # boulware, conceder, hardliner: weights 3:2:1
+    weights = [3 / 6, 2 / 6, 1 / 6]
+
+    def expert_target(e, t):
+        return 1.0 if e == 0 else 1 - t ** (1 / e)
+
+    def decide(r, t, x):
+        bids = [at_or_above(U2, expert_target(e, t)) for e in experts]
+        if x is not None:
+            yes = sum(w for w, b in zip(weights, bids, strict=True) if U2[x] >= U2[b])
+            if yes > 0.5:
+                return ("accept", x)
+        chosen = []
+        for i in range(2):
+            vals = [b // 3 if i == 0 else b % 3 for b in bids]
+            tally = {}
+            for w, v in zip(weights, vals, strict=True):
+                tally[v] = tally.get(v, 0.0) + w
+            top = max(tally.values())
+            chosen.append(next(v for v in vals if tally[v] == top))
+        return ("offer", chosen[0] * 3 + chosen[1])
+
+    agent = make("caduceus", experts="boulware+conceder+hardliner", lead=0.0)
+    res = play(two_issues(W_A, S_A, W_B, S_B), agent, Scripted(offers), deadline=R)
+    assert actions_of(res, 0) == run_expected(R, offers, decide)
+
+
+def test_caduceus_opens_with_its_best_bid_until_the_lead_time():
+    res = play(two_issues(W_A, S_A, W_B, S_B), make("caduceus", lead=0.5), Scripted([8]), deadline=11)
+    early = [o for r, a, o in actions_of(res, 0) if a == "offer" and r / 10 < 0.5]
+    assert early == [0] * 5
+
+
+def _gp(x, y, xs, signal=0.1, length=0.3, noise=0.02):
+    def k(a, b):
+        d = np.abs(np.subtract.outer(a, b)) * math.sqrt(3) / length
+        return signal**2 * (1 + d) * np.exp(-d)
+
+    m = y.mean()
+    inv = np.linalg.inv(k(x, x) + noise**2 * np.eye(len(x)))
+    ks = k(x, xs)
+    mean = m + ks.T @ inv @ (y - m)
+    var = signal**2 - np.diag(ks.T @ inv @ ks)
+    return mean, np.sqrt(np.maximum(var, 0) + noise**2)
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_iamhaggler_gaussian_process_concession(seed):
+    R, S = 9, 4
+    offers = [10, 9, 8, 8, 7, 6, 5, 5, 5]
+    rng = agent_rng(seed)
+    seen, times = [], []
+    st = {"fitted": -1, "t0": 0.0, "u0": 1.0, "ts": 1.0, "us": 1.0}
+
+    def line(t):
+        if t >= st["ts"] or st["ts"] <= st["t0"]:
+            return st["us"]
+        return st["u0"] + (st["us"] - st["u0"]) * (t - st["t0"]) / (st["ts"] - st["t0"])
+
+    def decide(r, t, x):
+        if x is not None:
+            seen.append(x)
+            times.append(t)
+        slot = min(S - 1, int(t * S))
+        if slot > st["fitted"]:
+            st["fitted"] = slot
+            best = {}
+            for o, ti in zip(seen, times, strict=True):
+                if ti < slot / S:
+                    s = min(S - 1, int(ti * S))
+                    best[s] = max(best.get(s, -1.0), U1[o])
+            if len(best) >= 2:
+                xs = np.array([(s + 0.5) / S for s in sorted(best)])
+                ys = np.array([best[s] for s in sorted(best)])
+                fut = np.linspace(t, 1, 25)
+                mean, sd = _gp(xs, ys, fut)
+                grid = np.linspace(0.0, 1.0, 50)
+                prob = np.array(
+                    [
+                        [0.5 * (1 - math.erf((g - mu) / (s * math.sqrt(2)))) for g in grid]
+                        for mu, s in zip(mean, sd, strict=True)
+                    ]
+                )
+                prob = np.maximum.accumulate(prob, axis=0)
+                eu = grid[None, :] * prob
+                top = eu.max()
+                i = max(a for a in range(len(fut)) if (eu[a] == top).any())
+                j = int(np.flatnonzero(eu[i] == top)[0])
+                st["t0"], st["u0"] = t, line(t)
+                st["ts"], st["us"] = float(fut[i]), float(grid[j])
+        target = max(line(t), 0.0)
+        b = max(seen, key=lambda o: (U1[o], -seen.index(o))) if seen else None
+        if b is not None and U1[b] >= target:
+            nb = b
+        else:
+            cands = band(U1, target, target + 0.05)
+            nb = cands[int(rng.integers(len(cands)))] if cands else at_or_above(U1, target)
+        if x is not None and (U1[x] >= target or U1[x] >= U1[nb]):
+            return ("accept", x)
+        return ("offer", nb)
+
+    res = play(one_issue(MINE, THEIRS), make("iamhaggler", slots=S), Scripted(offers), deadline=R, seed=seed)
+    assert actions_of(res, 0) == run_expected(R, offers, decide)
+
+
+def bayes_estimate(seen, times, k=11, sigma=0.15, concession=0.1):
+    """Exact posterior mean of the opponent's value function over the triangular hypotheses (one issue)."""
+    hyps = [[1 - abs(v - j) / max(j, k - 1 - j) for v in range(k)] for j in range(k)]
+    post = [1.0 / k] * k
+    for b, t in zip(seen, times, strict=True):
+        target = 1 - concession * t
+        post = [p * math.exp(-0.5 * ((h[b] - target) / sigma) ** 2) for p, h in zip(post, hyps, strict=True)]
+        s = sum(post)
+        post = [p / s for p in post]
+    return np.array([sum(p * h[v] for p, h in zip(post, hyps, strict=True)) for v in range(k)])
+
+
+OPP = [10, 9, 9, 8, 7, 7, 6, 5, 5, 4, 4]
+
+
+def test_nice_tit_for_tat_mirrors_the_concession_toward_the_nash_point():
+    R = 11
+    seen, times = [], []
+
+    def decide(r, t, x):
+        if x is not None:
+            seen.append(x)
+            times.append(t)
+        target = 1.0
+        if len(seen) >= 2:
+            est = bayes_estimate(seen, times)
+            prods = U1 * est
+            k = int(np.argmax(prods))
+            u_me, u_opp = U1[k], est[k]
+            first, last = est[seen[0]], est[seen[-1]]
+            den = first - u_opp
+            c = 0.0 if den <= 0 else min(1.0, max(0.0, (first - last) / den))
+            target = max(0.0, u_me, 1 - c * (1 - u_me))
+        nb = at_or_above(U1, target)
+        if x is not None:
+            if U1[x] >= U1[nb]:
+                return ("accept", x)
+            window = [U1[o] for o, ti in zip(seen[:-1], times[:-1], strict=True) if 2 * t - 1 <= ti <= t]
+            if t >= 0.98 and (not window or U1[x] >= max(window)):
+                return ("accept", x)
+        return ("offer", nb)
+
+    res = play(one_issue(MINE, THEIRS), make("nice_tit_for_tat"), Scripted(OPP), deadline=R)
+    assert actions_of(res, 0) == run_expected(R, OPP, decide)
+
+
+def test_bayesian_tit_for_tat_answers_each_modelled_concession():
+    R = 11
+    seen, times = [], []
+    st = {"level": 1.0}
+
+    def decide(r, t, x):
+        if x is not None:
+            seen.append(x)
+            times.append(t)
+            if len(seen) >= 2:
+                est = bayes_estimate(seen, times)
+                drop = est[seen[-2]] - est[seen[-1]]
+                st["level"] = min(1.0, max(0.0, st["level"] - drop))
+        target = min(st["level"], 1 - t ** (1 / 0.2))
+        nb = at_or_above(U1, target)
+        if x is not None and U1[x] >= U1[nb]:
+            return ("accept", x)
+        return ("offer", nb)
+
+    res = play(one_issue(MINE, THEIRS), make("bayesian_tit_for_tat"), Scripted(OPP), deadline=R)
+    assert actions_of(res, 0) == run_expected(R, OPP, decide)

@@ -1,0 +1,211 @@
+"""Scripted-opponent tests of the agents whose rules are time and offer-statistics based.
+
+Each test plays the agent against a scripted opponent on a one-issue domain (value j worth 1 - j/10 to the
+agent) and re-derives, round by round and with brute-force helpers, the action the paper's rules (as
+read in the agent's docstring) prescribe; the whole trace of the agent must match.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from accord.strategies import make
+
+sys.path.insert(0, str(Path(__file__).parent))  # the tests run with --import-mode=importlib
+from boa_helpers import Scripted, actions_of, agent_rng, at_or_above, band, one_issue, play, two_issues  # noqa: E402
+
+K = 11
+MINE = [1.0 - j / 10 for j in range(K)]
+THEIRS = [j / 10 for j in range(K)]
+U = np.array(MINE)
+
+
+def expect_loop(deadline, offers, decide, agent_first=True):
+    """Expected actions of the agent: ``decide(r, t, x)`` returns ("offer", o) or ("accept", x).
+
+    ``x`` is the opponent's standing offer the agent faces in round r (None when it opens).
+    """
+    out = []
+    for r in range(deadline):
+        t = r / (deadline - 1)
+        if agent_first:
+            x = offers[min(r - 1, len(offers) - 1)] if r > 0 else None
+        else:
+            x = offers[min(r, len(offers) - 1)]
+        act = decide(r, t, x)
+        out.append((r, *act))
+        if act[0] == "accept":
+            break
+    return out
+
+
+def test_micro_concedes_one_step_per_new_opponent_offer():
+    sc = one_issue([1.0, 0.8, 0.6, 0.4, 0.2, 0.0], [0.0, 0.2, 0.4, 0.6, 0.8, 1.0], rv=(0.3, 0.0))
+    seed = 3
+    res = play(sc, make("micro"), Scripted([5, 5, 4, 3, 3, 3]), deadline=8, seed=seed)
+    repeat = [0, 1][int(agent_rng(seed).integers(2))]
+    # R0 best; R1 concede (opponent made 1 offer); R2 repeat (opponent repeated); R3 concede to v2;
+    # R4 the opponent's v3 (0.4) is at least the lowest own proposal incl. the next one (v3, 0.4 >= rv).
+    assert actions_of(res, 0) == [
+        (0, "offer", 0),
+        (1, "offer", 1),
+        (2, "offer", repeat),
+        (3, "offer", 2),
+        (4, "accept", 3),
+    ]
+
+
+def test_micro_stops_conceding_at_its_reservation_value():
+    sc = one_issue([1.0, 0.8, 0.6, 0.4, 0.2, 0.0], [0.0, 0.2, 0.4, 0.6, 0.8, 1.0], rv=(0.5, 0.0))
+    seed = 5
+    res = play(sc, make("micro"), Scripted([5, 5, 4, 3, 3, 3, 3]), deadline=7, seed=seed)
+    rng = agent_rng(seed)
+    r2 = [0, 1][int(rng.integers(2))]
+    later = [[0, 1, 2][int(rng.integers(3))] for _ in range(3)]  # v3 is below rv: repeats from then on
+    assert actions_of(res, 0) == [(0, "offer", 0), (1, "offer", 1), (2, "offer", r2), (3, "offer", 2)] + [
+        (r, "offer", o) for r, o in zip((4, 5, 6), later, strict=True)
+    ]
+
+
+def test_hardheaded_boulware_target_and_acceptance():
+    R = 11
+    offers = [10 - r for r in range(R)]  # worth r/10 to the agent
+    state = {"lowest": math.inf, "best": None}
+
+    def decide(r, t, x):
+        p = 0.0 + 1.0 * (1 - t ** (1 / 0.05))
+        if x is not None and (state["best"] is None or U[x] > U[state["best"]]):
+            state["best"] = x
+        best = state["best"]
+        nb = best if best is not None and U[best] >= p else at_or_above(U, p)
+        if x is not None and (U[x] >= state["lowest"] or U[x] >= U[nb]):
+            return ("accept", x)
+        state["lowest"] = min(state["lowest"], U[nb])
+        return ("offer", nb)
+
+    res = play(one_issue(MINE, THEIRS), make("hardheaded"), Scripted(offers), deadline=R)
+    assert actions_of(res, 0) == expect_loop(R, offers, decide)
+
+
+def test_hardheaded_bids_what_the_frequency_model_rates_best_among_equals():
+    # Own utility depends on issue p only, so the three q values tie; the opponent always offers q2.
+    sc = two_issues(
+        [1.0, 0.0], [[1.0, 0.5, 0.0], [0.0, 0.0, 0.0]], [0.5, 0.5], [[0.0, 0.5, 1.0], [0.0, 0.5, 1.0]]
+    )
+    res = play(sc, make("hardheaded"), Scripted([8]), deadline=5)
+    # Round 0: no model yet, the lowest index among the best (p0, q0); then (p0, q2) = index 2. At t = 1
+    # the target is Pmin = 0, so the next bid is the opponent's own (p2, q2), worth 0 = its offer: accept.
+    assert actions_of(res, 0) == [
+        (0, "offer", 0),
+        (1, "offer", 2),
+        (2, "offer", 2),
+        (3, "offer", 2),
+        (4, "accept", 8),
+    ]
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_agentk_target_random_bids_and_probabilistic_acceptance(seed):
+    R = 11
+    offers = [10, 9, 8, 7, 6, 6, 5, 5, 4, 4, 3]
+    rng = agent_rng(seed, party=0)
+    seen = []
+
+    def decide(r, t, x):
+        seen.append(U[x])
+        a = np.array(seen)
+        mu, sd = a.mean(), a.std()
+        emax = min(1.0, mu + (1 - mu) * math.sqrt(12) * sd)
+        target = max(0.0, 1 - (1 - emax) * t**3)
+        cands = band(U, target, 1.0)
+        bid = cands[int(rng.integers(len(cands)))]
+        if U[x] >= target:
+            return ("accept", x)
+        p = t**5 / 5 + (U[x] - emax) + (U[x] - target)
+        if p >= 1 or (p > 0 and rng.random() < p):
+            return ("accept", x)
+        return ("offer", bid)
+
+    res = play(
+        one_issue(MINE, THEIRS), make("agentk"), Scripted(offers), deadline=R, agent_first=False, seed=seed
+    )
+    assert actions_of(res, 0) == expect_loop(R, offers, decide, agent_first=False)
+
+
+def test_gahboninho_probe_then_niceness_scaled_concession():
+    R = 21
+    offers = [10, 10, 9, 9, 8, 8, 8, 7, 7, 7, 6, 6, 6, 6, 5, 5, 5, 5, 5, 5, 5]
+    seen = []
+
+    def decide(r, t, x):
+        if x is not None:
+            seen.append(x)
+        us = [U[o] for o in seen]
+        nu = (max(us) - min(us)) if us else 0.0
+        b = max(0.0, max(us)) if us else 0.0
+        floor = min(1.0, b + (1 - b) * nu / 2)
+        target = 1.0 if t < 0.1 else 1 - (1 - floor) * ((t - 0.1) / 0.9) ** 2
+        if t >= 0.99 and us:
+            nb = max(seen, key=lambda o: (U[o], -seen.index(o)))
+        else:
+            nb = at_or_above(U, target)
+        if x is not None and (U[x] >= target or U[x] >= U[nb]):
+            return ("accept", x)
+        return ("offer", nb)
+
+    res = play(one_issue(MINE, THEIRS), make("gahboninho"), Scripted(offers), deadline=R)
+    assert actions_of(res, 0) == expect_loop(R, offers, decide)
+
+
+def test_cuhk_agent_adaptive_threshold():
+    R = 21
+    offers = [10, 10, 10, 9, 9, 9, 9, 8, 8, 8, 8, 8, 7, 7, 7, 7, 7, 7, 6, 6, 6]
+    seen = []
+
+    def decide(r, t, x):
+        if x is not None:
+            seen.append(x)
+        gamma = len(set(seen)) / len(seen) if seen else 1.0
+        lam = 0.5 + 0.5 * gamma * 1.0
+        f = max(0.0, max(U[o] for o in seen)) if seen else 0.0
+        mid = min(1.0, f + (1 - f) * (1 + gamma) / 2)
+        target = 1 - (1 - mid) * (t / lam) ** 2 if t <= lam else mid - (mid - f) * (t - lam) / (1 - lam)
+        nb = at_or_above(U, target)
+        if x is not None and (U[x] >= target or U[x] >= U[nb]):
+            return ("accept", x)
+        return ("offer", nb)
+
+    res = play(one_issue(MINE, THEIRS), make("cuhk_agent"), Scripted(offers), deadline=R)
+    assert actions_of(res, 0) == expect_loop(R, offers, decide)
+
+
+def test_agentlg_hold_then_compromise_then_best_opponent_offer():
+    R = 21
+    offers = [10, 9, 9, 8, 8, 8, 8, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7]
+    seen = []
+
+    def decide(r, t, x):
+        if x is not None:
+            seen.append(x)
+        best = max(U[o] for o in seen) if seen else -math.inf
+        a = 1.0 - 0.05 * 1.0
+        if t < 0.6:
+            target = 1.0 - (1.0 - a) * t / 0.6
+        else:
+            b = min(a, max(0.0, (1.0 + best) / 2))
+            target = a - (a - b) * min(1.0, (t - 0.6) / 0.4)
+        if t >= 0.99 and seen:
+            nb = max(seen, key=lambda o: (U[o], -seen.index(o)))
+        else:
+            nb = at_or_above(U, target)
+        if x is not None and (U[x] >= target or U[x] >= U[nb]):
+            return ("accept", x)
+        return ("offer", nb)
+
+    res = play(one_issue(MINE, THEIRS), make("agentlg"), Scripted(offers), deadline=R)
+    assert actions_of(res, 0) == expect_loop(R, offers, decide)
