@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "accord.cli.strategies",
     "accord.cli.convert",
     "accord.cli.experiments",
+    "accord.cli.talks",
     "accord.cli.serve",
 )
 

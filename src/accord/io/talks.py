@@ -25,6 +25,7 @@ from accord.implementation.compliance import parse_compliance
 from accord.io import schema as S
 from accord.io import schema_talks as T
 from accord.io import yaml_scenario as Y
+from accord.io.prepare import prepare_document
 from accord.model.beliefs import MAX_FACTS, Demand, Fact, PrivateInfo, Signal
 from accord.model.expr import Expression, compile_expression
 from accord.model.scenario import Scenario
@@ -61,7 +62,7 @@ def read(path: str | Path) -> tuple[dict[str, Any], Any]:
     data, node = Y._parse(text, file)
     if not isinstance(data, dict):
         raise InputError(file, None, "a mapping at the top level (name:, issues:, parties:, protocol:)")
-    return data, node
+    return prepare_document(data, file), node
 
 
 def load_talks(path: str | Path, variant: str | None = None) -> TalksScenario:

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from accord.errors import ExpressionError, InputError
 from accord.io import schema as S
+from accord.io.prepare import prepare_document
 from accord.io.yaml_dialect import Dumper as _Dumper
 from accord.io.yaml_dialect import Loc
 from accord.io.yaml_dialect import dotted as _dotted
@@ -132,6 +133,7 @@ def loads_yaml(text: str, file: str = "<string>") -> Scenario:
     if not isinstance(data, dict):
         got = "an empty file" if data is None else f"a {type(data).__name__}"
         raise InputError(file, None, "a mapping at the top level (name:, issues:, parties:, protocol:)", got)
+    data = prepare_document(data, file)
     try:
         spec = S.ScenarioSpec.model_validate(data)
     except ValidationError as exc:
@@ -441,6 +443,7 @@ def read_document(path: str | Path) -> dict[str, Any]:
 def scenario_from_dict(doc: Mapping[str, Any], path: str | Path | None = None) -> Scenario:
     """Validate a plain document (e.g. with its uncertain numbers drawn) and build the scenario."""
     file = str(path) if path is not None else "<document>"
+    doc = prepare_document(doc, file)
     try:
         spec = S.ScenarioSpec.model_validate(doc)
     except ValidationError as exc:
