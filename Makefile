@@ -14,7 +14,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/accord run scenarios/hanoi-2019.yaml --seed 0
-	$(BIN)/accord analyze scenarios/hanoi-2019.yaml
+	rm -rf runs/hanoi-demo
+	$(BIN)/accord montecarlo scenarios/hanoi-2019.yaml --runs 200 --seed 0 --variant all --out runs/hanoi-demo --quiet
+	$(BIN)/accord report runs/hanoi-demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

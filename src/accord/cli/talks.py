@@ -80,6 +80,7 @@ def run_talks_command(
         return True
     b = api.talks_batch(path, runs=1, seed=seed)
     print_talks_run(b)
+    print_bargaining_analysis(b)
     print_summary(summary)
     print_variants(summary["variants"])
     print_questions(api.questions(path, runs=min(runs, 20), seed=seed))
@@ -130,6 +131,24 @@ def print_talks_run(batch: Any) -> None:
         f"result: {r.end}; deal: {_deal(ts.scenario.space.outcome(r.outcome_index) if r.agreement else None)}; "
         + ", ".join(f"{n} {U[0, i]:.3f}" for i, n in enumerate(names))
     )
+
+
+def print_bargaining_analysis(batch: Any) -> None:
+    """The standard analysis of the bargaining space (Pareto, Nash, KS, ZOPA) and the first run's deal in it."""
+    from accord import api
+    from accord.cli.render import print_analysis
+
+    ts = batch.talks
+    print_analysis(
+        api.analyze(ts.scenario), title="Analysis of the bargaining space (preferences as declared)"
+    )
+    r = batch.results[0]
+    if r.agreement:
+        d = api.outcome_distances(ts.scenario, r.outcome_index)
+        _console().print(
+            "the deal's distance in utility space: "
+            + ", ".join(f"to {k} {v:.4f}" for k, v in d.items() if v is not None)
+        )
 
 
 def print_summary(s: dict[str, Any]) -> None:
