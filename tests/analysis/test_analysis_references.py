@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -31,7 +32,7 @@ from accord.model.preferences import linear_additive
 from accord.model.scenario import Party, Scenario
 from accord.model.space import OutcomeSpace
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+SHARED = Path(os.environ["ACCORD_SHARED"])
 GENIUS = SHARED / "data" / "genius"
 ORACLE = SHARED / "reference" / "oracles" / "nbs_vs_ks_monotonicity_example.csv"
 pytestmark = pytest.mark.skipif(not GENIUS.is_dir(), reason="shared data not available")

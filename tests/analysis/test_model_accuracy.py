@@ -4,6 +4,8 @@ and the two models measured on every GENIUS domain in shared/data/genius."""
 from __future__ import annotations
 
 import itertools
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -122,7 +124,9 @@ def measure(domain, opponent="boulware", rounds=100):
     from accord.protocols.alternating import run_alternating
     from accord.strategies import make
 
-    c = load_folder(f"/work/shared/data/genius/{domain}", parties=PAIRS[domain]).compile()
+    c = load_folder(
+        Path(os.environ["ACCORD_SHARED"]) / "data" / "genius" / domain, parties=PAIRS[domain]
+    ).compile()
     res = run_alternating(c, [make("hardliner"), make(opponent)], deadline=rounds, seed=0)
     offers = [
         int(o)

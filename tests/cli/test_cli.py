@@ -1,6 +1,7 @@
 """The command line as users call it: real processes, exit codes, stderr, JSON contracts."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 HANOI = ROOT / "scenarios" / "hanoi-2019.yaml"
-GENIUS = ROOT.parent / "shared" / "data" / "genius"
+GENIUS = Path(os.environ["ACCORD_SHARED"]) / "data" / "genius"
 
 
 def accord(*args, cwd=ROOT):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from accord.errors import InputError
 from accord.io.folder import load_folder
 
-DATA = Path("/work/shared/data/genius")
+DATA = Path(os.environ["ACCORD_SHARED"]) / "data" / "genius"
 pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="shared GENIUS data not available")
 
 

@@ -8,6 +8,7 @@ following the GENIUS rules (formats.md §1.1). The hand sum runs over the issues
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import warnings
@@ -32,7 +33,7 @@ from accord.model.preferences import Preferences, Term
 from accord.model.scenario import Party, Scenario
 from accord.model.space import OutcomeSpace
 
-DATA = Path("/work/shared/data/genius")
+DATA = Path(os.environ["ACCORD_SHARED"]) / "data" / "genius"
 pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="shared GENIUS data not available")
 
 # Outcome counts and number of issues, from shared/data/genius/SOURCES.md (Summary table).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import tempfile
 from fractions import Fraction
@@ -34,7 +35,7 @@ from accord.model.preferences import Preferences
 from accord.model.scenario import Party, Scenario
 from accord.model.space import OutcomeSpace
 
-DATA = Path("/work/shared/data/genius")
+DATA = Path(os.environ["ACCORD_SHARED"]) / "data" / "genius"
 pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="shared GENIUS data not available")
 JSON_FOLDERS = {
     "GeniusWeb-Party": ("party.json", ["party1", "party2"]),

@@ -7,6 +7,8 @@ The agreement rates are reported in docs/strategies/tournament.md (produced by t
 from __future__ import annotations
 
 import itertools
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -31,7 +33,7 @@ AGENTS = [
     "bayesian_tit_for_tat",
     "boa(bidding=boulware,model=frequency,acceptance=ac_combi(t=0.98))",
 ]
-DOMAIN = "/work/shared/data/genius/ItexvsCypress"
+DOMAIN = str(Path(os.environ["ACCORD_SHARED"]) / "data/genius/ItexvsCypress")
 
 
 def build(spec):

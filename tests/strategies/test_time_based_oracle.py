@@ -1,6 +1,7 @@
 """The time-dependent tactics reproduce the GENIUS TimeDependentAgent targets (oracle CSV)."""
 
 import csv
+import os
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +14,7 @@ from accord.protocols.alternating import run_alternating
 from accord.strategies import make
 from accord.strategies.time_based import target_utility
 
-ORACLE = (
-    Path(__file__).resolve().parents[2].parent / "shared/reference/oracles/genius_time_dependent_targets.csv"
-)
+ORACLE = Path(os.environ["ACCORD_SHARED"]) / "reference/oracles/genius_time_dependent_targets.csv"
 
 
 def oracle_rows():

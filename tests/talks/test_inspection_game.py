@@ -4,6 +4,7 @@ the implementation engine against the 2x2 game (models.md §4)."""
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from accord.implementation.engine import expected, simulate
 
 from .helpers import LEGAL_DEAL, inspection_impl
 
-ORACLES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "oracles"
+ORACLES = Path(os.environ["ACCORD_SHARED"]) / "reference" / "oracles"
 
 
 def _rows(name: str) -> list[dict[str, str]]:

@@ -4,6 +4,7 @@ and runs under the CLI contracts of `accord run --json` and `accord backtest --j
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from accord.io.talks import load_talks, read, variant_names
 
 ROOT = Path(__file__).resolve().parents[2]
 LIB = ROOT / "scenarios"
-REFERENCE = ROOT.parent / "shared" / "reference" / "scenarios.md"
+REFERENCE = Path(os.environ["ACCORD_SHARED"]) / "reference" / "scenarios.md"
 MINE = ["singapore-2018", "agreed-framework-1994", "six-party-2007", "leap-day-2012", "jcpoa-2015"]
 ALL = ["hanoi-2019", *MINE]
 
