@@ -103,7 +103,8 @@ def test_backtest_json_contract():
     p = _cli("backtest", LIB, "--runs", "3", "--json")
     assert p.returncode == 0, p.stderr
     rows = json.loads(p.stdout)
-    assert {r["scenario"] for r in rows} == {load_talks(LIB / f"{n}.yaml").name for n in ALL}
+    # Every historical case of the library is back-tested (the library may hold more scenarios).
+    assert {r["scenario"] for r in rows} >= {load_talks(LIB / f"{n}.yaml").name for n in ALL}
     for r in rows:
         assert set(r) >= {"scenario", "history", "model", "agrees"}
         assert isinstance(r["agrees"], bool)
