@@ -154,3 +154,53 @@ def test_relations_are_each_actors_perception_of_each_pair(ec_path, oracle_rows)
         assert r["expects_challenge"] is True
     with pytest.raises(InputError, match="round"):
         api.forecast_relations(ec_path, 2, settings=settings)
+
+
+def _html_images(text):
+    import base64
+    import re
+
+    return [base64.b64decode(b) for b in re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)]
+
+
+def test_html_report_is_self_contained_with_the_forecasts_side_by_side(nk_path, tmp_path):
+    out = tmp_path / "nk.html"
+    r = cli(nk_path, "--runs", "6", "--seed", "2", "--model", "mean,median,bdm", "--report", out, "--json")
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.stdout)
+    text = out.read_text()
+    assert res["report"] == str(out) and "sensitivity" not in res  # the report's sensitivity is not asked for
+    # every model's forecast and Monte Carlo summary as the CLI prints them (4 significant digits)
+    for m, mr in res["models"].items():
+        assert f"<td>{mr['forecast']:.4g}</td>" in text, m
+        assert f"<td>{res['monte_carlo']['issues']['un_sanctions_relief'][m]['mean']:.4g}</td>" in text
+    assert "Forecasts side by side" in text and "Sensitivity of the mean forecast" in text
+    assert "Forecast distribution" in text and "United States" in text and "[H18]" in text
+    imgs = _html_images(text)
+    assert len(imgs) == 3 and all(
+        b[:8] == b"\x89PNG\r\n\x1a\n" for b in imgs
+    )  # trajectories, distribution, tornado
+    assert "http://" not in text.split("<body>")[0] and 'src="http' not in text  # nothing fetched
+    assert "accord forecast" in text and "--seed 2" in text
+
+
+def test_html_report_for_several_issues_and_the_api(write, tmp_path):
+    p = write(
+        "actor,issue,position,salience,capability\na,p,0,0.9,1\na,q,0,0.3,1\nb,p,100,0.4,2\nb,q,100,0.6,2\n"
+    )
+    out = tmp_path / "two.html"
+    r = cli(p, "--sensitivity", "median", "--report", out)
+    assert r.exit_code == 0, r.output
+    assert f"wrote {out}" in r.stdout
+    text = out.read_text()
+    assert "Issue: p" in text and "Issue: q" in text and "Sensitivity of the median forecast" in text
+    assert "No Monte Carlo runs" in text
+    assert len(_html_images(text)) == 4  # per issue: trajectories and tornado
+    again = api.write_report(tmp_path / "api.html", p)
+    assert "Issue: q" in again.read_text()
+
+
+@pytest.mark.parametrize("name", ["nk.png", "missing/nk.html"])
+def test_bad_report_path_is_exit_2_before_any_model_runs(ec_path, tmp_path, name):
+    r = cli(ec_path, "--report", tmp_path / name)
+    assert r.exit_code == 2 and "--report" in r.stderr and not (tmp_path / name).exists()

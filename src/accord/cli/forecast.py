@@ -51,16 +51,23 @@ def forecast(
         Path | None,
         typer.Option("--plot", help="Write figures: position trajectories (and the forecast distribution)."),
     ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Write a self-contained HTML report (forecasts, trajectories, distribution, sensitivity).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Forecast a group decision from stakeholder capability, position and salience, models side by side.
 
-    Example: accord forecast scenarios/nk-sanctions-2019.csv --model all --runs 200 --seed 1
+    Example: accord forecast scenarios/nk-sanctions-2019.csv --model all --runs 200 --seed 1 --report nk.html
     """
     from accord.cli.app import fail
 
     try:
-        result = _compute(table, model, rounds, issue, bdm, bdm_set, runs, seed, sensitivity, plot)
+        result = _compute(table, model, rounds, issue, bdm, bdm_set, runs, seed, sensitivity, plot, report)
     except AccordError as exc:
         fail(str(exc))
         return
@@ -72,7 +79,7 @@ def forecast(
 
 def _compute(
     table: Path, model: str, rounds: int | None, issue: str | None, bdm: str, bdm_set: list[str] | None,
-    runs: int, seed: int, sensitivity: str | None, plot: Path | None,
+    runs: int, seed: int, sensitivity: str | None, plot: Path | None, report: Path | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     from accord.errors import InputError
     from accord.forecast import api
@@ -95,12 +102,29 @@ def _compute(
         if issue:
             summary["issues"] = {issue: summary["issues"][issue]}
         result["monte_carlo"] = summary
-    if sensitivity:
-        result["sensitivity"] = [
-            api.forecast_sensitivity(t, sensitivity, iss, settings) for iss in model_runs
-        ]
+    if report is not None:
+        api.check_report_path(report)
+    # the report shows a sensitivity: of the chosen model, else of the compromise model (cheap)
+    sens_model = sensitivity or ("mean" if report is not None else None)
+    if sens_model:
+        sens = [api.forecast_sensitivity(t, sens_model, iss, settings) for iss in model_runs]
+        if sensitivity:
+            result["sensitivity"] = sens
     if plot is not None:
         result["figures"] = [str(p) for p in api.write_plots(model_runs, plot, mc)]
+    if report is not None:
+        command = ["accord", "forecast", str(table), "--model", model]
+        for flag, value in (("--rounds", rounds), ("--issue", issue), ("--runs", runs or None),
+                            ("--seed", seed if runs else None), ("--sensitivity", sens_model)):  # fmt: skip
+            if value is not None:
+                command += [flag, str(value)]
+        if bdm != "paper":
+            command += ["--bdm", bdm]
+        for item in bdm_set or []:
+            command += ["--bdm-set", item]
+        command += ["--report", str(report)]
+        api.write_report(report, t, result, model_runs, mc, sens, command)
+        result["report"] = str(report)
     return result
 
 
@@ -167,6 +191,8 @@ def _print(result: dict[str, Any]) -> None:
             con.print(st)
     for f in result.get("figures", []):
         con.print(f"wrote {f}")
+    if "report" in result:
+        con.print(f"wrote {result['report']}")
 
 
 def register(app: typer.Typer) -> None:

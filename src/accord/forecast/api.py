@@ -40,6 +40,9 @@ __all__ = [
     "forecast_bound",
     "forecast_relations",
     "write_plots",
+    "write_report",
+    "check_report_path",
+    "scenario_links",
 ]
 
 TableLike = ActorTable | str | Path
@@ -233,3 +236,49 @@ def write_plots(
                 plot_distribution(samples, p.with_name(f"{stem}-distribution{p.suffix}"), title or iss, iss)
             )
     return out
+
+
+def check_report_path(path: str | Path) -> Path:
+    """``path`` if an HTML report can be written there (checked before any model runs)."""
+    p = Path(path)
+    if p.suffix.lower() not in (".html", ".htm"):
+        raise InputError(str(path), "--report", "a file name ending in .html", p.suffix or p.name)
+    if not p.parent.is_dir():
+        raise InputError(str(path), "--report", "a file in an existing folder", str(p.parent))
+    return p
+
+
+def write_report(
+    path: str | Path,
+    table: TableLike,
+    result: Mapping[str, Any] | None = None,
+    runs: Mapping[str, Mapping[str, ModelRun]] | None = None,
+    mc: MonteCarloResult | None = None,
+    sensitivity: Sequence[Mapping[str, Any]] = (),
+    command: Sequence[str] | None = None,
+) -> Path:
+    """Write the self-contained HTML report of a forecast (``accord forecast --report``).
+
+    With only ``table``, every model runs with default settings; ``result`` and ``runs`` are what
+    :func:`forecast_runs` and :func:`runs_to_dict` return, ``mc`` a Monte Carlo result, ``sensitivity`` a
+    list of :func:`forecast_sensitivity` results.
+    """
+    from accord.forecast.report import write_report as _write
+
+    check_report_path(path)
+    t = load_table(table)
+    if runs is None:
+        t, runs = forecast_runs(t)
+    if result is None:
+        result = runs_to_dict(t, runs)
+    return _write(path, t, result, runs, mc, sensitivity, command)
+
+
+def scenario_links(path: str | Path) -> list[dict[str, Any]]:
+    """The stakeholder forecasts a scenario file uses (``{forecast: ...}`` forms), resolved: one dict per
+    link ``{field, table, model, issue, forecast, value}`` (docs/scenario-format.md)."""
+    from accord.forecast.link import resolve_document
+    from accord.io.yaml_scenario import read_document
+
+    _, links = resolve_document(read_document(path), str(path))
+    return [k.to_dict() for k in links]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,6 +32,13 @@ def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
 
 
 def plot_trajectories(runs: Mapping[str, ModelRun], path: str | Path, title: str = "") -> Path:
+    """Save :func:`trajectories_figure` at ``path`` (the suffix picks the format)."""
+    out = Path(path)
+    trajectories_figure(runs, title).savefig(out)
+    return out
+
+
+def trajectories_figure(runs: Mapping[str, ModelRun], title: str = ""):  # type: ignore[no-untyped-def]
     """One panel per model with rounds (bdm, exchange): each actor's position by round, forecasts as lines.
 
     Models without rounds (mean, median) appear as horizontal lines in every panel. With no dynamic model,
@@ -58,14 +65,19 @@ def plot_trajectories(runs: Mapping[str, ModelRun], path: str | Path, title: str
     axes[-1].legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
     if title:
         fig.suptitle(title)
-    out = Path(path)
-    fig.savefig(out)
-    return out
+    return fig
 
 
 def plot_distribution(
     samples: Mapping[str, np.ndarray], path: str | Path, title: str = "", issue: str = ""
 ) -> Path:
+    """Save :func:`distribution_figure` at ``path`` (the suffix picks the format)."""
+    out = Path(path)
+    distribution_figure(samples, title, issue).savefig(out)
+    return out
+
+
+def distribution_figure(samples: Mapping[str, np.ndarray], title: str = "", issue: str = ""):  # type: ignore[no-untyped-def]
     """Histogram of each model's Monte Carlo forecasts (one row per model, shared x axis)."""
     names = list(samples)
     fig = _figure(6.4, 1.9 * len(names) + 0.8)
@@ -85,6 +97,39 @@ def plot_distribution(
     axes[-1].set_xlabel(f"forecast{' on ' + issue if issue else ''}")
     if title:
         fig.suptitle(title)
-    out = Path(path)
-    fig.savefig(out)
-    return out
+    return fig
+
+
+def sensitivity_figure(sens: Mapping[str, Any], top: int = 12):  # type: ignore[no-untyped-def]
+    """Tornado chart of a one-at-a-time sensitivity (``accord.forecast.uncertainty.sensitivity``).
+
+    One bar per actor input (the largest ``top`` effects): the forecast with the input at its low value
+    (left colour) and at its high value, around the nominal forecast; a dropped actor is a single marker.
+    """
+    effects = list(sens["effects"])[:top]
+    base = float(sens["nominal"])
+    k = max(1, len(effects))
+    fig = _figure(7.0, 1.4 + 0.36 * k)
+    ax = fig.add_subplot()
+    for i, e in enumerate(effects):
+        y = k - 1 - i
+        if e["input"] == "removed":
+            lab = "actor removed"
+            ax.plot([e["forecast"]], [y], "kx", ms=7, label=lab if lab not in _seen(ax) else None)
+            continue
+        bars = [(e["forecast_low"], "tab:blue", "input low"), (e["forecast_high"], "tab:red", "input high")]
+        bars.sort(key=lambda b: -abs(b[0] - base))  # the longer bar first, so the shorter stays visible
+        for val, color, lab in bars:
+            ax.barh(y, val - base, left=base, color=color, height=0.6, alpha=0.85,
+                    label=lab if lab not in _seen(ax) else None)  # fmt: skip
+    ax.axvline(base, color="k", lw=1, label=f"nominal forecast {base:.4g}")
+    labels = [f"{e['actor']} · {e['input']}" for e in effects]
+    ax.set_yticks([k - 1 - i for i in range(len(effects))], labels, fontsize=8)
+    ax.set_xlabel(f"{sens['model']} forecast on {sens['issue']}")
+    ax.set_title("One input at a time: which actor's inputs move the forecast most", fontsize=10)
+    ax.legend(fontsize=8, loc="best", frameon=False)
+    return fig
+
+
+def _seen(ax: Any) -> set[str]:
+    return set(ax.get_legend_handles_labels()[1])

@@ -133,7 +133,15 @@ def loads_yaml(text: str, file: str = "<string>") -> Scenario:
     if not isinstance(data, dict):
         got = "an empty file" if data is None else f"a {type(data).__name__}"
         raise InputError(file, None, "a mapping at the top level (name:, issues:, parties:, protocol:)", got)
-    data = prepare_document(data, file)
+    try:
+        data = prepare_document(data, file)
+    except InputError as exc:
+        if exc.line is None and exc.field and exc.file == file:
+            loc = tuple(int(k) if k.isdigit() else k for k in exc.field.split("."))
+            raise InputError(
+                file, exc.field, exc.expected, exc.got, line=_line(node, loc), more=exc.more
+            ) from None
+        raise
     try:
         spec = S.ScenarioSpec.model_validate(data)
     except ValidationError as exc:
