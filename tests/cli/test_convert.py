@@ -229,7 +229,16 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             issues.append(Issue.categorical(f"c{k}", labels))
     space = OutcomeSpace(issues)
     names = draw(
-        st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,5}", fullmatch=True), min_size=2, max_size=3, unique=True)
+        st.lists(
+            # not the stem of a domain file the chain names (a party so named is refused when the
+            # domain file is named explicitly: test_a_party_named_domain)
+            st.from_regex(r"[a-z][a-z0-9_]{0,5}", fullmatch=True).filter(
+                lambda n: n not in {Path(t).stem for t in TARGET.values()}
+            ),
+            min_size=2,
+            max_size=3,
+            unique=True,
+        )
     )
     parties = []
     for name in names:
@@ -257,3 +266,22 @@ def test_generated_scenarios_round_trip_through_every_format(sc: Scenario, forma
     with tempfile.TemporaryDirectory() as tmp:
         back = chain(sc, formats, Path(tmp))
     assert_same(sc, back, "geniusweb" in formats)
+
+
+def test_a_party_named_domain(tmp_path):
+    """A party called "domain": into a folder the domain file steps aside; named explicitly, it is refused."""
+    src = tmp_path / "dom.yaml"
+    src.write_text(
+        "name: t\nissues:\n  a: [x, y]\nparties:\n"
+        "  domain: {weights: {a: 1}, scores: {a: {x: 0, y: 1}}}\n"
+        "  other: {weights: {a: 1}, scores: {a: {x: 1, y: 0}}}\nprotocol: {deadline: 5}\n",
+        encoding="utf-8",
+    )
+    ok = accord("convert", src, tmp_path / "folder", "--to", "genius")
+    assert ok.returncode == 0, ok.stderr
+    back = load_folder(tmp_path / "folder")
+    assert sorted(p.name for p in back.parties) == ["domain", "other"]
+    bad = accord("convert", src, tmp_path / "o2" / "domain.json")
+    assert bad.returncode == 2
+    assert "domain file name different" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "o2" / "domain.json").exists()

@@ -1,0 +1,57 @@
+"""``accord serve``: the web app (FastAPI + uvicorn) on 127.0.0.1 by default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from accord.cli.app import fail
+
+
+def serve(
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Address to bind; 127.0.0.1 keeps the server private to this machine."),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    scenarios: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scenarios", help="Scenario folder(s) to serve (default: the repository's scenarios/)."
+        ),
+    ] = None,
+    max_outcomes: Annotated[
+        int, typer.Option("--max-outcomes", help="Largest outcome space compiled (library and uploads).")
+    ] = 5_000_000,
+    max_upload: Annotated[int, typer.Option("--max-upload", help="Largest upload in bytes.")] = 1_000_000,
+    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the web app: scenario library, analysis, runs, Monte Carlo, play against the machine, uploads.
+
+    Example: accord serve --port 8000   (then open http://127.0.0.1:8000/)
+    """
+    try:
+        import uvicorn
+
+        from accord.web import Settings, create_app
+    except ImportError as exc:  # pragma: no cover - the web dependencies are part of the install
+        fail(f"the web app needs fastapi and uvicorn ({exc}); pip install 'accord'")
+        return
+    if not 0 < port < 65536:
+        fail(f"--port: expected a TCP port 1-65535, got {port}")
+    kw = {}
+    if scenarios:
+        for p in scenarios:
+            if not p.is_dir():
+                fail(f"--scenarios: expected an existing folder, got {str(p)!r}")
+        kw["library"] = tuple(p.resolve() for p in scenarios)
+    settings = Settings(max_outcomes=max_outcomes, max_upload_bytes=max_upload, **kw)  # type: ignore[arg-type]
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"warning: serving on {host}: anyone who can reach this address can use the app", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)

@@ -1,0 +1,60 @@
+"""Settings of the web app: where the scenario library is, and the safety limits.
+
+Every limit has a default that keeps a server on a small machine responsive; ``accord serve`` exposes the
+ones an operator may want to change. No setting ever comes from a web request.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def default_library() -> tuple[Path, ...]:
+    """The scenario folders: ``$ACCORD_SCENARIOS`` (paths separated by ``os.pathsep``), else the repository's
+    ``scenarios/`` folder next to the package (src layout), else ``./scenarios``."""
+    env = os.environ.get("ACCORD_SCENARIOS")
+    if env:
+        return tuple(Path(p).resolve() for p in env.split(os.pathsep) if p)
+    here = Path(__file__).resolve()
+    for up in here.parents[2:4]:
+        cand = up / "scenarios"
+        if cand.is_dir():
+            return (cand,)
+    return (Path.cwd() / "scenarios",)
+
+
+@dataclass
+class Settings:
+    """Configuration of one app instance (see docs/web.md, "Safety limits")."""
+
+    #: Folders whose ``*.yaml`` scenarios, GENIUS/GeniusWeb sub-folders and ``*.csv`` stakeholder tables form
+    #: the library; ids are file (or folder) stems, the first folder wins on a clash.
+    library: tuple[Path, ...] = field(default_factory=default_library)
+    #: Largest upload (a YAML file or a zip of a GENIUS folder), in bytes.
+    max_upload_bytes: int = 1_000_000
+    #: Largest total size of the files extracted from an uploaded zip, in bytes, and most files in it.
+    max_unzipped_bytes: int = 5_000_000
+    max_zip_files: int = 50
+    #: Largest outcome space the server compiles (library scenarios and uploads alike).
+    max_outcomes: int = 5_000_000
+    #: Uploaded scenarios kept at once (oldest dropped first) and how long, in seconds.
+    max_uploads: int = 100
+    upload_ttl: float = 6 * 3600.0
+    #: Games kept at once (oldest idle dropped first) and how long an idle game lives, in seconds.
+    max_games: int = 1000
+    game_ttl: float = 2 * 3600.0
+    #: Most rounds of a negotiation or a game.
+    max_rounds: int = 1000
+    #: Most runs of one Monte Carlo batch, and batches running at once (more get HTTP 429).
+    max_montecarlo_runs: int = 2000
+    max_jobs: int = 2
+    #: Finished batches kept for their results.
+    max_finished_jobs: int = 50
+    #: Most runs of a simulated implementation.
+    max_implementation_runs: int = 5000
+    #: Outcomes drawn one by one in the utility-space chart; above this the chart shows a density image.
+    chart_points: int = 4000
+    #: Stakeholder tables shown on a scenario's page: scenario id -> table id (both in the library).
+    forecast_links: dict[str, str] = field(default_factory=lambda: {"hanoi-2019": "nk-sanctions-2019"})
