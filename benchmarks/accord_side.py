@@ -40,27 +40,25 @@ def _pairs(k: int, n: int, seed: int):
 def negotiate(k: int, pair: list[str], start: int, count: int, total: int, seed: int = 0) -> dict:
     """Negotiations ``start .. start+count-1`` of the ``total`` drawn from ``default_rng(seed)``.
 
-    Timed per negotiation: scenario, compile, strategies, the run (negotiation i gets seed=i).
+    Timed: building every negotiation's scenario (issues, outcome space, both parties' preferences) and
+    running them all through the public API, ``accord.api.run_batch(scenarios, pair, seed=start)``
+    (negotiation i gets seed=i; the API evaluates the utilities and runs the negotiations together
+    when every negotiator is time-dependent, else one by one). Like NegMAS's side, every negotiation
+    builds its own objects from the pre-drawn numbers.
     """
-    from accord.protocols.alternating import run_alternating
-    from accord.strategies import make
+    from accord.api import run_batch
 
     pairs = _pairs(k, total, seed)[start : start + count]
-    rounds, agreements, utils = [], 0, []
     t0 = time.perf_counter()
-    for i, (a, b) in enumerate(pairs, start):
-        compiled = scenario(k, a, b).compile()
-        r = run_alternating(compiled, [make(pair[0]), make(pair[1])], seed=i)
-        rounds.append(r.rounds)
-        if r.agreement:
-            agreements += 1
-            utils.append((r.utilities["a"], r.utilities["b"]))
+    results = run_batch([scenario(k, a, b) for a, b in pairs], pair, seed=start)
     elapsed = time.perf_counter() - t0
+    rounds = [r.rounds for r in results]
+    utils = [(r.utilities["a"], r.utilities["b"]) for r in results if r.agreement]
     return {
         "seconds": elapsed,
         "n": len(pairs),
         "steps": rounds,
-        "agreements": agreements,
+        "agreements": len(utils),
         "utilities": utils,
     }
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from accord.errors import InputError
 from accord.model.scenario import CompiledScenario, Scenario
-from accord.protocols.alternating import Result, run_alternating
-from accord.strategies.base import Negotiator
+
+if TYPE_CHECKING:  # the protocols and strategies load on first use, keeping `accord analyze` lean
+    from accord.protocols.alternating import Result
+    from accord.strategies.base import Negotiator
 
 _COMPILED: weakref.WeakKeyDictionary[Scenario, CompiledScenario] = weakref.WeakKeyDictionary()
 
@@ -158,6 +160,8 @@ def run(
     seed: int = 0,
 ) -> Result:
     """Run one negotiation with seed ``seed``; ``steps`` overrides the deadline in rounds."""
+    from accord.protocols.alternating import run_alternating
+
     sc = _scenario(scenario, parties)
     if steps is not None and steps < 1:
         raise InputError(None, "steps", "a positive number of rounds", steps)
@@ -185,12 +189,50 @@ def run_many(
 
 
 def run_batch(
-    scenario: Scenario, specs: Sequence[str], *, steps: int | None = None, seed: int = 0, runs: int = 1
+    scenario: Scenario | Sequence[Scenario],
+    specs: Sequence[str],
+    *,
+    steps: int | None = None,
+    seed: int = 0,
+    runs: int | None = None,
 ) -> list[Result]:
-    """Run ``runs`` negotiations of one scenario with seeds seed..seed+runs-1."""
-    if runs < 1:
-        raise InputError(None, "runs", "a positive number of runs", runs)
-    return [run(scenario, list(specs), steps=steps, seed=seed + k) for k in range(runs)]
+    """Run negotiations with seeds seed, seed+1, ...: ``runs`` of one scenario, or one per scenario.
+
+    ``scenario`` is one scenario (run ``runs`` times, default 1) or a sequence of scenarios (negotiation k
+    runs ``scenario[k]``, e.g. fresh preferences per negotiation; ``runs`` defaults to their number).
+    ``specs`` are resolved per scenario as in :func:`run`. Each result is what :func:`run` returns with the
+    same arguments and seed. When every negotiator is time-dependent (Boulware, linear, conceder,
+    hardliner, ``time_based(...)``), the negotiations run together in :mod:`accord.protocols.batch`
+    (vectorised over the batch; same results); their traces are replayed when first read.
+    """
+    from accord.protocols.batch import batchable, run_alternating_batch
+
+    if isinstance(scenario, Scenario):
+        runs = 1 if runs is None else runs
+        if runs < 1:
+            raise InputError(None, "runs", "a positive number of runs", runs)
+        scs: list[Scenario] = [scenario] * runs
+    else:
+        scs = list(scenario)
+        if runs is not None and runs != len(scs):
+            raise InputError(None, "runs", f"the number of scenarios ({len(scs)})", runs)
+        if not scs:
+            raise InputError(None, "runs", "a positive number of runs", 0)
+    if steps is not None and steps < 1:
+        raise InputError(None, "steps", "a positive number of rounds", steps)
+    shared: dict[tuple[str, ...], list[Negotiator]] = {}
+    negs: list[list[Negotiator]] = []
+    for sc in scs:
+        key = tuple(resolve_negotiators(sc, specs))
+        got = shared.get(key)
+        if got is None:
+            got = [negotiator_for(s) for s in key]
+            if batchable(got):  # stateless between runs (setup resets them): one set serves every run
+                shared[key] = got
+        negs.append(got)
+    return run_alternating_batch(
+        scs, negs, deadline=steps, seeds=[seed + k for k in range(len(scs))], compile_fn=compile_scenario
+    )
 
 
 def summarize_runs(sc: Scenario, specs: Sequence[str], results: Sequence[Result]) -> dict[str, Any]:
@@ -599,3 +641,61 @@ def write_talks_trace(batch: Any, path: str | Path, run: int = 0) -> Path:
     except OSError as exc:
         raise InputError(str(p), None, f"a writable path ({exc.strerror})") from None
     return p
+
+
+# ------------------------------------------------------------------------------------------------------
+# Stakeholder forecasting (accord.forecast; docs/models/forecasting.md). Thin re-exports, imported on
+# first call so `import accord.api` stays light. Tables are paths (CSV or YAML) or ActorTable objects.
+
+
+def forecast(table: Any, models: Sequence[str] = ("all",), rounds: int | None = None,
+             issue: str | None = None, settings: Any = None) -> dict[str, Any]:  # fmt: skip
+    """Forecasts side by side: the JSON contract of ``accord forecast --json`` (see accord.forecast.api)."""
+    from accord.forecast import api as F
+
+    return F.forecast(table, models, rounds, issue, settings)
+
+
+def forecast_distribution(table: Any, models: Sequence[str] = ("all",), runs: int = 200, seed: int = 0,
+                          settings: Any = None) -> tuple[Any, dict[str, Any]]:  # fmt: skip
+    """Monte Carlo over a table's uncertain inputs: the result object and a summary per issue and model."""
+    from accord.forecast import api as F
+
+    return F.forecast_distribution(table, models, runs, seed, settings)
+
+
+def forecast_sensitivity(table: Any, model: str = "mean", issue: str | None = None,
+                         settings: Any = None) -> dict[str, Any]:  # fmt: skip
+    """One-at-a-time sensitivity of one model's forecast to every actor's inputs."""
+    from accord.forecast import api as F
+
+    return F.forecast_sensitivity(table, model, issue, settings)
+
+
+def forecast_relations(table: Any, round_: int = 1, issue: str | None = None,
+                       settings: Any = None) -> list[dict[str, Any]]:  # fmt: skip
+    """The expected-utility model's bilateral relations in one round, as each actor perceives them."""
+    from accord.forecast import api as F
+
+    return F.forecast_relations(table, round_, issue, settings)
+
+
+def forecast_bound(table: Any, model: str = "median", *, mapping: Any, issue: str | None = None) -> float:
+    """A forecast mapped to a utility through declared points (a two-level game's win-set bound)."""
+    from accord.forecast import api as F
+
+    return F.forecast_bound(table, model, mapping=mapping, issue=issue)
+
+
+def forecast_report(path: str | Path, table: Any, **kwargs: Any) -> Path:
+    """Write the self-contained HTML report of a forecast (``accord forecast --report``)."""
+    from accord.forecast import api as F
+
+    return F.write_report(path, table, **kwargs)
+
+
+def scenario_forecast_links(path: str | Path) -> list[dict[str, Any]]:
+    """The stakeholder forecasts a scenario file uses, resolved: ``{field, table, model, issue, forecast, value}``."""
+    from accord.forecast import api as F
+
+    return F.scenario_links(path)

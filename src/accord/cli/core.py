@@ -8,24 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
+from accord.cli import split_list as _split
 from accord.cli.app import fail
-
-
-def _split(value: str | None) -> list[str] | None:
-    if not value:
-        return None
-    out, depth, cur = [], 0, ""
-    for ch in value:
-        if ch == "," and depth == 0:
-            out.append(cur.strip())
-            cur = ""
-            continue
-        depth += ch == "("
-        depth -= ch == ")"
-        cur += ch
-    if cur.strip():
-        out.append(cur.strip())
-    return out
 
 
 def _dump(obj: Any) -> None:
