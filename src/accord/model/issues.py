@@ -29,12 +29,17 @@ class Issue:
     upper: float | None = None
     _lookup: dict = field(default=None, repr=False, compare=False, hash=False)  # type: ignore[assignment]
 
-    def __post_init__(self) -> None:
-        lookup = {}
-        for i, v in enumerate(self.values):
-            lookup.setdefault(v, i)
-            lookup.setdefault(str(v), i)
-        object.__setattr__(self, "_lookup", lookup)
+    def _table(self) -> dict:
+        """Value (and its text) -> index, the first occurrence winning; built on first use, since
+        scenarios built in bulk (benchmarks, experiments) rarely look values up."""
+        lookup = self._lookup
+        if lookup is None:
+            lookup = {}
+            for i, v in enumerate(self.values):
+                lookup.setdefault(v, i)
+                lookup.setdefault(str(v), i)
+            object.__setattr__(self, "_lookup", lookup)
+        return lookup
 
     @classmethod
     def categorical(cls, name: str, values: list[str], ordered: bool = False) -> Issue:
@@ -70,8 +75,9 @@ class Issue:
 
     def index_of(self, value: object) -> int:
         """Index of ``value``; raises KeyError if the issue has no such value."""
-        if value in self._lookup:
-            return self._lookup[value]
+        table = self._table()
+        if value in table:
+            return table[value]
         if self.kind in ("integer", "real") and isinstance(value, int | float | str):
             try:
                 x = float(value)
