@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/accord run scenarios/hanoi-2019.yaml --seed 0
 	rm -rf runs/hanoi-demo
-	$(BIN)/accord montecarlo scenarios/hanoi-2019.yaml --runs 200 --seed 0 --variant all --out runs/hanoi-demo --quiet
+	$(BIN)/accord montecarlo scenarios/hanoi-2019.yaml --runs 200 --seed 0 --variant all --sensitivity 32 --oat-runs 8 --out runs/hanoi-demo --quiet
 	$(BIN)/accord report runs/hanoi-demo
 
 lint: $(STAMP)

@@ -41,3 +41,16 @@ def toy(tmp_path: Path) -> Path:
     p = tmp_path / "toy.yaml"
     p.write_text(TOY)
     return p
+
+
+@pytest.fixture
+def nominal_hanoi(tmp_path: Path) -> Path:
+    """The Hanoi scenario with every distribution at its nominal value (as `accord run` reads it)."""
+    import yaml
+
+    from accord.experiments.params import nominal_document
+    from accord.io.yaml_scenario import read_document
+
+    p = tmp_path / "hanoi-nominal.yaml"
+    p.write_text(yaml.safe_dump(nominal_document(read_document(HANOI)), sort_keys=False))
+    return p

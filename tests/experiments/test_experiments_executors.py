@@ -14,7 +14,7 @@ from accord.errors import InputError
 from accord.experiments import execute, plan_montecarlo, plan_tournament, read_results
 from accord.experiments.executors import DaskExecutor, InProcess, LocalProcesses, WorkerFailure, make_executor
 
-from .conftest import GENIUS
+from .conftest import GENIUS, HANOI
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +73,15 @@ def test_dask_cluster_gives_the_same_rows(reference, cluster, tmp_path):
         assert ex.workers == 2
         execute(plan, tmp_path / "d", ex)
     assert pq.read_table(tmp_path / "d" / "results.parquet").equals(ref)
+
+
+def test_dask_cluster_gives_the_rows_of_a_local_run_of_hanoi(cluster, tmp_path):
+    """The staged-talks path with the file's uncertain inputs: same rows on the cluster as here."""
+    plan = plan_montecarlo(HANOI, 10, seed=21, variants=["base", "big_bargain"], chunk_size=4)
+    execute(plan, tmp_path / "here", InProcess())
+    with DaskExecutor(cluster.scheduler_address) as ex:
+        execute(plan, tmp_path / "there", ex)
+    assert read_results(tmp_path / "there").equals(read_results(tmp_path / "here"))
 
 
 def test_dask_redoes_the_tasks_of_a_killed_worker(reference, cluster, tmp_path):

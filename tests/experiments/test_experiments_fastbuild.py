@@ -18,7 +18,7 @@ from .conftest import HANOI
 
 @pytest.fixture(scope="module")
 def uncertain_hanoi():
-    doc = copy.deepcopy(read_document(HANOI))
+    doc = copy.deepcopy(P.nominal_document(read_document(HANOI)))  # the file's own distributions at nominal
     usa, dprk = doc["parties"]["usa"], doc["parties"]["dprk"]
     usa["weights"]["sanctions_relief"] = {"uniform": [0.2, 0.4]}
     usa["scores"]["yongbyon"]["partial"] = {"beta": [2, 2]}

@@ -13,6 +13,7 @@ import pytest
 
 from accord.errors import InputError
 from accord.experiments import execute, plan_montecarlo, plan_sweep, plan_tournament, read_results
+from accord.experiments import params as P
 from accord.experiments.executors import InProcess
 from accord.io import load
 from accord.protocols.alternating import run_alternating
@@ -71,25 +72,50 @@ def test_montecarlo_rows_are_the_negotiations_of_accord_run(plain, tmp_path):
     assert m["command"] is None and "seed + k" in m["seeds"]["rule"]
 
 
-def test_montecarlo_of_staged_talks_with_implementation(tmp_path):
+def test_montecarlo_of_staged_talks_with_implementation(nominal_hanoi, tmp_path):
     """The full Hanoi scenario (two tracks, private facts, implementation): rows are the talks engine's runs."""
     from accord.api import talks_batch
 
-    plan = plan_montecarlo(HANOI, 30, seed=3, variants=["base", "walk_away"])
+    hanoi = nominal_hanoi  # fixed inputs: every run is the talks engine's run of the same scenario
+    plan = plan_montecarlo(hanoi, 30, seed=3, variants=["base", "walk_away"])
     execute(plan, tmp_path / "talks")
     t = read_results(tmp_path / "talks")
     assert t.num_rows == 60 and {"stage.summit.end", "impl.threat_reduction", "realised_utility_0"} <= set(
         t.column_names
     )
     base = [r for r in t.to_pylist() if r["variant"] == "base"]
-    ref = talks_batch(HANOI, runs=30, seed=3)
+    ref = talks_batch(hanoi, runs=30, seed=3)
     assert [r["agreement"] for r in base] == ref.agreed.tolist()
     assert [r["realised_utility_1"] for r in base] == ref.realised[:, 1].tolist()
     assert [r["rounds"] for r in base] == [res.rounds for res in ref.results]
-    walk = talks_batch(HANOI, variant="walk_away", runs=30, seed=3)
+    walk = talks_batch(hanoi, variant="walk_away", runs=30, seed=3)
     assert [r["agreement"] for r in t.to_pylist() if r["variant"] == "walk_away"] == walk.agreed.tolist()
     with pytest.raises(InputError, match="per stage"):
-        execute(plan_montecarlo(HANOI, 3, negotiators=["boulware"]), tmp_path / "bad")
+        execute(plan_montecarlo(hanoi, 3, negotiators=["boulware"]), tmp_path / "bad")
+
+
+def test_uncertain_hanoi_rows_are_runs_of_the_drawn_scenarios(tmp_path):
+    """With the file's distributions, run k is the talks engine's run of the scenario drawn for seed k,
+    written out as a plain file and loaded as `accord run` would (an independent path)."""
+    import yaml
+
+    from accord.api import talks_batch
+    from accord.io.yaml_scenario import read_document
+
+    execute(plan_montecarlo(HANOI, 4, seed=11), tmp_path / "mc")
+    rows = read_results(tmp_path / "mc").to_pylist()
+    doc = read_document(HANOI)
+    unc = P.find_uncertain(doc)
+    assert len(unc) >= 10
+    for r in rows:
+        drawn, values = P.sample(doc, unc, r["seed"])
+        assert {k: r[f"param.{k}"] for k in values} == values
+        f = tmp_path / f"drawn-{r['seed']}.yaml"
+        f.write_text(yaml.safe_dump(drawn, sort_keys=False))
+        ref = talks_batch(f, runs=1, seed=r["seed"])
+        assert r["agreement"] == bool(ref.agreed[0])
+        assert [r["realised_utility_0"], r["realised_utility_1"]] == ref.realised[0].tolist()
+        assert r["rounds"] == ref.results[0].rounds
 
 
 def test_draws_differ_per_run_and_are_recorded(toy, tmp_path):
@@ -128,6 +154,21 @@ def test_resume_after_an_interruption_does_only_the_missing_chunks(toy, tmp_path
     idle = Interrupting()
     execute(plan, tmp_path / "cut", idle, resume=True)
     assert idle.ran == 0
+
+
+def test_an_interrupted_hanoi_run_resumes_to_the_rows_of_an_uninterrupted_one(tmp_path):
+    """The staged-talks path (tracks, beliefs, implementation, uncertain inputs, two variants) resumes exactly."""
+    plan = plan_montecarlo(HANOI, 12, seed=4, variants=["base", "phased_verified"], chunk_size=4)
+    execute(plan, tmp_path / "full")
+    with pytest.raises(KeyboardInterrupt):
+        execute(plan, tmp_path / "cut", Interrupting(stop_after=2))
+    assert read_results(tmp_path / "cut").num_rows == 8
+    again = Interrupting()
+    execute(plan, tmp_path / "cut", again, resume=True)
+    assert again.ran == 4
+    full = pq.read_table(tmp_path / "full" / "results.parquet")
+    assert pq.read_table(tmp_path / "cut" / "results.parquet").equals(full)
+    assert len(set(full.column("param.implementation.verification.inspection_rate.dprk").to_pylist())) > 1
 
 
 def test_a_damaged_part_is_redone(toy, tmp_path):
@@ -233,7 +274,7 @@ def test_tournament_input_errors(tmp_path):
         plan_tournament([tmp_path / "missing.yaml"], ["boulware"])
 
 
-def test_sensitivity_tables(toy, tmp_path):
+def test_sensitivity_tables(toy, nominal_hanoi, tmp_path):
     plan = plan_montecarlo(toy, 20, seed=0, sensitivity=8, oat_runs=3)
     d = 6  # uncertain numbers in the toy scenario
     assert dict(plan.tables) == {"results": 20, "sobol": 8 * (d + 2), "oat": (2 * d + 1) * 3}
@@ -246,7 +287,7 @@ def test_sensitivity_tables(toy, tmp_path):
     seeds = np.array(sob.column("seed").to_pylist())
     assert np.array_equal(seeds, np.repeat(np.arange(8), d + 2))
     with pytest.raises(InputError, match="uncertain numbers"):
-        plan_montecarlo(HANOI, 5, sensitivity=8)
+        plan_montecarlo(nominal_hanoi, 5, sensitivity=8)
 
 
 def test_a_full_disk_stops_with_one_error_and_keeps_what_was_written(toy, tmp_path, monkeypatch):
@@ -274,3 +315,24 @@ def test_a_full_disk_stops_with_one_error_and_keeps_what_was_written(toy, tmp_pa
     execute(plan, tmp_path / "full", resume=True)
     execute(plan, tmp_path / "ref")
     assert read_results(tmp_path / "full").equals(read_results(tmp_path / "ref"))
+
+
+def test_chunks_negotiated_together_give_the_rows_of_one_by_one(toy, tmp_path):
+    """run_chunk plays a chunk's plain negotiations together (time-dependent pairs as arrays); every row
+    equals the row of its job negotiated alone with run_alternating (run_job)."""
+    from accord.experiments import worker as W
+    from accord.experiments.runner import to_arrow
+
+    plans = [
+        plan_tournament(
+            [LAPTOP, toy], ["boulware", "hardliner", "tit_for_tat", "random"], repetitions=3, seed=8
+        ),
+        plan_montecarlo(toy, 40, seed=5, chunk_size=16),
+    ]
+    for plan in plans:
+        together, alone = [], []
+        for k, _, _ in plan.chunks("results"):
+            task = plan.task("results", k)
+            together.extend(W.run_chunk(task))
+            alone.extend(W.run_job(task.sources[j.source], j, task.issue_columns) for j in task.jobs)
+        assert to_arrow(together).equals(to_arrow(alone))

@@ -5,6 +5,7 @@ References: the 6-MP arm of the Freireich et al. (1963) leukaemia trial as tabul
 0.690, 0.627, 0.538, 0.448.
 """
 
+import json
 import re
 
 import numpy as np
@@ -111,11 +112,19 @@ def test_montecarlo_report_with_sensitivity(toy, tmp_path):
         "concession",
         "utility_distribution",
         "outcome_frequencies",
-        "tornado_agreement",
-        "sobol_agreement",
     ):
         assert (index.parent / f"{name}.svg").exists() and (index.parent / f"{name}.png").exists()
     assert "parties.buyer.weights.price" in html and "uniform[0.4, 0.8]" in html
+    # every studied output has its charts, or is named as not moved by any input (a flat chart says nothing)
+    sens = json.loads((run / "summary.json").read_text())["sensitivity"]
+    flat = re.search(r"Not moved by any uncertain input[^<]*", html)
+    for col, label in (("agreement", "agreement probability"), ("utility_0", "buyer: utility")):
+        swings = any(b["swing"] > 0 for b in sens["tornado"][col]["bars"])
+        varied = not sens["sobol"][col]["constant"]
+        name = col.replace(".", "_")
+        assert (index.parent / f"tornado_{name}.png").exists() == swings
+        assert (index.parent / f"sobol_{name}.png").exists() == varied
+        assert (swings or varied) or (flat is not None and label in flat.group(0))
 
 
 def test_sweep_and_tournament_reports(toy, tmp_path):
@@ -167,3 +176,36 @@ def test_survival_section_appears_with_implementation_columns(tmp_path):
     assert "Implementation" in html and (tmp_path / "survival.svg").exists()
     assert "dprk cheated" in html and "66.7%" in html
     assert survival_section(_Out(tmp_path), t.drop(["impl.steps_completed"])) == ""
+
+
+def test_outcome_frequencies_count_whole_deals(tmp_path, monkeypatch):
+    """Two deals that differ only in their last issue are two results, however long their labels."""
+    import json as _json
+
+    from accord.report import build as B
+
+    long_a = {f"issue_{i:02d}_with_a_long_name": "same_value" for i in range(8)}
+    long_b = dict(long_a, issue_07_with_a_long_name="other_value")
+    outcomes = [_json.dumps(long_a)] * 3 + [_json.dumps(long_b)] * 2 + [None]
+    table = pa.table(
+        {
+            "outcome": outcomes,
+            "end": ["agreement"] * 5 + ["walk_away"],
+            "walked_away_by": [None] * 5 + ["b"],
+            "agreement": [True] * 5 + [False],
+            "utility_0": [0.5] * 6,
+            "utility_1": [0.4] * 6,
+        }
+    )
+    seen = {}
+    draw = F.outcome_frequencies
+
+    def capture(labels, counts, total):
+        seen.update(labels=list(labels), counts=list(counts), total=total)
+        return draw(labels, counts, total)
+
+    monkeypatch.setattr(F, "outcome_frequencies", capture)
+    B._distributions(B._Out(tmp_path), table, ["a", "b"])
+    assert seen["counts"] == [3, 2, 1] and seen["total"] == 6
+    assert seen["labels"][2] == "no deal: walk away by b"
+    assert seen["labels"][0].endswith("=same_value") and seen["labels"][1].endswith("=other_value")

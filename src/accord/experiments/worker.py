@@ -254,6 +254,51 @@ def talks_rows(
     return rows
 
 
+def _specs(prep: Prepared, job: Job) -> list[str]:
+    from accord.api import resolve_negotiators
+
+    specs = list(job.negotiators) if job.negotiators else resolve_negotiators(prep.scenario, None)
+    if job.negotiators and len(specs) == 1:
+        specs = specs * len(prep.scenario.parties)
+    return specs
+
+
+def plain_rows(
+    task: ChunkTask, group: Sequence[tuple[Job, Prepared, dict[str, object]]]
+) -> list[dict[str, Any]]:
+    """Rows of consecutive plain (alternating-offers) jobs, negotiated together.
+
+    :func:`accord.protocols.batch.run_alternating_batch` computes the negotiations between time-dependent
+    strategies as arrays and plays the others one by one with :func:`run_alternating`; each result equals
+    that of :func:`negotiate` for the job (same compiled scenario, strategies and seed).
+    """
+    from accord.api import negotiator_for
+    from accord.experiments.metrics import run_metrics
+    from accord.protocols.batch import run_alternating_batch
+
+    by_id: dict[int, Prepared] = {}
+    scs, negs, seeds, specs_all = [], [], [], []
+    for job, prep, _ in group:
+        prep.use()
+        specs = _specs(prep, job)
+        by_id[id(prep.scenario)] = prep
+        scs.append(prep.scenario)
+        negs.append([negotiator_for(s) for s in specs])
+        seeds.append(job.seed)
+        specs_all.append(specs)
+    results = run_alternating_batch(scs, negs, seeds=seeds, compile_fn=lambda sc: by_id[id(sc)].compiled)
+    rows = []
+    for (job, prep, drawn), specs, result in zip(group, specs_all, results, strict=True):
+        src = task.sources[job.source]
+        row = _head(src, job, drawn, specs)
+        row.update(run_metrics(prep.compiled, prep.analysis, result))
+        if task.issue_columns:
+            for iss in prep.scenario.space.issues:
+                row[f"issue.{iss.name}"] = None if result.outcome is None else str(result.outcome[iss.name])
+        rows.append(row)
+    return rows
+
+
 def run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
     """Worker entry point: the rows of one chunk, in job order."""
     jobs = task.jobs
@@ -264,8 +309,16 @@ def run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
         src = task.sources[job.source]
         prep, drawn = prepare(src, job)
         if prep.talks is None:
-            rows.append(run_job(src, job, task.issue_columns))
-            i += 1
+            plain = [(job, prep, drawn)]
+            j = i + 1
+            while j < len(jobs):
+                nxt, d = prepare(task.sources[jobs[j].source], jobs[j])
+                if nxt.talks is not None:
+                    break
+                plain.append((jobs[j], nxt, d))
+                j += 1
+            rows.extend(plain_rows(task, plain))
+            i = j
             continue
         group = [(job, drawn)]
         j = i + 1

@@ -172,21 +172,38 @@ class CompiledTalks:
             lf[f] *= np.where(m, sg.p_false, 1.0 - sg.p_false)
         return lt, lf
 
-    def valuation(self, kind: str, beliefs: np.ndarray) -> np.ndarray:
+    def valuation(self, kind: str, beliefs: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """(P, W, n) value of every agreement in every world: nominal utilities, or the exact expected realised
-        utility after implementation with decisions taken on ``beliefs``."""
+        utility after implementation with decisions taken on ``beliefs``.
+
+        ``rows`` (a mask over outcomes) limits the expensive implemented valuation to the outcomes still on the
+        table; the other entries then hold the nominal utilities. A stage reads values only where its parties
+        may offer or accept (a subset of the open outcomes), so its decisions are those of the full valuation.
+        """
         if kind == "nominal" or self.impl is None:
             return self.worlds.utilities
-        key = (kind, tuple(np.round(beliefs, 12).ravel()))
+        n = self.digits.shape[0]
+        if rows is not None and rows.all():
+            rows = None
+        sel = None if rows is None else np.flatnonzero(rows)
+        key = (kind, tuple(np.round(beliefs, 12).ravel()), None if sel is None else sel.tobytes())
         if key not in self._valued:
             W = self.worlds.n_worlds
-            n = self.digits.shape[0]
-            ag = np.tile(np.arange(n, dtype=np.int64), W)
-            wd = np.repeat(np.arange(W, dtype=np.int64), n)
-            wts = np.broadcast_to(world_weights(beliefs)[None], (W * n, self.P, W))
+            cols = np.arange(n, dtype=np.int64) if sel is None else sel.astype(np.int64)
+            m = cols.size
+            ag = np.tile(cols, W)
+            wd = np.repeat(np.arange(W, dtype=np.int64), m)
+            wts = np.broadcast_to(world_weights(beliefs)[None], (W * m, self.P, W))
             out = expected(self.impl, ag, wd, wts)
-            V = out.realised.T.reshape(self.P, W, n)
+            part = out.realised.T.reshape(self.P, W, m)
+            if sel is None:
+                V = part
+            else:
+                V = self.worlds.utilities.copy()
+                V[:, :, sel] = part
             V.setflags(write=False)
+            if len(self._valued) > 256:
+                self._valued.clear()
             self._valued[key] = V
         return self._valued[key]
 
@@ -194,7 +211,7 @@ class CompiledTalks:
 def _stage_arrays(ct: CompiledTalks, stage: Stage, open_: np.ndarray, beliefs: np.ndarray):
     """Utilities, responding utilities, acceptability and floors of every party for one stage."""
     P, names = ct.P, ct.names
-    V = ct.valuation(stage.valuation, beliefs)
+    V = ct.valuation(stage.valuation, beliefs, open_)
     wts = world_weights(beliefs)  # (P, W)
     util = np.empty((P, open_.shape[0]))
     acc = np.empty((P, open_.shape[0]), dtype=bool)

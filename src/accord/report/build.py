@@ -260,7 +260,7 @@ def _distributions(out: _Out, results: Any, names: list[str]) -> str:
     outcome = results.column("outcome").to_pylist()
     end = results.column("end").to_pylist()
     walker = results.column("walked_away_by").to_pylist()
-    labels = [_outcome_label(o, e, w) for o, e, w in zip(outcome, end, walker, strict=True)]
+    labels = [_outcome_label(o, e, w, limit=10_000) for o, e, w in zip(outcome, end, walker, strict=True)]
     uniq, counts = np.unique(np.asarray(labels, dtype=object), return_counts=True)
     order = np.lexsort((uniq.astype(str), -counts))[:12]
     fig = F.outcome_frequencies([str(uniq[k]) for k in order], [int(counts[k]) for k in order], len(labels))
@@ -363,7 +363,7 @@ def build_report(
         }
         secs.append(S.tournament_section(o, results, board))
     if stored.get("sensitivity"):
-        secs.append(S.sensitivity_section(o, stored["sensitivity"]))
+        secs.append(S.sensitivity_section(o, stored["sensitivity"], names))
     secs.append(S.survival_section(o, results))
     secs.append(_reproduce(manifest, run_dir))
     secs = [s for s in secs if s]

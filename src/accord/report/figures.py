@@ -244,15 +244,26 @@ def utility_distribution(utilities: Sequence[np.ndarray], names: Sequence[str], 
 
 def outcome_frequencies(labels: Sequence[str], counts: Sequence[int], total: int) -> Any:
     """The most frequent results (deals and the ways talks ended without one), as shares of the runs."""
-    fig = _figure(6.4, 1.2 + 0.32 * max(1, len(labels)))
+    import textwrap
+
+    # whole labels (a deal names every issue), wrapped at the commas rather than cut: two deals that differ
+    # only in the last issue must still read differently
+    wrapped = [textwrap.fill(str(lab), width=58, break_long_words=False) for lab in labels]
+    lines = [w.count("\n") + 1 for w in wrapped]
+    fig = _figure(7.6, 1.3 + 0.17 * sum(lines) + 0.12 * len(labels))
     ax = fig.add_subplot()
-    y = np.arange(len(labels))[::-1]
+    heights = np.asarray(lines, dtype=float) * 0.17 + 0.12
+    centres = np.cumsum(heights) - heights / 2
+    y = centres[-1] + centres[0] - centres if len(centres) else centres  # most frequent on top
     share = np.asarray(counts, dtype=float) / max(total, 1)
-    ax.barh(y, share * 100, color=COLORS[0])
-    ax.set_yticks(y, labels, fontsize=7)
+    ax.barh(y, share * 100, height=np.minimum(0.8 * heights, 0.28), color=COLORS[0])
+    for yy, v in zip(y, share * 100, strict=True):
+        ax.text(v, yy, f" {v:.1f}%", va="center", fontsize=7)
+    ax.set_yticks(y, wrapped, fontsize=6.5)
+    ax.set_xlim(0, max(float(share.max() * 100) if share.size else 1.0, 1.0) * 1.15)
     ax.set_xlabel("share of runs (%)")
     ax.set_ylabel("result (deal reached, or how talks ended)")
-    ax.set_title("Most frequent results")
+    fig.suptitle("Most frequent results", fontsize=11)
     _style(ax)
     return fig
 
@@ -322,10 +333,17 @@ def tornado_chart(bars: Sequence[Mapping[str, Any]], base: float, output: str, p
         )
     ax.axvline(base * scale, color="#000000", lw=1, label="all inputs nominal")
     ax.set_yticks([k - 1 - i for i in range(len(bars))], [b["parameter"] for b in bars], fontsize=7)
+    ends = [base * scale] + [v * scale for b in bars for v in (b["low"], b["high"])]
+    lo_x, hi_x = min(ends), max(ends)
+    pad = max(hi_x - lo_x, 1e-3 * max(1.0, abs(hi_x))) * 0.35
+    left, right = lo_x - pad, hi_x + pad * 2.2  # room for the value labels on the right
+    if percent:
+        left, right = max(left, -2.0), min(right, 115.0)
+    ax.set_xlim(left, right)
     unit = " (%)" if percent else ""
     ax.set_xlabel(f"{output}{unit}")
     ax.set_ylabel("uncertain input")
-    ax.set_title("One input at a time (tornado)")
+    ax.set_title("One input at a time (tornado)", fontsize=10)
     _style(ax)
     fig.legend(loc="outside lower center", ncols=3, fontsize=7, frameon=False)
     return fig
@@ -347,6 +365,9 @@ def sobol_chart(
     k = max(1, len(names))
     fig = _figure(7.0, 1.8 + 0.42 * k)
     ax = fig.add_subplot()
+    order = np.argsort(-np.asarray(st, dtype=np.float64), kind="stable")  # most influential on top
+    names = [names[j] for j in order]
+    s1, s1c, st, stc = (np.asarray(a, dtype=np.float64)[order] for a in (s1, s1c, st, stc))
     y = np.arange(len(names))[::-1]
     ax.barh(
         y + 0.18,
@@ -367,9 +388,10 @@ def sobol_chart(
         error_kw={"lw": 0.8},
     )
     ax.set_yticks(y, list(names), fontsize=7)
-    ax.set_xlabel(f"share of the variance of {output} (0-1)")
+    ax.set_xlabel(f"share of the variance (0-1) of\n{output}")
     ax.set_ylabel("uncertain input")
-    ax.set_title("Sobol sensitivity indices")
+    ax.set_title("Sobol indices", fontsize=10)
+    ax.set_xlim(-0.2, 1.2)  # indices live in [0, 1]; wider bootstrap intervals are cut at the frame
     ax.axvline(0, color="#000000", lw=0.8)
     _style(ax)
     fig.legend(loc="outside lower center", ncols=2, fontsize=7, frameon=False)

@@ -52,46 +52,85 @@ def sweep_section(out: _Out, plan: Any, results: Any) -> str:
     )
 
 
-def sensitivity_section(out: _Out, sens: dict[str, Any]) -> str:
-    parts = []
-    for col, tor in sens.get("tornado", {}).items():
-        if col not in ("agreement", "impl.threat_reduction"):
+#: Outputs the report studies (more are in summary.json): (column, label, shown in percent).
+def _sensitivity_outputs(names: list[str], have: set[str]) -> list[tuple[str, str, bool]]:
+    outs = [("agreement", "agreement probability", True)]
+    for i, n in enumerate(names):
+        if f"realised_utility_{i}" in have:
+            outs.append((f"realised_utility_{i}", f"{n}: utility after implementation (0-1 scale)", False))
+        else:
+            outs.append((f"utility_{i}", f"{n}: utility (0-1 scale, walk-away value without a deal)", False))
+    outs.append(("impl.threat_reduction", "threat reduction (share of the programme, no deal = 0)", False))
+    return outs
+
+
+def sensitivity_section(out: _Out, sens: dict[str, Any], names: list[str] | None = None) -> str:
+    """Tornado and Sobol charts per output; an output no input moved is said so in one line."""
+    tornados, sobols = sens.get("tornado", {}), sens.get("sobol", {})
+    if not any(c in tornados or c in sobols for c in ("agreement", "impl.threat_reduction")) and not names:
+        return ""
+    parts = [
+        "<p>Which uncertain input drives each result of the base scenario: a one-at-a-time tornado (each input at its "
+        f"{sens['quantiles'][0]:.0%} and {sens['quantiles'][1]:.0%} quantiles, the others at their nominal "
+        f"values, {sens['oat_runs']} seeded runs per point) and Sobol indices from a Saltelli design of "
+        f"{sens['samples']} base samples (SALib), every input drawn from its own distribution.</p>"
+    ]
+    flat = []
+    for col, label, pct in _sensitivity_outputs(list(names or []), set(tornados) | set(sobols)):
+        tor, s = tornados.get(col), sobols.get(col)
+        if tor is None and s is None:
             continue
-        label = "agreement probability" if col == "agreement" else "threat reduction (0-1, no deal = 0)"
-        fig = F.tornado_chart(tor["bars"], tor["base"], label, percent=col == "agreement")
-        parts.append(
-            out.fig(
-                fig,
-                f"tornado_{col.replace('.', '_')}",
-                f"One input at a time at its {sens['quantiles'][0]:.0%} and {sens['quantiles'][1]:.0%} quantiles, the others nominal; each point the mean of {sens['oat_runs']} seeded runs. Labels: the input's low → high value.",
+        moved_oat = tor is not None and any(b["swing"] > 0 for b in tor["bars"])
+        varied = s is not None and not s.get("constant")
+        if not moved_oat and not varied:
+            base = tor["base"] if tor is not None else None
+            shown = (
+                ""
+                if base is None
+                else f" (it stayed at {base:.1%})"
+                if pct
+                else f" (it stayed at {base:.3g})"
             )
-        )
-    for col, s in sens.get("sobol", {}).items():
-        if col not in ("agreement", "impl.threat_reduction"):
+            flat.append(f"{esc(label)}{shown}")
             continue
-        if s.get("constant"):
-            parts.append(f"<p>{esc(col)} did not vary over the Sobol design: no variance to attribute.</p>")
-            continue
-        fig = F.sobol_chart(s["names"], s["S1"], s["S1_conf"], s["ST"], s["ST_conf"], col)
-        parts.append(
-            out.fig(
-                fig,
-                f"sobol_{col.replace('.', '_')}",
-                f"Sobol indices of {esc(col)} from a Saltelli design of {s['n']} base samples (SALib); bars show 95% bootstrap intervals.",
+        if moved_oat:
+            fig = F.tornado_chart(tor["bars"], tor["base"], label, percent=pct)
+            parts.append(
+                out.fig(
+                    fig,
+                    f"tornado_{col.replace('.', '_')}",
+                    f"Tornado of {esc(label)}: bars from the input's low to its high quantile around the baseline "
+                    "(all inputs nominal); labels give the input's low → high value, inputs ordered by swing.",
+                )
             )
-        )
-        parts.append(
-            table(
-                ["parameter", "S1", "± 95%", "ST", "± 95%"],
-                [
-                    (n, a, b, c, d)
-                    for n, a, b, c, d in zip(
-                        s["names"], s["S1"], s["S1_conf"], s["ST"], s["ST_conf"], strict=True
-                    )
-                ],
+        if varied:
+            fig = F.sobol_chart(s["names"], s["S1"], s["S1_conf"], s["ST"], s["ST_conf"], label)
+            parts.append(
+                out.fig(
+                    fig,
+                    f"sobol_{col.replace('.', '_')}",
+                    f"Sobol indices of {esc(label)}: share of its variance due to each input alone (S1) and "
+                    f"with interactions (ST), {s['n']} base samples; bars show 95% bootstrap intervals "
+                    "(small designs give wide intervals and estimates slightly below 0).",
+                )
             )
+            order = np.argsort(-np.asarray(s["ST"]), kind="stable")
+            parts.append(
+                table(
+                    ["input", "S1", "± 95%", "ST", "± 95%"],
+                    [
+                        (s["names"][j], s["S1"][j], s["S1_conf"][j], s["ST"][j], s["ST_conf"][j])
+                        for j in order
+                    ],
+                )
+            )
+    if flat:
+        parts.append(
+            "<p>Not moved by any uncertain input (over the tornado's points and the Sobol design): "
+            + "; ".join(flat)
+            + ".</p>"
         )
-    return section("What drives the result", *parts, anchor="sensitivity") if parts else ""
+    return section("What drives the result", *parts, anchor="sensitivity")
 
 
 _DURATION = ("impl.steps_completed", "impl.survival_steps", "impl.duration")
