@@ -9,6 +9,7 @@ are known by construction. Comparisons are exact (bit for bit).
 from __future__ import annotations
 
 import itertools
+import os
 import subprocess
 import sys
 import tempfile
@@ -28,7 +29,7 @@ from accord.model.scenario import Party, Scenario
 from accord.model.space import OutcomeSpace
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT.parent / "shared" / "data" / "genius"
+DATA = Path(os.environ["ACCORD_SHARED"]) / "data" / "genius"
 DOMAINS = sorted(p.name for p in DATA.iterdir() if p.is_dir())
 FORMATS = ("genius", "geniusweb", "yaml")
 TARGET = {"genius": "g", "geniusweb": "w.json", "yaml": "s.yaml"}

@@ -1,12 +1,13 @@
 """Shared fixtures: a small scenario with uncertain numbers, written to a temporary folder."""
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 HANOI = ROOT / "scenarios" / "hanoi-2019.yaml"
-GENIUS = ROOT.parent / "shared" / "data" / "genius"
+GENIUS = Path(os.environ["ACCORD_SHARED"]) / "data" / "genius"
 
 TOY = """
 name: Toy deal with uncertain numbers

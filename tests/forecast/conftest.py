@@ -1,11 +1,12 @@
 """Fixtures of the forecasting tests: paths of the oracles (../shared/reference/oracles) and the NK table."""
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ORACLES = ROOT.parent / "shared" / "reference" / "oracles"
+ORACLES = Path(os.environ["ACCORD_SHARED"]) / "reference" / "oracles"
 
 
 @pytest.fixture

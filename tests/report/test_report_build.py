@@ -209,3 +209,38 @@ def test_outcome_frequencies_count_whole_deals(tmp_path, monkeypatch):
     assert seen["counts"] == [3, 2, 1] and seen["total"] == 6
     assert seen["labels"][2] == "no deal: walk away by b"
     assert seen["labels"][0].endswith("=same_value") and seen["labels"][1].endswith("=other_value")
+
+
+def test_assumptions_section_states_sources_judgements_and_the_model_against_history(tmp_path):
+    """The report carries the scenario's sources and its marked judgements, and says when the model's
+    most likely result differs from the recorded outcome (here: history says no agreement, and two
+    conceders with low walk-away values always agree)."""
+    scen = tmp_path / "hist.yaml"
+    scen.write_text(
+        "name: Case with a history\n"
+        "description: Two parties that in fact did not agree.\n"
+        "sources:\n  S1: An archive, 1 January 2000\n"
+        "issues:\n  x: [a, b, c]\n"
+        "parties:\n"
+        "  p:\n    weights: {x: 1}\n    scores: {x: {a: 1, b: 0.5, c: 0}}\n"
+        "    reservation: {uniform: [0.05, 0.15]}  # judgement: nobody recorded it\n"
+        "    strategy: conceder\n"
+        "  q:\n    weights: {x: 1}\n    scores: {x: {a: 0, b: 0.5, c: 1}}\n"
+        "    reservation: 0.1  # S1\n    strategy: conceder\n"
+        "protocol: {deadline: 10}\n"
+        "history:\n  outcome: no_agreement\n  note: talks broke off [S1]\n",
+        encoding="utf-8",
+    )
+    run = tmp_path / "run"
+    execute(plan_montecarlo(scen, 20, seed=0), run, InProcess())
+    rate = json.loads((run / "summary.json").read_text())["summary"]["agreement_rate"]
+    assert rate == 1.0  # both concede to 0.5 > walk-away: an agreement in every run
+    html = _self_contained(build_report(run))
+    sec = html[html.index('id="assumptions"') :]
+    assert "An archive, 1 January 2000" in sec and "talks broke off" in sec
+    assert "the model gets this case wrong" in sec
+    assert "judgement: nobody recorded it" in sec and "Judgements (1)" in sec
+    # a changed file is not quoted: its lines might no longer be the run's
+    scen.write_text(scen.read_text() + "# judgement: added later\n", encoding="utf-8")
+    html = _self_contained(build_report(run, tmp_path / "again"))
+    assert "Judgements" not in html and "An archive" in html

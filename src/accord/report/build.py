@@ -101,6 +101,80 @@ def _overview(manifest: dict, summary: dict, done: int, total: int, names: list[
     return section("Overview", warn, kv(rows), note, anchor="overview")
 
 
+def _judgements(path: str, sha256: str) -> list[tuple[int, str, str]]:
+    """(line, key, reason) of every comment marked ``judgement`` in the scenario file, if it is unchanged.
+
+    The YAML parser drops comments, so they are read from the file itself, and only when its hash still
+    matches the one recorded in the manifest (else the lines might not be the run's).
+    """
+    import hashlib
+    import re
+
+    f = Path(path)
+    try:
+        raw = f.read_bytes()
+    except OSError:
+        return []
+    if hashlib.sha256(raw).hexdigest() != sha256:
+        return []
+    out = []
+    for k, line in enumerate(raw.decode("utf-8-sig", errors="replace").splitlines(), start=1):
+        code, sep, comment = line.partition("#")
+        if not sep or "judgement" not in comment.lower():
+            continue
+        m = re.match(r"\s*-?\s*([A-Za-z_][\w-]*)\s*:", code)
+        out.append((k, m.group(1) if m else "", comment.strip()))
+    return out
+
+
+def _assumptions(plan: Any, stored: dict[str, Any], summary: dict[str, Any]) -> str:
+    """What the scenario assumes and where its facts come from; the model's base result next to history."""
+    src = plan.sources[0]
+    doc = src.doc
+    if not doc:
+        return ""
+    parts = []
+    if doc.get("description"):
+        parts.append(f"<p>{esc(doc['description'])}</p>")
+    hist = doc.get("history")
+    if isinstance(hist, dict) and "outcome" in hist:
+        recorded = hist["outcome"]
+        recorded_text = "no agreement" if recorded == "no_agreement" else json.dumps(recorded)
+        base = next((v for v in stored.get("variants") or [] if v.get("variant") == "base"), None)
+        rate = base["agreement_rate"] if base else summary.get("agreement_rate")
+        rows = [("recorded outcome", recorded_text)]
+        if hist.get("note"):
+            rows.append(("note", hist["note"]))
+        if rate is not None:
+            rows.append(("model (base scenario): agreement rate", f"{rate:.1%}"))
+            agrees = (rate < 0.5) == (recorded == "no_agreement")
+            verdict = (
+                "the model's most likely result matches history"
+                if agrees
+                else "the model gets this case wrong: its most likely result is not what happened"
+            )
+            rows.append(("model against history", verdict))
+        parts.append(kv(rows))
+    srcs = doc.get("sources")
+    if isinstance(srcs, dict) and srcs:
+        parts.append("<h3>Sources</h3>")
+        parts.append(table(["id", "source"], [(k, v) for k, v in srcs.items()]))
+    marks = _judgements(src.path, src.sha256)
+    if marks:
+        parts.append(
+            f"<h3>Judgements ({len(marks)})</h3><p>Numbers the sources do not fix, as marked in "
+            f"<code>{esc(Path(src.path).name)}</code>, each with its reason:</p>"
+        )
+        parts.append(
+            "<details><summary>show every judgement</summary>"
+            + table(["line", "key", "comment"], marks)
+            + "</details>"
+        )
+    if doc.get("notes"):
+        parts.append(f"<h3>Notes</h3><pre>{esc(doc['notes'])}</pre>")
+    return section("Assumptions and sources", *parts, anchor="assumptions") if parts else ""
+
+
 def _uncertain(plan: Any, results: Any) -> str:
     from accord.experiments.worker import variant_doc
 
@@ -323,6 +397,8 @@ def build_report(
     s_idx = plan.jobs("results", run, run + 1)[0].source
     sample = (s_idx, scn, res, drawn, run)
     secs = [_overview(manifest, summary, results.num_rows, total, names)]
+    if plan.kind != "tournament":
+        secs.append(_assumptions(plan, stored, summary))
     if stored.get("variants"):
         rows = [
             (
@@ -375,6 +451,7 @@ def build_report(
         (a, t)
         for a, t in (
             ("overview", "Overview"),
+            ("assumptions", "Assumptions"),
             ("variants", "Variants"),
             ("inputs", "Inputs"),
             ("space", "Utility space"),
