@@ -174,7 +174,15 @@ class TargetIndex:
     that order is used directly. Order: utility descending, ties by outcome index. Outcomes failing the
     hard constraints are left out. Answers of :meth:`at_or_above` depend on the utilities alone, so they
     are memoised by target (a time-based negotiator asks the same target when responding and proposing).
+
+    A large band is sorted through one integer key per outcome (the order-preserving integer image
+    of -u, its lowest bits replaced by the outcome index) with NumPy's much faster value sort, then
+    checked: if two different utilities were too close for the truncated key (the check finds any
+    misplaced pair), the band is sorted again the plain way. Either way the order is the one above.
     """
+
+    #: Bands at least this large are sorted through packed integer keys (speed only).
+    PACKED_FROM = 2048
 
     def __init__(self, ctx: Context) -> None:
         u = ctx.utility
@@ -194,6 +202,9 @@ class TargetIndex:
         self.best = float(pool.max()) if pool.size else float("nan")
         self.worst = float(pool.min()) if pool.size else float("nan")
         self._memo: dict[float, int] = {}
+        self._buf_order: np.ndarray | None = None
+        self._buf_neg: np.ndarray | None = None
+        self._shift = max(1, (u.size - 1).bit_length())
 
     def _cover(self, level: float) -> None:
         """Make sure every outcome with utility >= ``level`` is in the sorted band."""
@@ -209,17 +220,60 @@ class TargetIndex:
         if self.mask is not None:
             sel &= self.mask
         cand = np.flatnonzero(sel)
-        neg = -u[cand]
-        # Utility descending, ties by index (cand is ascending). The unstable sort is several times
-        # faster; it gives the same order whenever the band holds no tied utilities, else the stable one.
-        o = np.argsort(neg)
-        sneg = neg[o]
-        if sneg.size > 1 and (sneg[1:] == sneg[:-1]).any():
-            o = np.argsort(neg, kind="stable")
+        order = self._sort_packed(cand) if cand.size >= self.PACKED_FROM else None
+        if order is None:
+            neg = -u[cand]
+            # Utility descending, ties by index (cand is ascending). The unstable sort is several times
+            # faster; it gives the same order whenever the band holds no tied utilities.
+            o = np.argsort(neg)
             sneg = neg[o]
-        self.order = np.concatenate((self.order, cand[o]))
-        self.neg = np.concatenate((self.neg, sneg))
+            if sneg.size > 1 and (sneg[1:] == sneg[:-1]).any():
+                o = np.argsort(neg, kind="stable")
+                sneg = neg[o]
+            order = cand[o]
+        else:
+            sneg = -u[order]
+        self._append(order, sneg)
         self.covered = new
+
+    def _sort_packed(self, cand: np.ndarray) -> np.ndarray | None:
+        """``cand`` sorted by (-u, index) via packed int64 keys; None if the keys could not tell two apart.
+
+        The bits of a float64 read as an int64, with the lower 63 bits flipped for negative numbers,
+        order floats as their values do (after -0.0 is made +0.0). Shifting right by ``b`` bits keeps
+        that order up to ties; the freed low ``b`` bits take the index, which breaks ties by index.
+        Different utilities that tie after the shift may end up out of order: the final check finds
+        them, and the caller falls back to the plain sort.
+        """
+        b = self._shift
+        neg = -self.u[cand] + 0.0  # + 0.0: -0.0 becomes +0.0, equal floats get equal keys
+        k = neg.view(np.int64)
+        k = k ^ ((k >> 63) & np.int64(0x7FFFFFFFFFFFFFFF))
+        k >>= b
+        k <<= b
+        k |= cand
+        k.sort()
+        order = k & np.int64((1 << b) - 1)
+        sneg = -self.u[order]
+        # Every neighbour pair in order: utility descending, and by index among equal utilities.
+        a, z = sneg[:-1], sneg[1:]
+        if (z < a).any() or ((z == a) & (order[1:] < order[:-1])).any():
+            return None
+        return order
+
+    def _append(self, order: np.ndarray, neg: np.ndarray) -> None:
+        """Append to the band. Its arrays are views of buffers grown by doubling (appending never
+        changes what a view handed out before shows)."""
+        n, m = len(self.order), len(order)
+        if self._buf_order is None or n + m > len(self._buf_order):
+            cap = min(max(2 * (n + m), 1024), max(self.u.size, n + m))
+            bo, bn = np.empty(cap, dtype=np.int64), np.empty(cap, dtype=np.float64)
+            bo[:n], bn[:n] = self.order, self.neg
+            self._buf_order, self._buf_neg = bo, bn
+        self._buf_order[n : n + m] = order
+        self._buf_neg[n : n + m] = neg
+        self.order = self._buf_order[: n + m]
+        self.neg = self._buf_neg[: n + m]
 
     #: Targets computed in floating point (1 - 7/10 = 0.30000000000000004) are met by outcomes within this
     #: tolerance below them, so a schedule that lands on a utility exactly in theory offers that outcome.
@@ -246,8 +300,12 @@ class TargetIndex:
 
     def in_range(self, low: float, high: float) -> np.ndarray:
         """Outcomes with utility in [low, high] (best first)."""
+        a, b = self.range_bounds(low, high)
+        return self.order[a:b]
+
+    def range_bounds(self, low: float, high: float) -> tuple[int, int]:
+        """``(a, b)`` such that ``order[a:b]`` holds the outcomes with utility in [low, high]."""
         if not low >= self.covered:
             self._cover(low)
-        a = int(self.neg.searchsorted(-high, side="left"))
-        b = int(self.neg.searchsorted(-low, side="right"))
-        return self.order[a:b]
+        neg = self.neg
+        return int(neg.searchsorted(-high, side="left")), int(neg.searchsorted(-low, side="right"))

@@ -40,15 +40,37 @@ from accord.strategies.boa.negotiator import BOA
 SOURCE = "Kawaguchi, Fujita & Ito 2011"
 
 
+def mean_std(values: list[float]) -> tuple[float, float]:
+    """``(mean, population std)`` of ``values``, bit for bit as ``np.mean`` and ``np.std`` compute them.
+
+    The same operations as NumPy's own (one pairwise sum, divide; subtract the mean, square, pairwise
+    sum, divide, square root), without the generic wrappers' overhead.
+    """
+    a = np.asarray(values, dtype=np.float64)
+    n = a.size
+    mu = np.add.reduce(a) / n
+    x = a - mu
+    np.square(x, out=x)
+    return float(mu), float(np.sqrt(np.add.reduce(x) / n))
+
+
 def agentk_levels(boa: BOA, t: float, alpha: float) -> tuple[float, float]:
-    """(emax(t), target(t)) from the opponent's offers so far."""
+    """(emax(t), target(t)) from the opponent's offers so far.
+
+    emax depends on the opponent's offers only, so it is computed once per new offer (the bidding
+    strategy and the acceptance condition both ask for it every turn).
+    """
     us = boa.history.opp_utils
     p_max = boa.p_max
     if not us:
         return p_max, p_max
-    a = np.asarray(us)
-    mu, sigma = float(a.mean()), float(a.std())
-    emax = min(p_max, mu + (p_max - mu) * math.sqrt(12.0) * sigma)
+    memo = boa.__dict__.get("_agentk_emax")
+    if memo is not None and memo[0] == len(us) and memo[1] is us:
+        emax = memo[2]
+    else:
+        mu, sigma = mean_std(us)
+        emax = min(p_max, mu + (p_max - mu) * math.sqrt(12.0) * sigma)
+        boa.__dict__["_agentk_emax"] = (len(us), us, emax)
     target = p_max - (p_max - emax) * min(max(t, 0.0), 1.0) ** alpha
     return emax, max(target, boa.p_min)
 

@@ -29,7 +29,7 @@ import numpy as np
 from accord.strategies.base import State, StrategyInfo, register
 from accord.strategies.boa.acceptance import ACCombi
 from accord.strategies.boa.bidding import DEFAULT_CAP, nth_best, pick_for_opponent
-from accord.strategies.boa.components import BiddingStrategy, ComponentInfo, component
+from accord.strategies.boa.components import BiddingStrategy, ComponentInfo, component, flat_digits
 from accord.strategies.boa.models import BayesianModel
 from accord.strategies.boa.negotiator import BOA
 from accord.strategies.time_based import target_utility
@@ -58,11 +58,12 @@ class NiceTFTBidding(BiddingStrategy):
         if ctx.acceptable is not None:
             pts = pts[ctx.acceptable[pts]]
         self.points = pts
+        self.points_flat = flat_digits(ctx.space, pts)  # their issue values, computed once
         self.u_points = ctx.utility[pts] - ctx.reservation
 
     def nash(self) -> tuple[float, float]:
         """(own utility, estimated opponent utility) of the estimated Nash point."""
-        est = self.boa.opponent_utility(self.points)
+        est = self.boa.opponent_utility_flat(self.points_flat, self.points)
         prod = np.where(self.u_points >= 0, self.u_points * est, -np.inf)
         k = int(np.argmax(prod))
         return float(self.boa.ctx.utility[self.points[k]]), float(est[k])

@@ -166,6 +166,11 @@ class OpponentModel(Component):
         d = (a[..., None] // self._strides) % self._cards
         return self.table()[self._rows, d].sum(axis=-1)
 
+    def utility_flat(self, flat: np.ndarray) -> np.ndarray:
+        """:meth:`utility` of outcomes given by their positions in the flattened table (see
+        :func:`flat_digits`): the same terms summed in the same order, without recomputing the digits."""
+        return np.ravel(self.table()).take(flat).sum(axis=-1)
+
     def utility_all(self) -> np.ndarray:
         """Estimated utility of every outcome, in index order (broadcast over the issue axes)."""
         k = len(self._pairs)
@@ -177,6 +182,18 @@ class OpponentModel(Component):
             u = u + t[j, :c].reshape(shape)
         cards = tuple(c for _, c in self._pairs)
         return np.ascontiguousarray(np.broadcast_to(u, cards)).reshape(-1)
+
+
+def flat_digits(space: object, idx: np.ndarray) -> np.ndarray:
+    """``F[m, i] = i * width + (value of issue i in outcome idx[m])``, width = the largest issue size.
+
+    The positions of each outcome's terms in an opponent model's flattened (issues x width) table.
+    """
+    strides = np.asarray(space.strides, dtype=np.int64)  # type: ignore[attr-defined]
+    cards = np.asarray(space.cards, dtype=np.int64)  # type: ignore[attr-defined]
+    width = int(cards.max())
+    a = np.asarray(idx, dtype=np.int64)
+    return (a[..., None] // strides) % cards + np.arange(len(cards), dtype=np.int64) * width
 
 
 _FACTORIES: dict[str, dict[str, Callable[..., Component]]] = {k: {} for k in KINDS}

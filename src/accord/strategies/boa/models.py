@@ -56,18 +56,32 @@ class FrequencyModel(OpponentModel):
     def setup_model(self, ctx: Context) -> None:
         super().setup_model(ctx)
         self.counts = self._valid.astype(np.float64)  # every value starts at 1 (padding at 0)
-        self.prev: np.ndarray | None = None
+        self.maxes = self.counts.max(axis=1).tolist()
+        self.freq = self.counts / self.counts.max(axis=1, keepdims=True)  # counts / largest count
+        self.prev: list[int] | None = None
 
     def update(self, offer: int, t: float) -> None:
-        d = np.asarray(self.digits_of(offer))
-        w = self.weights
+        # Incremental form of: add to the offered counts, values = counts / (largest count of the issue),
+        # reweight the issues whose value was kept. Each entry gets the same floating-point operations as
+        # recomputing the whole table, so the estimate is bit for bit the same; only the issues whose
+        # largest count grows are divided again.
+        d = self.digits_of(offer)
+        w = self._w
         if self.prev is not None:
-            same = d == self.prev
-            if same.any():
-                w = w + same * (self.learn_coef / len(w))
+            same = [a == b for a, b in zip(d, self.prev, strict=True)]
+            if any(same):
+                w = w + np.asarray(same) * (self.learn_coef / len(w))
                 w = w / w.sum()
-        self.counts[self._rows, d] += self.value_addition
-        self.set_estimate(w, self.counts / self.counts.max(axis=1, keepdims=True))
+        counts, maxes, v = self.counts, self.maxes, self.freq
+        for i, j in enumerate(d):
+            c = counts[i, j] + self.value_addition
+            counts[i, j] = c
+            if c > maxes[i]:
+                maxes[i] = float(c)
+                v[i] = counts[i] / c
+            else:
+                v[i, j] = c / maxes[i]
+        self._w, self._v, self._table = w, v.copy(), None
         self.prev = d
 
 

@@ -32,6 +32,7 @@ from accord.strategies.boa.components import (
     History,
     OpponentModel,
     as_component,
+    flat_digits,
 )
 
 
@@ -74,6 +75,8 @@ class BOA(Negotiator):
         self._seen = 0
         self._cache_key: tuple[int, int] | None = None
         self._cache_bid: int | None = None
+        # Flat model-table positions of the outcomes index.order[:len], filled as far as asked.
+        self._order_flat = np.empty((0, len(ctx.space.cards)), dtype=np.int64)
         self.bidding.setup(self)
         self.acceptance.setup(self)
 
@@ -91,6 +94,29 @@ class BOA(Negotiator):
         for m in ms[1:]:
             u = u + m.utility(idx)
         return u / len(ms)
+
+    def opponent_utility_flat(self, flat: np.ndarray, idx: np.ndarray) -> np.ndarray | None:
+        """:meth:`opponent_utility` of the outcomes ``idx``, given also by their flat table positions
+        (:func:`flat_digits`), which spare recomputing their issue values. A model that evaluates
+        outcomes its own way (overrides ``utility``) is asked with ``idx``."""
+        if not self.models:
+            return None
+        total = None
+        for m in self.models.values():
+            own = type(m).utility is not OpponentModel.utility
+            u = m.utility(idx) if own else m.utility_flat(flat)
+            total = u if total is None else total + u
+        return total / len(self.models)
+
+    def order_flat(self, stop: int) -> np.ndarray:
+        """Flat table positions of ``index.order[:stop]`` (computed once per outcome, extended by doubling)."""
+        have = len(self._order_flat)
+        if have < stop:
+            order = self.index.order
+            end = min(len(order), max(stop, 2 * have, 256))
+            more = flat_digits(self.ctx.space, order[have:end])
+            self._order_flat = np.concatenate((self._order_flat, more)) if have else more
+        return self._order_flat
 
     def _model_for(self, party: int) -> OpponentModel | None:
         if self.model_prototype is None:
