@@ -113,7 +113,9 @@ def _check_writable_parent(out: Path, parent: Path) -> None:
         try:  # like mkdir -p: missing folders on the way to the output are created
             parent.mkdir(parents=True)
         except OSError as exc:
-            raise InputError(str(out), None, f"a location where folders can be created ({exc.strerror})") from None
+            raise InputError(
+                str(out), None, f"a location where folders can be created ({exc.strerror})"
+            ) from None
     if not parent.is_dir():
         raise InputError(str(out), None, f"an output inside a folder ({parent} is not a folder)")
     if not os.access(parent, os.W_OK | os.X_OK):
