@@ -227,11 +227,11 @@ def mutated_documents(draw, base):
         if op == "delete":
             del parent[key]
         elif op == "replace":
-            parent[key] = draw(JUNK)
+            parent[key] = copy.deepcopy(draw(JUNK))  # sampled_from hands out one shared object
         elif op == "rename" and isinstance(parent, dict):
             parent[draw(st.text(max_size=8))] = parent.pop(key)
         elif op == "add" and isinstance(parent, dict):
-            parent[draw(st.text(max_size=8) | st.integers())] = draw(JUNK)
+            parent[draw(st.text(max_size=8) | st.integers())] = copy.deepcopy(draw(JUNK))
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
