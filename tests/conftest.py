@@ -28,3 +28,12 @@ def _shared() -> Path:
 
 
 os.environ["ACCORD_SHARED"] = str(_shared())
+
+# Property-based tests draw their examples from a fixed seed (same run, same examples: CI results do not
+# depend on luck) and have no per-example time limit (timing belongs in benchmarks/, not tests). Set
+# HYPOTHESIS_PROFILE=explore to draw fresh examples locally.
+from hypothesis import settings as _hyp_settings  # noqa: E402
+
+_hyp_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+_hyp_settings.register_profile("explore", deadline=None)
+_hyp_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
