@@ -77,3 +77,18 @@ def test_value_functions_closed_forms():
     assert valuefn.table(cat, {"a": 0.2, "b": 1}).tolist() == [0.2, 1.0]
     with pytest.raises(KeyError, match="no score"):
         valuefn.table(cat, {"a": 0.2})
+
+
+def test_preferences_leave_the_callers_arrays_writable_and_their_own_read_only():
+    import numpy as np
+
+    from accord.model.issues import Issue
+    from accord.model.preferences import Preferences
+    from accord.model.space import OutcomeSpace
+
+    sp = OutcomeSpace([Issue.integer("a", 0, 2)])
+    w, s0 = np.array([1.0]), np.array([0.0, 0.5, 1.0])
+    p = Preferences(sp, w, (s0,))
+    assert w.flags.writeable and s0.flags.writeable
+    assert not p.weights.flags.writeable and not p.scores[0].flags.writeable
+    assert list(p.evaluate_all()) == [0.0, 0.5, 1.0]

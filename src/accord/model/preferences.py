@@ -50,7 +50,11 @@ class Preferences:
         for s, iss in zip(sc, self.space.issues, strict=True):
             if s.shape != (iss.size,):
                 raise ValueError(f"issue {iss.name!r}: need {iss.size} scores, got shape {s.shape}")
+        # Read-only views: the preferences cannot change them, and the caller's own arrays keep their
+        # flags (views, not copies: scenarios are built in bulk in experiments and benchmarks).
+        w = w.view()
         w.setflags(write=False)
+        sc = tuple(s.view() for s in sc)
         for s in sc:
             s.setflags(write=False)
         object.__setattr__(self, "weights", w)
