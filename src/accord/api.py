@@ -358,6 +358,20 @@ def talks_batch(scenario: Any, *, variant: str | None = None, runs: int = 1, see
     return _batch(_talks(scenario, variant), runs, seed)
 
 
+def talks_summary(batch: Any) -> dict[str, Any]:
+    """The summary of a batch of staged talks (the fields of :func:`run_talks`)."""
+    from accord.protocols.talks import summarize
+
+    return summarize(batch)
+
+
+def talks_trace_rows(batch: Any, run: int = 0) -> list[dict[str, Any]]:
+    """One run's staged trace: one row per action, with its stage (what :func:`write_talks_trace` writes)."""
+    from accord.protocols.talks import trace_rows as _rows
+
+    return _rows(batch, run)
+
+
 def run_talks(
     scenario: Any, *, variant: str | None = None, runs: int = 1, seed: int = 0, with_results: bool = True
 ) -> dict[str, Any]:
@@ -601,10 +615,8 @@ def write_talks_trace(batch: Any, path: str | Path, run: int = 0) -> Path:
     import csv
     import json
 
-    from accord.protocols.talks import trace_rows as _rows
-
     p = Path(path)
-    rows = _rows(batch, run)
+    rows = talks_trace_rows(batch, run)
     names = list(batch.talks.party_names)
     issues = list(batch.talks.scenario.space.names)
     try:

@@ -85,12 +85,10 @@ def run_one(
     if variant is not None and talks is None:
         raise InputError(e.label, "variant", "a scenario with staged talks and variants", variant)
     if talks is not None and not negotiators and steps is None:
-        from accord.protocols.talks import summarize, trace_rows
-
         ts = talks if variant in (None, "base") else api.load_talks(e.path, variant)
         b = api.talks_batch(ts, runs=1, seed=seed)
-        summary = summarize(b)
-        rows = trace_rows(b, 0)
+        summary = api.talks_summary(b)
+        rows = api.talks_trace_rows(b, 0)
         idx = b.results[0].outcome_index if b.results[0].agreement else None
         return {
             "mode": "talks",
