@@ -18,7 +18,7 @@ Inspection costs: the inspecting parties pay e per inspection, a legal inspectee
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -58,7 +58,55 @@ class _State:
     row: np.ndarray  # (M,) index of the originating row
 
     def take(self, rows: np.ndarray) -> _State:
-        return _State(**{f.name: getattr(self, f.name)[rows].copy() for f in fields(self)})
+        """The state of ``rows`` (integer indices, so every array is a copy)."""
+        return _State(
+            agreed=self.agreed[rows],
+            world=self.world[rows],
+            weights=self.weights[rows],
+            targets=self.targets[rows],
+            level=self.level[rows],
+            active=self.active[rows],
+            open_=self.open_[rows],
+            withheld=self.withheld[rows],
+            blocked=self.blocked[rows],
+            detected=self.detected[rows],
+            caught_step=self.caught_step[rows],
+            cheat_step=self.cheat_step[rows],
+            steps_done=self.steps_done[rows],
+            end_step=self.end_step[rows],
+            costs=self.costs[rows],
+            last_insp=self.last_insp[rows],
+            dismantle_step=self.dismantle_step[rows],
+            beliefs=self.beliefs[rows],
+            mass=self.mass[rows],
+            row=self.row[rows],
+        )
+
+
+def _start(ci: CompiledImplementation, agreements: np.ndarray, worlds: np.ndarray) -> tuple:
+    """Digits, levels at signature, targets and dismantlement marks of agreements in worlds: they depend only on
+    the schedule's structure, so they are kept per structure (the caller copies them)."""
+    ag = np.asarray(agreements, dtype=np.int64)
+    wd = np.asarray(worlds, dtype=np.int64)
+    memo = ci._cache().setdefault("start", {})
+    key = (ag.shape, ag.tobytes(), wd.shape, wd.tobytes())
+    hit = memo.get(key)
+    if hit is not None:
+        return hit
+    M, C = ag.shape[0], ci.comp_share.shape[0]
+    g = ci.digits(agreements)
+    lvl = ci.initial_levels(g)
+    targets, trivial = ci._targets(g, wd)
+    for a in np.flatnonzero((trivial >= 0).any(axis=0)):
+        j = ci.act_issue[a]
+        lvl[:, j] = np.where(trivial[:, a] >= 0, trivial[:, a], lvl[:, j])
+    dis = np.full((M, C), -2, dtype=np.int64)
+    if C:
+        dis[ci.reached_components(lvl)] = -1
+    if len(memo) >= 64:
+        memo.clear()
+    memo[key] = (g, lvl, targets, dis)
+    return memo[key]
 
 
 def _initial(
@@ -69,16 +117,8 @@ def _initial(
     beliefs: np.ndarray | None,
 ) -> _State:
     M = agreements.shape[0]
-    P, n_iss, A, C = ci.n_parties, len(ci.cards), ci.n_actions, ci.comp_share.shape[0]
-    g = ci.digits(agreements)
-    lvl = ci.initial_levels(g)
-    targets, trivial = ci._targets(g, np.asarray(worlds, dtype=np.int64))
-    for a in np.flatnonzero((trivial >= 0).any(axis=0)):
-        j = ci.act_issue[a]
-        lvl[:, j] = np.where(trivial[:, a] >= 0, trivial[:, a], lvl[:, j])
-    dis = np.full((M, C), -2, dtype=np.int64)
-    if C:
-        dis[ci.reached(lvl, ci.comp_issue, ci.comp_at)] = -1
+    P, n_iss, A = ci.n_parties, len(ci.cards), ci.n_actions
+    g, lvl, targets, dis = (x.copy() for x in _start(ci, agreements, worlds))
     return _State(
         agreed=g,
         world=np.asarray(worlds, dtype=np.int64),
@@ -107,12 +147,22 @@ def _initial(
 
 def _further(ci: CompiledImplementation, st: _State, cur: np.ndarray, tgt: np.ndarray, j: int) -> np.ndarray:
     """The level further from the status quo among ``cur`` and ``tgt`` (targets lie on one side)."""
-    s = ci.sq[j]
-    return (
-        np.where(np.abs(tgt - s) > np.abs(cur - s), tgt, cur)
-        if ci.ordered[j]
-        else np.where(tgt >= 0, tgt, cur)
-    )
+    c = ci._cache()
+    if c["ordered"][j]:
+        s = c["sq"][j]
+        return np.where(np.abs(tgt - s) > np.abs(cur - s), tgt, cur)
+    return np.where(tgt >= 0, tgt, cur)
+
+
+def _moves(
+    ci: CompiledImplementation, ok: np.ndarray, cur: np.ndarray, tgt: np.ndarray, j: int
+) -> np.ndarray:
+    """Where ``np.where(ok, _further(cur, tgt), cur)`` takes ``tgt`` (``ok`` implies ``tgt >= 0``)."""
+    c = ci._cache()
+    if c["ordered"][j]:
+        s = c["sq"][j]
+        return ok & (np.abs(tgt - s) > np.abs(cur - s))
+    return ok
 
 
 def _value(ci: CompiledImplementation, st: _State, p: int, levels: np.ndarray) -> np.ndarray:
@@ -141,41 +191,45 @@ def _decide(ci: CompiledImplementation, st: _State, k: int, u_mix: np.ndarray | 
     """(M, A) True where the owner withholds action a at step k (only actions of step k are set)."""
     M = st.level.shape[0]
     cheat = np.zeros((M, ci.n_actions), dtype=bool)
-    acts = np.flatnonzero(ci.act_step == k)
+    cache = ci._cache()
+    acts = cache["acts_at"][k]
     if acts.size == 0:
         return cheat
     live = st.active[:, None] & (st.targets[:, acts] >= 0)
-    # planned final state if everybody delivers from now on (own blocked issues stay)
+    # planned final state if everybody delivers from now on (own blocked issues stay); only opportunists
+    # read it
     plan = st.level.copy()
     cur_step = st.level.copy()
-    for b in np.flatnonzero(ci.act_step >= k):
-        j, p = ci.act_issue[b], ci.act_party[b]
-        ok = (st.targets[:, b] >= 0) & ~st.blocked[:, p, j]
-        plan[:, j] = np.where(ok, _further(ci, st, plan[:, j], st.targets[:, b], j), plan[:, j])
-        if ci.act_step[b] == k:
-            cur_step[:, j] = np.where(
-                ok, _further(ci, st, cur_step[:, j], st.targets[:, b], j), cur_step[:, j]
-            )
-    for col, a in enumerate(acts):
-        p, j = int(ci.act_party[a]), int(ci.act_issue[a])
+    codes = ci.compliance.tolist()
+    needed = any(codes[p] == OPPORTUNIST for _, p, _ in cache["acts_at_pj"][k])
+    plan_value: dict[int, np.ndarray] = {}
+    for b, j, p, at_k in cache["plan_from"][k] if needed else ():
+        tgt = st.targets[:, b]
+        ok = (tgt >= 0) & ~st.blocked[:, p, j]
+        cur = plan[:, j]
+        plan[:, j] = np.where(_moves(ci, ok, cur, tgt, j), tgt, cur)
+        if at_k:
+            cur = cur_step[:, j]
+            cur_step[:, j] = np.where(_moves(ci, ok, cur, tgt, j), tgt, cur)
+    for col, (a, p, j) in enumerate(cache["acts_at_pj"][k]):
         blocked = st.blocked[:, p, j]
         code = ci.compliance[p]
         if code == OPPORTUNIST:
-            q = 1.0 - np.prod(1.0 - ci.insp_rate[k:, p] * ci.act_detect[a])
-            legal = ~st.open_[:, ci.act_party == p].any(axis=1)
-            nuis = np.where(legal, ci.nuisance_cost * ci.insp_rate[k:, p].sum(), 0.0)
+            q, expected_nuisance = ci.opportunist_terms(k, col)
+            legal = ~st.open_[:, cache["party_mask"][p]].any(axis=1)
+            nuis = np.where(legal, expected_nuisance, 0.0)
             undet = plan.copy()
             undet[:, j] = st.level[:, j]
             now = cur_step.copy()
             now[:, j] = st.level[:, j]
             det = _consequence(ci, now, p, int(ci.on_detection[p])) if ci.on_detection[p] != NONE else undet
-            v_c = _value(ci, st, p, plan) - nuis
+            if p not in plan_value:  # the plan is the same for all of p's actions of the step
+                plan_value[p] = _value(ci, st, p, plan)
+            v_c = plan_value[p] - nuis
             v_x = (1.0 - q) * _value(ci, st, p, undet) + q * _value(ci, st, p, det)
             c = v_x > v_c + TIE
         elif code == CONDITIONAL:
-            others = np.ones(ci.n_parties, dtype=bool)
-            others[p] = False
-            c = st.detected[:, others].any(axis=1)
+            c = st.detected[:, cache["others"][p]].any(axis=1)
         elif code == RANDOM:
             if u_mix is None:
                 raise ValueError("the exact evaluator needs deterministic compliance (no random strategy)")
@@ -187,8 +241,7 @@ def _decide(ci: CompiledImplementation, st: _State, k: int, u_mix: np.ndarray | 
 
 
 def _deliver(ci: CompiledImplementation, st: _State, k: int, cheat: np.ndarray) -> None:
-    for a in np.flatnonzero(ci.act_step == k):
-        p, j = int(ci.act_party[a]), int(ci.act_issue[a])
+    for a, p, j in ci._cache()["acts_at_pj"][k]:
         live = st.active & (st.targets[:, a] >= 0)
         c = cheat[:, a] & live
         new_violation = c & ~st.blocked[:, p, j]
@@ -198,40 +251,52 @@ def _deliver(ci: CompiledImplementation, st: _State, k: int, cheat: np.ndarray) 
         first = new_violation & (st.cheat_step[:, p] < 0)
         st.cheat_step[first, p] = k
         ok = live & ~c
-        st.level[:, j] = np.where(ok, _further(ci, st, st.level[:, j], st.targets[:, a], j), st.level[:, j])
+        cur, tgt = st.level[:, j], st.targets[:, a]
+        st.level[:, j] = np.where(_moves(ci, ok, cur, tgt, j), tgt, cur)
     st.steps_done[st.active] = k + 1
-    _mark_dismantled(ci, st, k)
+    if ci._cache()["moves_components"][k]:  # else no component's issue moved: the marks stand
+        _mark_dismantled(ci, st, k)
 
 
 def _mark_dismantled(ci: CompiledImplementation, st: _State, k: int) -> None:
     if ci.comp_share.size:
-        now = ci.reached(st.level, ci.comp_issue, ci.comp_at)
+        now = ci.reached_components(st.level)
         new = now & (st.dismantle_step == -2)
         st.dismantle_step[new] = k
         st.dismantle_step[~now] = -2
 
 
 def _apply_detection(ci: CompiledImplementation, st: _State, k: int, caught: np.ndarray) -> None:
-    """Parties ``caught[:, p]`` were found cheating at step k: record it and apply the consequences."""
+    """Parties ``caught[:, p]`` were found cheating at step k: record it and apply the consequences.
+
+    Called right after :func:`_deliver` of step k, which marked the dismantlements of the levels then; they
+    are marked again only if a consequence moved some level (marking is idempotent for unchanged levels).
+    """
+    if not caught.any():
+        return
+    moved = False
     for p in range(ci.n_parties):
         hit = caught[:, p] & st.active & ~st.detected[:, p]
         if not hit.any():
             continue
         st.detected[hit, p] = True
         st.caught_step[hit, p] = k
-        st.open_[np.ix_(hit, ci.act_party == p)] = False
+        for a in ci._cache()["party_acts"][p]:
+            st.open_[hit, a] = False
         code = int(ci.on_detection[p])
         if code == NONE:
             continue
         st.level[hit] = _consequence(ci, st.level[hit], p, code)
         st.end_step[hit] = k
         st.active[hit] = False
-    _mark_dismantled(ci, st, k)
+        moved = True
+    if moved:
+        _mark_dismantled(ci, st, k)
 
 
 def _open_survival(ci: CompiledImplementation, st: _State, p: int) -> np.ndarray:
     """(M,) probability that an inspection of p finds none of its open violations."""
-    mask = ci.act_party == p
+    mask = ci._cache()["party_mask"][p]
     if not mask.any():
         return np.ones(st.level.shape[0])
     return np.prod(np.where(st.open_[:, mask], 1.0 - ci.act_detect[mask][None, :], 1.0), axis=1)
@@ -270,7 +335,7 @@ def _finish(ci: CompiledImplementation, st: _State) -> Outcome:
             if f >= 0:
                 exists[:, c] = ((st.world >> f) & 1) == 1
         total = (exists * ci.comp_share).sum(axis=1)
-        reached = ci.reached(st.level, ci.comp_issue, ci.comp_at) & exists
+        reached = ci.reached_components(st.level) & exists
         seen = st.last_insp[:, ci.threat_party][:, None] >= st.dismantle_step
         safe = np.where(total > 0, total, 1.0)
         dis = np.where(total > 0, (reached * ci.comp_share).sum(axis=1) / safe, 0.0)
@@ -326,6 +391,9 @@ def simulate(
         draws = rng.random((M, draw_count(ci)))
     u = np.asarray(draws, dtype=np.float64).reshape(M, ci.n_steps, P + 2 * A)
     names = list(ci.party_names)
+    others_idx = ci._cache()["others_idx"]
+    party_mask = ci._cache()["party_mask"]
+    detect = [ci.act_detect[m][None, :] for m in party_mask]
     private = ci.private
     for k in range(ci.n_steps):
         cheat = _decide(ci, st, k, u[:, k, P + A :])
@@ -335,11 +403,11 @@ def simulate(
         caught = np.zeros((M, P), dtype=bool)
         for p in range(P):
             insp = st.active & (u_insp[:, p] < ci.insp_rate[k, p])
-            mask = ci.act_party == p
-            found = (st.open_[:, mask] & (u_det[:, mask] < ci.act_detect[mask][None, :])).any(axis=1) & insp
+            mask = party_mask[p]
+            found = (st.open_[:, mask] & (u_det[:, mask] < detect[p])).any(axis=1) & insp
             legal = ~st.open_[:, mask].any(axis=1)
-            others = np.arange(P) != p
-            st.costs[np.ix_(insp, others)] -= ci.inspection_cost
+            for q in others_idx[p]:
+                st.costs[insp, q] -= ci.inspection_cost
             st.costs[insp & legal, p] -= ci.nuisance_cost
             st.last_insp[insp, p] = k
             caught[:, p] = found
@@ -375,18 +443,21 @@ def expected(
         "rel": np.zeros(M),
     }
     nodes = [0]
+    others_idx = ci._cache()["others_idx"]
+    party_mask = ci._cache()["party_mask"]
 
     def leaf(st: _State) -> None:
+        # a state's rows are distinct (subsets of the root's), so += adds once per row, as np.add.at would
         out = _finish(ci, st)
         m = st.mass
-        np.add.at(acc["realised"], st.row, out.realised * m[:, None])
-        np.add.at(acc["completed"], st.row, out.completed * m)
-        np.add.at(acc["steps"], st.row, out.steps_completed * m)
-        np.add.at(acc["cheated"], st.row, out.cheated * m[:, None])
-        np.add.at(acc["caught"], st.row, out.caught * m[:, None])
-        np.add.at(acc["thr"], st.row, np.nan_to_num(out.threat_reduction) * m)
-        np.add.at(acc["dis"], st.row, np.nan_to_num(out.dismantled_share) * m)
-        np.add.at(acc["rel"], st.row, np.nan_to_num(out.relief_delivered) * m)
+        acc["realised"][st.row] += out.realised * m[:, None]
+        acc["completed"][st.row] += out.completed * m
+        acc["steps"][st.row] += out.steps_completed * m
+        acc["cheated"][st.row] += out.cheated * m[:, None]
+        acc["caught"][st.row] += out.caught * m[:, None]
+        acc["thr"][st.row] += np.nan_to_num(out.threat_reduction) * m
+        acc["dis"][st.row] += np.nan_to_num(out.dismantled_share) * m
+        acc["rel"][st.row] += np.nan_to_num(out.relief_delivered) * m
 
     def walk(st: _State, k: int) -> None:
         nodes[0] += 1
@@ -401,14 +472,17 @@ def expected(
         cheat = _decide(ci, st, k, None)
         _deliver(ci, st, k, cheat)
         probs = np.zeros((st.level.shape[0], P))
+        survival = []
         for p in range(P):
             r = ci.insp_rate[k, p]
-            mask = ci.act_party == p
+            mask = party_mask[p]
             legal = ~st.open_[:, mask].any(axis=1)
-            others = np.arange(P) != p
-            st.costs[np.ix_(st.active, others)] -= r * ci.inspection_cost
+            cost = r * ci.inspection_cost
+            for q in others_idx[p]:
+                st.costs[st.active, q] -= cost
             st.costs[st.active & legal, p] -= r * ci.nuisance_cost
-            probs[:, p] = np.where(st.active, r * (1.0 - _open_survival(ci, st, p)), 0.0)
+            survival.append(_open_survival(ci, st, p))
+            probs[:, p] = np.where(st.active, r * (1.0 - survival[p]), 0.0)
         # verification of dismantled components: a component counts if an inspection of the threat party
         # happens at or after its dismantlement; branch on that inspection only where it matters
         branch_parties = [p for p in range(P) if (probs[:, p] > 0).any()]
@@ -451,7 +525,7 @@ def expected(
                 p_insp = np.ones(keep.size)
             else:
                 # P(inspected | not detected) = r·s / (1 − r(1 − s)) with s the survival of t's open violations
-                s = _open_survival(ci, st, t)[keep]
+                s = survival[t][keep]
                 den = 1.0 - pt
                 p_insp = np.where(
                     st.active[keep], np.where(den > 0, r * s / np.where(den > 0, den, 1.0), 0.0), 0.0

@@ -24,6 +24,10 @@ from accord.model.talks import CONSEQUENCES, ImplementationSpec
 #: Consequence codes (index into CONSEQUENCES).
 SNAPBACK, SUSPENSION, COLLAPSE, NONE = range(4)
 
+#: Derived arrays of compiled implementations, by the arrays they derive from (experiments compile many
+#: scenarios whose schedules are equal).
+_DERIVED: dict[tuple, dict] = {}
+
 
 @dataclass
 class CompiledImplementation:
@@ -128,6 +132,103 @@ class CompiledImplementation:
     def initial_levels(self, agreed: np.ndarray) -> np.ndarray:
         """Levels at signature: status quo for scheduled issues, the agreed value for the others."""
         return np.where(self.scheduled[None, :], self.sq[None, :], agreed)
+
+    def _cache(self) -> dict:
+        """Arrays derived from the schedule's structure, built on first use (the compiled arrays are not
+        mutated) and shared between compiled implementations of equal structure (experiments compile many)."""
+        c = self.__dict__.get("_derived")
+        if c is None:
+            key = (
+                self.n_parties,
+                self.n_steps,
+                *(
+                    (a.dtype.str, a.shape, a.tobytes())
+                    for a in (
+                        self.act_step,
+                        self.act_party,
+                        self.act_issue,
+                        self.act_value,
+                        self.act_last,
+                        self.act_only_if,
+                        self.comp_issue,
+                        self.comp_at,
+                        self.sq,
+                        self.ordered,
+                        self.scheduled,
+                        self.cards,
+                        self.strides,
+                    )
+                ),
+            )
+            c = _DERIVED.get(key)
+            if c is None:
+                c = self._derive()
+                if len(_DERIVED) >= 256:
+                    _DERIVED.clear()
+                _DERIVED[key] = c
+            self.__dict__["_derived"] = c
+        return c
+
+    def _derive(self) -> dict:
+        j = self.comp_issue
+        ok = np.flatnonzero(j >= 0)
+        jj = j[ok]
+        at = self.comp_at[ok]
+        s = self.sq[jj]
+        c = {
+            "comp": (ok, jj, at, np.sign(at - s), self.ordered[jj], at != s, ok.size == j.size),
+            "party_mask": [self.act_party == p for p in range(self.n_parties)],
+            "others": [np.arange(self.n_parties) != p for p in range(self.n_parties)],
+            "acts_at": [np.flatnonzero(self.act_step == k) for k in range(self.n_steps)],
+            "acts_from": [np.flatnonzero(self.act_step >= k) for k in range(self.n_steps)],
+            "others_idx": [[q for q in range(self.n_parties) if q != p] for p in range(self.n_parties)],
+            "party_acts": [np.flatnonzero(self.act_party == p).tolist() for p in range(self.n_parties)],
+            "sq": self.sq.tolist(),
+            "ordered": self.ordered.tolist(),
+        }
+        comp_issues = set(self.comp_issue.tolist()) - {-1}
+        c["moves_components"] = [
+            any(int(self.act_issue[a]) in comp_issues for a in acts) for acts in c["acts_at"]
+        ]
+        c["acts_at_pj"] = [
+            [(int(a), int(self.act_party[a]), int(self.act_issue[a])) for a in acts] for acts in c["acts_at"]
+        ]
+        c["plan_from"] = [
+            [
+                (int(b), int(self.act_issue[b]), int(self.act_party[b]), bool(self.act_step[b] == k))
+                for b in bs
+            ]
+            for k, bs in enumerate(c["acts_from"])
+        ]
+        return c
+
+    def opportunist_terms(self, k: int, col: int) -> tuple:
+        """For the ``col``-th action of step k: the probability that a violation is found from step k on, and
+        the expected nuisance cost of the owner's inspections from step k on (built once per step)."""
+        terms = self.__dict__.setdefault("_opportunist", {})
+        row = terms.get(k)
+        if row is None:
+            row = [
+                (
+                    1.0 - np.prod(1.0 - self.insp_rate[k:, p] * self.act_detect[a]),
+                    self.nuisance_cost * self.insp_rate[k:, p].sum(),
+                )
+                for a, p, _ in self._cache()["acts_at_pj"][k]
+            ]
+            terms[k] = row
+        return row[col]
+
+    def reached_components(self, levels: np.ndarray) -> np.ndarray:
+        """``reached(levels, comp_issue, comp_at)``, with the per-component arrays computed once."""
+        ok, jj, at, d, ordered, moved, whole = self._cache()["comp"]
+        lv = levels[:, jj]
+        hit = np.where(ordered, (d != 0) & (d * (lv - at) >= 0), (lv == at) & moved)
+        if whole:
+            return hit
+        out = np.zeros((levels.shape[0], self.comp_issue.shape[0]), dtype=bool)
+        if ok.size:
+            out[:, ok] = hit
+        return out
 
     def reached(self, levels: np.ndarray, issue: np.ndarray | int, at: np.ndarray | int) -> np.ndarray:
         """True where ``levels[:, issue]`` has reached ``at`` going from the status quo (issue -1: never)."""

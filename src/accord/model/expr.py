@@ -20,6 +20,7 @@ Compiled expressions evaluate on whole arrays of outcomes at once.
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 from collections.abc import Callable, Mapping
@@ -241,10 +242,35 @@ def _reduce(fn: Callable, parts: list) -> np.ndarray:
     return out
 
 
+#: Compiled expressions by (text, issues of the space, flags): a compiled expression depends only on these
+#: (the issues are frozen values), so scenarios rebuilt with the same issues (experiments) parse once.
+_COMPILED: dict[tuple, Expression] = {}
+_COMPILED_MAX = 4096
+_ISSUE_IDS: dict[tuple, int] = {}
+_NEXT_ID = itertools.count()
+
+
 def compile_expression(text: str, space: OutcomeSpace, flags: frozenset[str] = frozenset()) -> Expression:
     """Parse ``text`` against ``space`` (and optional boolean ``flags``); raises ExpressionError."""
     if not isinstance(text, str):
         raise ExpressionError(f"expected an expression string, got {text!r}")
+    # one id per distinct tuple of issues (ids never reused), kept on the space so a lookup hashes no issue
+    sid = space.__dict__.get("_expr_issues_id")
+    if sid is None or sid[0] is not space.issues:
+        sid = (space.issues, _ISSUE_IDS.setdefault(space.issues, next(_NEXT_ID)))
+        space.__dict__["_expr_issues_id"] = sid
+    key = (text, sid[1], frozenset(flags))
+    hit = _COMPILED.get(key)
+    if hit is not None:
+        if hit.space is space:
+            return hit
+        return Expression(text, space, hit.issues_used, hit.flags_used, hit._fn)
     p = _Parser(text, space, flags)
     fn = p.parse()
-    return Expression(text, space, frozenset(p.issues_used), frozenset(p.flags_used), fn)
+    out = Expression(text, space, frozenset(p.issues_used), frozenset(p.flags_used), fn)
+    if len(_COMPILED) >= _COMPILED_MAX:
+        _COMPILED.clear()
+        if len(_ISSUE_IDS) >= _COMPILED_MAX:  # ids are never reused: spaces holding old ids stay correct
+            _ISSUE_IDS.clear()
+    _COMPILED[key] = out
+    return out
