@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from accord.strategies.boa.components import History
+from accord.strategies.base import State
+from accord.strategies.boa.bidding import DEFAULT_CAP, pick_for_opponent
+from accord.strategies.boa.components import BiddingStrategy, History
 
 
 def encode(strides: list[int], digits: list[int]) -> int:
@@ -62,3 +64,24 @@ def replace_values(
             digits[i] = v
             idx = trial
     return int(idx)
+
+
+class WindowedTargetBidding(BiddingStrategy):
+    """A target utility over time, offered as the opponent's likely favourite within a window above it;
+    from time ``end`` on, the opponent's best offer so far if it clears the walk-away value.
+
+    Subclasses set ``end`` and ``window`` and define ``target(t)`` (AgentLG, Gahboninho).
+    """
+
+    end: float
+    window: float
+
+    def target(self, t: float) -> float:
+        raise NotImplementedError
+
+    def bid(self, state: State) -> int | None:
+        h = self.boa.history
+        if state.time >= self.end and h.best_opp is not None and h.best_opp_util >= self.boa.p_min:
+            return h.best_opp
+        p = self.target(state.time)
+        return pick_for_opponent(self.boa, p, p + self.window, DEFAULT_CAP)

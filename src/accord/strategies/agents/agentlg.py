@@ -15,9 +15,9 @@ best offer if it is worth at least Pmin; acceptance is AC_target. Cost per round
 
 from __future__ import annotations
 
-from accord.strategies.base import State, StrategyInfo, register
-from accord.strategies.boa.bidding import DEFAULT_CAP, pick_for_opponent
-from accord.strategies.boa.components import BiddingStrategy, ComponentInfo, component
+from accord.strategies.agents._common import WindowedTargetBidding
+from accord.strategies.base import StrategyInfo, register
+from accord.strategies.boa.components import ComponentInfo, component
 from accord.strategies.boa.models import FrequencyModel
 from accord.strategies.boa.negotiator import BOA
 
@@ -25,7 +25,7 @@ SOURCE = "Williams, Robu, Gerding & Jennings 2014 (ANAC 2012 overview)"
 
 
 @component("bidding", "agentlg")
-class AgentLGBidding(BiddingStrategy):
+class AgentLGBidding(WindowedTargetBidding):
     info = ComponentInfo(
         "agentlg", "bidding", SOURCE, "Hold, then compromise to the middle of the best offers."
     )
@@ -42,13 +42,6 @@ class AgentLGBidding(BiddingStrategy):
             return boa.p_max - (boa.p_max - a) * t / self.t1
         b = min(a, max(boa.p_min, (boa.p_max + boa.history.best_opp_util) / 2.0))
         return a - (a - b) * min(1.0, (t - self.t1) / (1.0 - self.t1))
-
-    def bid(self, state: State) -> int | None:
-        h = self.boa.history
-        if state.time >= self.end and h.best_opp is not None and h.best_opp_util >= self.boa.p_min:
-            return h.best_opp
-        p = self.target(state.time)
-        return pick_for_opponent(self.boa, p, p + self.window, DEFAULT_CAP)
 
 
 @register("agentlg")

@@ -22,9 +22,9 @@ Cost per round: O(log N + cap x issues).
 
 from __future__ import annotations
 
-from accord.strategies.base import State, StrategyInfo, register
-from accord.strategies.boa.bidding import DEFAULT_CAP, pick_for_opponent
-from accord.strategies.boa.components import BiddingStrategy, ComponentInfo, component
+from accord.strategies.agents._common import WindowedTargetBidding
+from accord.strategies.base import StrategyInfo, register
+from accord.strategies.boa.components import ComponentInfo, component
 from accord.strategies.boa.models import FrequencyModel
 from accord.strategies.boa.negotiator import BOA
 
@@ -32,7 +32,7 @@ SOURCE = "Ben Adar, Sofy & Elimelech 2013"
 
 
 @component("bidding", "gahboninho")
-class GahboninhoBidding(BiddingStrategy):
+class GahboninhoBidding(WindowedTargetBidding):
     info = ComponentInfo(
         "gahboninho", "bidding", SOURCE, "Insist, measure niceness, then concede to a floor."
     )
@@ -56,13 +56,6 @@ class GahboninhoBidding(BiddingStrategy):
             return p_max
         x = (t - self.probe) / (1.0 - self.probe)
         return p_max - (p_max - self.floor()) * x * x
-
-    def bid(self, state: State) -> int | None:
-        h = self.boa.history
-        if state.time >= self.end and h.best_opp is not None and h.best_opp_util >= self.boa.p_min:
-            return h.best_opp
-        p = self.target(state.time)
-        return pick_for_opponent(self.boa, p, p + self.window, DEFAULT_CAP)
 
 
 @register("gahboninho")
