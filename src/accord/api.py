@@ -531,21 +531,7 @@ def implement(
             if np.isnan(e.dismantled_share).all()
             else float(share @ e.dismantled_share),
         }
-        out["deterrence"] = [
-            {
-                "step": x.step,
-                "party": x.party,
-                "issue": x.issue,
-                "gain": x.gain,
-                "penalty": x.penalty,
-                "detection": x.detection,
-                "remaining_steps": x.remaining_steps,
-                "rate_in_force": x.rate_in_force,
-                "deterrent_rate": x.deterrent_rate,
-                "deterred": x.deterred,
-            }
-            for x in deterrence_table(ci, idx, int(uw[0]), wts0[0])
-        ]
+        out["deterrence"] = [x.as_dict() for x in deterrence_table(ci, idx, int(uw[0]), wts0[0])]
     return out
 
 

@@ -12,6 +12,7 @@ r* = (1 − (b / (b + d))^(1/n)) / (1 − β); otherwise found by bisection. ``i
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,10 @@ class Deterrence:
     @property
     def deterred(self) -> bool:
         return self.rate_in_force >= self.deterrent_rate - 1e-12
+
+    def as_dict(self) -> dict[str, object]:
+        """The row as JSON-able fields, ``deterred`` included (what the CLI and the API print)."""
+        return {**dataclasses.asdict(self), "deterred": self.deterred}
 
 
 def _pays(r: float, n: int, det: float, d: float, b: float, h: float) -> bool:

@@ -158,21 +158,7 @@ def course(ts: TalksScenario, variants: dict[str, TalksScenario], runs: int, see
             "threat_reduction": _f(e.threat_reduction[0]),
             "cheating_probability": {n: float(e.cheated[0, i]) for i, n in enumerate(v.party_names)},
         }
-        deterrence[name] = [
-            {
-                "step": x.step,
-                "party": x.party,
-                "issue": x.issue,
-                "gain": x.gain,
-                "penalty": x.penalty,
-                "detection": x.detection,
-                "remaining_steps": x.remaining_steps,
-                "rate_in_force": x.rate_in_force,
-                "deterrent_rate": x.deterrent_rate,
-                "deterred": x.deterred,
-            }
-            for x in deterrence_table(ct.impl, d, w, wts)
-        ]
+        deterrence[name] = [x.as_dict() for x in deterrence_table(ct.impl, d, w, wts)]
         sweeps[name] = inspection_sweep(v, d, w, wts)
     return {"variants": table, "deal_values": values, "deterrence": deterrence, "inspection_sweep": sweeps}
 
