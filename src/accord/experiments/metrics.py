@@ -86,8 +86,55 @@ def _point_metrics(
     return row
 
 
+def point_metrics_many(
+    utilities: np.ndarray,
+    acceptable: np.ndarray | None,
+    reservations: np.ndarray,
+    points: np.ndarray,
+    agreed: np.ndarray,
+) -> list[dict[str, Any]]:
+    """The point columns of ``_point_metrics`` for R runs at once, each run with its own scenario arrays.
+
+    ``utilities`` (R, P, n) and ``acceptable`` (R, P, n) or (P, n) are each run's
+    ``CompiledScenario.utilities`` and ``.acceptable``, ``reservations`` (R, P) its reservations (used
+    for the analysis and the Nash product), ``points`` (R, P) the utilities reached, ``agreed`` (R,).
+    Row k equals ``_point_metrics(c_k, analyze(c_k), points[k], reservations[k], agreed[k])`` exactly
+    (same keys, bit-identical floats); the analysis is :func:`accord.analysis.batch.analyze_many`.
+    """
+    from accord.analysis.batch import analyze_many, point_distances_many
+
+    u = np.asarray(points, dtype=np.float64)
+    r = np.asarray(reservations, dtype=np.float64)
+    ok = np.asarray(agreed, dtype=bool)
+    R, P = u.shape
+    if r.shape != (R, P) or ok.shape != (R,):
+        raise ValueError(f"reservations must be {(R, P)} and agreed {(R,)}, got {r.shape} and {ok.shape}")
+    analysis = analyze_many(utilities, acceptable, r, counts=False)
+    d = point_distances_many(analysis, u)
+    welfare = u[:, 0].copy()
+    product = u[:, 0] - r[:, 0]
+    for i in range(1, P):
+        welfare += u[:, i]
+        product = product * (u[:, i] - r[:, i])
+    optimal = (ok & (d["pareto"] == 0.0)).tolist()
+    cols = [(col, d[key].tolist()) for key, col in DISTANCE_COLUMNS.items()]
+    rows = []
+    for k, (w, p) in enumerate(zip(welfare.tolist(), product.tolist(), strict=True)):
+        row: dict[str, Any] = {"welfare": w, "nash_product": p}
+        for col, vals in cols:
+            v = vals[k]
+            row[col] = v if math.isfinite(v) else None
+        row["pareto_optimal"] = optimal[k]
+        rows.append(row)
+    return rows
+
+
 def talks_metrics(
-    compiled: CompiledScenario, analysis: ScenarioAnalysis, batch: Any, k: int
+    compiled: CompiledScenario | None,
+    analysis: ScenarioAnalysis | None,
+    batch: Any,
+    k: int,
+    point: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The columns of run ``k`` of a batch of staged talks with implementation (:mod:`accord.protocols.talks`).
 
@@ -95,15 +142,20 @@ def talks_metrics(
     ``realised_utility_i`` is what implementation delivered. ``stage.<name>.end``/``.rounds`` describe each
     stage; ``impl.*`` the implementation of the deal (completed, steps completed, threat reduction,
     dismantled share, relief delivered, who cheated and who was caught), empty without a deal.
-    Distances refer to the base scenario's utilities (:mod:`accord.analysis.solutions`).
+    Distances refer to the base scenario's utilities (:mod:`accord.analysis.solutions`); ``point`` gives
+    those columns when they were computed for many runs at once (``point_metrics_many``), and the batch's
+    ``reservations`` the walk-away values of each run when its runs' scenarios differ.
     """
-    from accord.protocols.talks import compiled as compiled_talks
-
     ts = batch.talks
     res = batch.results[k]
     names = ts.party_names
     u = np.asarray(batch.nominal[k], dtype=np.float64)
-    r = np.asarray(compiled_talks(ts).worlds.reservations, dtype=np.float64)
+    if getattr(batch, "reservations", None) is not None:
+        r = np.asarray(batch.reservations[k], dtype=np.float64)
+    else:
+        from accord.protocols.talks import compiled as compiled_talks
+
+        r = np.asarray(compiled_talks(ts).worlds.reservations, dtype=np.float64)
     row: dict[str, Any] = {
         "agreement": bool(res.agreement),
         "end": res.end,
@@ -122,7 +174,7 @@ def talks_metrics(
         row[f"reservation_{i}"] = float(r[i])
         row[f"advantage_{i}"] = float(u[i] - r[i])
         row[f"realised_utility_{i}"] = float(batch.realised[k, i])
-    row.update(_point_metrics(compiled, analysis, u, r, bool(res.agreement)))
+    row.update(point if point is not None else _point_metrics(compiled, analysis, u, r, bool(res.agreement)))
     for st in res.stages:
         row[f"stage.{st.name}.end"] = st.end
         row[f"stage.{st.name}.rounds"] = int(st.rounds)

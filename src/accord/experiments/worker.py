@@ -299,6 +299,97 @@ def plain_rows(
     return rows
 
 
+def _is_talks(src: Source, variant: str) -> bool:
+    if src.doc is None:
+        return False
+    doc = variant_doc(src, variant)[0]
+    return any(doc.get(k) is not None for k in _TALKS_KEYS)
+
+
+def draw_scenario(src: Source, job: Job) -> tuple[Any, dict[str, object]]:
+    """The scenario object of one job (a TalksScenario for talks documents) and the values drawn, uncompiled."""
+    doc, unc, paths = variant_doc(src, job.variant)
+    overrides: dict[P.Path, object] = {}
+    for name, value in job.overrides:
+        path = paths.get(name)
+        overrides[path if path is not None else P.resolve_path(doc, name, src.path)] = value
+    values, drawn = P.sample_values(doc, unc, job.seed, overrides)
+    return _build(src, job.variant, values, drawn, job.seed), drawn
+
+
+def lockstep_rows(
+    task: ChunkTask, group: Sequence[tuple[Job, Any, dict[str, object]]]
+) -> list[dict[str, Any]]:
+    """Rows of talks jobs of one structure run in lockstep (:func:`accord.protocols.talks.run_lockstep_batch`).
+
+    Each row equals the one :func:`talks_rows` gives for its job alone (tests/experiments/test_lockstep_rows.py).
+    """
+    from accord.experiments.metrics import talks_metrics
+    from accord.protocols.talks import run_lockstep_batch
+
+    jobs = [g[0] for g in group]
+    tss = [g[1] for g in group]
+    batch = run_lockstep_batch(tss, [j.seed for j in jobs])
+    ts0 = tss[0]
+    stage = ts0.stages[-1]
+    names = [stage.strategies.get(n) or stage.roles.get(n) or "leader" for n in ts0.party_names]
+    points = _points(tss, batch)
+    rows = []
+    for k, (job, ts, drawn) in enumerate(group):
+        src = task.sources[job.source]
+        row = _head(src, job, drawn, names)
+        row.update(talks_metrics(None, None, batch, k, point=points[k]))
+        if task.issue_columns:
+            idx = batch.results[k].outcome_index
+            out = None if idx is None else ts.scenario.space.outcome(int(idx))
+            for iss in ts.scenario.space.issues:
+                row[f"issue.{iss.name}"] = None if out is None else str(out[iss.name])
+        rows.append(row)
+    return rows
+
+
+def _points(tss: Sequence[Any], batch: Any) -> list[dict[str, Any]]:
+    """Welfare, Nash product and distances of every run's point (on each run's base scenario)."""
+    from accord.analysis.solutions import analyze
+    from accord.experiments.metrics import _point_metrics
+
+    out = []
+    for k, ts in enumerate(tss):
+        c = ts.scenario.compile()
+        out.append(
+            _point_metrics(c, analyze(c), batch.nominal[k], batch.reservations[k], bool(batch.agreed[k]))
+        )
+    return out
+
+
+def _talks_chunk(task: ChunkTask, jobs: Sequence[Job]) -> list[dict[str, Any]]:
+    """Rows of consecutive talks jobs: runs of a structure the lockstep engine plays go together, others
+    run by run; rows come back in job order."""
+    from accord.protocols.lockstep import structure_key, supported
+
+    built = []
+    for job in jobs:
+        sc, drawn = draw_scenario(task.sources[job.source], job)
+        built.append((job, sc, drawn))
+    groups: dict[Any, list[int]] = {}
+    for k, (_, ts, _) in enumerate(built):
+        key = structure_key(ts) if supported(ts) else ("single", k)
+        groups.setdefault(key, []).append(k)
+    out: list[dict[str, Any] | None] = [None] * len(jobs)
+    for key, idx in groups.items():
+        if key[0] == "single":
+            job = built[idx[0]][0]
+            src = task.sources[job.source]
+            prep, drawn = prepare(src, job)
+            prep.use()
+            got = talks_rows(src, [(job, drawn)], prep, task.issue_columns)
+        else:
+            got = lockstep_rows(task, [built[k] for k in idx])
+        for k, row in zip(idx, got, strict=True):
+            out[k] = row
+    return [r for r in out if r is not None]
+
+
 def run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
     """Worker entry point: the rows of one chunk, in job order."""
     jobs = task.jobs
@@ -307,6 +398,18 @@ def run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
     while i < len(jobs):
         job = jobs[i]
         src = task.sources[job.source]
+        if not job.negotiators and _is_talks(src, job.variant):
+            j = i + 1
+            while (
+                j < len(jobs)
+                and jobs[j].source == job.source
+                and jobs[j].variant == job.variant
+                and not jobs[j].negotiators
+            ):
+                j += 1
+            rows.extend(_talks_chunk(task, jobs[i:j]))
+            i = j
+            continue
         prep, drawn = prepare(src, job)
         if prep.talks is None:
             plain = [(job, prep, drawn)]

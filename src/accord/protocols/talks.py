@@ -46,6 +46,7 @@ class Batch:
     realised: np.ndarray  # (R, P) after implementation (nominal where there is no implementation)
     impl: Outcome | None  # rows = runs with an agreement (see agreed)
     agreed: np.ndarray  # (R,) bool
+    reservations: np.ndarray | None = None  # (R, P) per run when the runs' scenarios differ (lockstep)
 
 
 def _seed_children(seed: int) -> tuple[np.random.Generator, np.random.SeedSequence]:
@@ -95,6 +96,83 @@ def run_batch(ts: TalksScenario, runs: int = 1, seed: int = 0) -> Batch:
         impl = simulate(ct.impl, ag, wd, wts, beliefs=bel, draws=draws if n else np.zeros((rows.size, 0)))
         realised[rows] = impl.realised
     return Batch(ts, seeds, results, nominal, realised, impl, agreed)
+
+
+class _PerRunImpl:
+    """Implementation of lockstep runs through each run's own compiled talks (the reference path)."""
+
+    def __init__(self, tss: list[TalksScenario]) -> None:
+        self.cts = [compiled(t) for t in tss]
+
+    def values(self, beliefs: np.ndarray, here: np.ndarray) -> np.ndarray:
+        return np.stack([ct.valuation("implemented", beliefs[r], here[r]) for r, ct in enumerate(self.cts)])
+
+    def simulate(self, rows, ag, wd, wts, bel, draws) -> Outcome:
+        parts = [
+            simulate(
+                self.cts[r].impl,
+                ag[k : k + 1],
+                wd[k : k + 1],
+                wts[k : k + 1],
+                beliefs=bel[k : k + 1],
+                draws=draws[k : k + 1],
+            )
+            for k, r in enumerate(rows.tolist())
+        ]
+        return Outcome(
+            **{
+                f: (None if getattr(parts[0], f) is None else np.concatenate([getattr(p, f) for p in parts]))
+                for f in Outcome.__dataclass_fields__
+            }
+        )
+
+    def draw_count(self) -> int:
+        return draw_count(self.cts[0].impl)
+
+
+def run_lockstep_batch(tss: list[TalksScenario], seeds: list[int], worlds=None, impl=None) -> Batch:
+    """The batch of runs ``tss[k]`` with seed ``seeds[k]`` (every run its own scenario, one structure), run in
+    lockstep (:mod:`accord.protocols.lockstep`); run k equals ``run_batch(tss[k], 1, seeds[k])``."""
+    from accord.protocols.lockstep import run_lockstep
+
+    if worlds is None:
+        ws = [compiled(t).worlds for t in tss]
+        worlds = (
+            np.stack([w.utilities for w in ws]),
+            np.stack([w.acceptable for w in ws]),
+            np.stack([w.reservations for w in ws]),
+        )
+    has_impl = tss[0].implementation is not None
+    if impl is None and has_impl:
+        impl = _PerRunImpl(tss)
+    results, beliefs = run_lockstep(tss, seeds, worlds, impl)
+    U, _, res = worlds
+    agreed = np.array([r.agreement for r in results], dtype=bool)
+    nominal = res.copy()
+    rows = np.flatnonzero(agreed)
+    ag = np.array([results[k].outcome_index for k in rows], dtype=np.int64)
+    wd = np.array([results[k].world for k in rows], dtype=np.int64)
+    if rows.size:
+        nominal[rows] = U[rows, :, wd, ag]
+    realised = nominal.copy()
+    out = None
+    if has_impl and rows.size:
+        bel = beliefs[rows]
+        wts = world_weights(bel)
+        n = impl.draw_count()
+        draws = (
+            np.stack(
+                [
+                    np.random.Generator(np.random.PCG64(_seed_children(seeds[k])[1])).random(n)
+                    for k in rows.tolist()
+                ]
+            )
+            if n
+            else np.zeros((rows.size, 0))
+        )
+        out = impl.simulate(rows, ag, wd, wts, bel, draws)
+        realised[rows] = out.realised
+    return Batch(tss[0], list(seeds), results, nominal, realised, out, agreed, res)
 
 
 def _outcome(ts: TalksScenario, idx: int | None) -> dict[str, Any] | None:

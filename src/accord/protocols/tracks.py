@@ -43,6 +43,26 @@ from accord.strategies.belief_based import TalkInfo
 DEFAULT_STRATEGY = {"envoy": "envoy", "leader": "leader"}
 
 
+def world_sum(weights: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``Σ_w weights[..., w] · values[..., w, :]``, added in world order.
+
+    One formula for every path that values outcomes over worlds (a run alone or many runs stacked on
+    leading axes), so they give bitwise-equal floats (a matrix product may round differently per shape).
+    """
+    out = weights[..., 0, None] * values[..., 0, :]
+    for w in range(1, values.shape[-2]):
+        out = out + weights[..., w, None] * values[..., w, :]
+    return out
+
+
+def world_sum_pointwise(weights: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``Σ_w weights[..., o, w] · values[..., w, o]`` (a weight per outcome), added in world order."""
+    out = weights[..., 0] * values[..., 0, :]
+    for w in range(1, values.shape[-2]):
+        out = out + weights[..., w] * values[..., w, :]
+    return out
+
+
 def make_negotiator(spec: str) -> Negotiator:
     """Build a negotiator from a spec such as ``leader`` or ``envoy(e=0.5)`` (:mod:`accord.strategies.spec`)."""
     from accord.strategies.spec import build_negotiator
@@ -219,7 +239,7 @@ def _stage_arrays(ct: CompiledTalks, stage: Stage, open_: np.ndarray, beliefs: n
     resp: list[dict[int, np.ndarray]] = []
     for i, nm in enumerate(names):
         bonus = np.zeros(open_.shape[0])
-        base = wts[i] @ V[i]
+        base = world_sum(wts[i], V[i])
         a = open_ & ct.worlds.robust_acceptable(i, wts[i])
         st = stage.stakes.get(nm)
         role = stage.roles.get(nm, "leader")
@@ -251,7 +271,7 @@ def _stage_arrays(ct: CompiledTalks, stage: Stage, open_: np.ndarray, beliefs: n
                 continue
             post = bayes(beliefs[i][:, None], lik[0], lik[1])  # (F, n)
             pw = world_weights(post.T)  # (n, W)
-            r[j] = np.einsum("nw,wn->n", pw, V[i]) + bonus
+            r[j] = world_sum_pointwise(pw, V[i]) + bonus
         resp.append(r)
     return util, acc, res, resp
 

@@ -39,6 +39,15 @@ from accord.strategies.base import (
 from accord.strategies.time_based import target_utility
 
 
+def city_block(cand: np.ndarray, opp: np.ndarray, spans: np.ndarray) -> np.ndarray:
+    """Σ_j |cand[..., j] − opp[..., j]| / spans[j]: rank distances added issue by issue, left to right (one
+    formula for the run-by-run and the lockstep engines, so ties break alike)."""
+    dist = np.abs(cand[..., 0] - opp[..., 0]) / spans[0]
+    for j in range(1, cand.shape[-1]):
+        dist = dist + np.abs(cand[..., j] - opp[..., j]) / spans[j]
+    return dist
+
+
 @dataclass
 class TalkInfo:
     """What the talks tell a staged negotiator beyond its :class:`Context`."""
@@ -94,7 +103,7 @@ class _Staged(Negotiator):
         if cand.size == 0:
             return self.index.at_or_above(tau)
         d = self.talks.digits
-        dist = (np.abs(d[cand] - d[opp]) / self.talks.spans).sum(axis=1)
+        dist = city_block(d[cand], d[opp], self.talks.spans)
         return int(cand[int(np.argmin(dist))])
 
     def _value_of(self, state: State, offer: int) -> float:

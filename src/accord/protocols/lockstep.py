@@ -1,0 +1,684 @@
+"""Many runs of staged talks at once, in lockstep, as arrays over runs.
+
+:func:`accord.protocols.tracks.run_talks` plays one run's stages turn by turn in Python, with negotiator
+objects. A Monte Carlo study of a scenario like Hanoi runs it thousands of times, each run with its own
+drawn numbers (weights, scores, beliefs, likelihoods, rounds, stakes, inspection rates), so nothing can be
+shared between runs but the *structure*: the outcome space, the stages, their agendas and roles, the
+strategies, the expressions. This module runs every run of one structure together: each quantity of
+:func:`~accord.protocols.tracks._stage_arrays` gets a leading run axis, and the stacked alternating-offers
+protocol is played turn by turn for all runs at once, with the staged strategies of
+:mod:`accord.strategies.belief_based` (envoy, leader, walk_away) decided as array operations.
+
+It is a second evaluator of the same model, kept for speed, like :mod:`accord.protocols.batch` for the
+time-dependent strategies: every decision follows the strategies' code rule by rule (targets in Python
+floats, the tolerance of :class:`~accord.strategies.base.TargetIndex`, ties by utility then index, the
+trade-off's city-block similarity added issue by issue), and the results are identical to
+:func:`~accord.protocols.talks.run_batch` run by run (tests/talks/test_lockstep.py compares every field).
+Scenarios whose stages use any other strategy are left to the run-by-run engine (:func:`supported`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from accord.model.beliefs import bayes, world_index, world_weights
+from accord.model.talks import TalksScenario
+from accord.protocols.tracks import (
+    DEFAULT_STRATEGY,
+    StageOutcome,
+    TalksResult,
+    make_negotiator,
+    world_sum,
+    world_sum_pointwise,
+)
+from accord.strategies.base import TargetIndex
+from accord.strategies.belief_based import city_block
+from accord.strategies.time_based import concession
+
+__all__ = ["supported", "structure_key", "run_lockstep"]
+
+TOL = TargetIndex.TOLERANCE
+_WALK, _STAGED = 0, 1
+_END_AGREE, _END_WALK, _END_DEADLINE = 0, 1, 2
+_END_NAMES = ("agreement", "walk_away", "deadline")
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A staged strategy as the lockstep engine plays it."""
+
+    code: int  # _WALK or _STAGED
+    e: float = 1.0
+    tradeoff: bool = True
+    walks: bool = False
+
+
+def _kind_of(spec: str) -> _Kind | None:
+    from accord.strategies.belief_based import Envoy, Leader, WalkAway
+
+    try:
+        neg = make_negotiator(spec)
+    except Exception:  # noqa: BLE001 - an unknown spec is reported by the run-by-run engine
+        return None
+    t = type(neg)
+    if t is WalkAway:
+        return _Kind(_WALK)
+    if t is Envoy or t is Leader:
+        return _Kind(_STAGED, float(neg.e), bool(neg.tradeoff), bool(neg.walks))  # type: ignore[attr-defined]
+    return None
+
+
+def _spec(stage: Any, name: str) -> str:
+    return stage.strategies.get(name) or DEFAULT_STRATEGY[stage.roles.get(name, "leader")]
+
+
+def supported(ts: TalksScenario) -> bool:
+    """True if every stage's negotiators are strategies the lockstep engine plays (envoy, leader, walk_away)."""
+    if not ts.stages:
+        return False
+    names = ts.party_names
+    if any(_kind_of(_spec(st, n)) is None for st in ts.stages for n in names):
+        return False
+    impl = ts.implementation
+    if impl is not None:
+        from accord.implementation.compliance import RANDOM, parse_compliance
+
+        if any(parse_compliance(c)[0] == RANDOM for c in impl.compliance.values()):
+            return False  # its draws are per run in run_batch; kept there
+    return True
+
+
+def _text(x: Any) -> str | None:
+    return None if x is None else x.text
+
+
+def structure_key(ts: TalksScenario) -> tuple:
+    """What runs must share to run in lockstep: everything but the numbers."""
+    stages = tuple(
+        (
+            st.name,
+            tuple(sorted(st.roles.items())),
+            tuple(_spec(st, n) for n in ts.party_names),
+            st.agenda,
+            st.settle,
+            st.narrow,
+            _text(st.table),
+            st.opener,
+            st.valuation,
+            tuple(
+                sorted(
+                    (k, tuple(c.text for c in m.constraints), m.min_utility is None)
+                    for k, m in st.mandates.items()
+                )
+            ),
+            tuple(sorted((k, _text(s.public_demand), bool(s.audience_cost)) for k, s in st.stakes.items())),
+        )
+        for st in ts.stages
+    )
+    pv = ts.private
+    facts = tuple((f.name, f.true_value is None, tuple(sorted(f.beliefs))) for f in pv.facts)
+    signals = tuple((s.kind, s.observer, s.sender, s.fact, _text(s.condition)) for s in pv.signals)
+    demands = tuple((d.party, d.fact, _text(d.require)) for d in pv.demands)
+    sp = ts.scenario.space
+    space = tuple((iss.name, iss.kind, iss.ordered, tuple(map(str, iss.values))) for iss in sp.issues)
+    return (space, ts.party_names, stages, facts, signals, demands, ts.implementation is None)
+
+
+# ------------------------------------------------------------------------------------------- the runs
+
+
+#: Largest space whose outcome-to-outcome distance table is kept (n^2 floats); larger spaces compute rows.
+_TABLE_MAX = 3000
+_TABLES: dict[tuple[int, ...], np.ndarray] = {}
+
+
+class _Runs:
+    """Per-run numbers of R runs of one structure, and the structure's shared arrays."""
+
+    def __init__(self, tss: Sequence[TalksScenario], worlds: tuple[np.ndarray, np.ndarray, np.ndarray]):
+        ts0 = tss[0]
+        self.tss = tss
+        self.ts0 = ts0
+        self.R = len(tss)
+        self.names = ts0.party_names
+        self.P = len(self.names)
+        sp = ts0.scenario.space
+        self.space = sp
+        n = sp.size
+        self.n = n
+        self.digit_list = sp.digits(np.arange(n, dtype=np.int64))
+        self.digits = np.stack(self.digit_list, axis=1)
+        self.spans = np.maximum(sp.cards - 1, 1).astype(np.float64)
+        self.table_key = tuple(int(c) for c in sp.cards)
+        self.U, self.A, self.res = worlds  # (R, P, W, n), (R, P, W, n) bool, (R, P)
+        self.W = self.U.shape[2]
+        self._masks: dict[str, np.ndarray] = {}
+        pv = ts0.private
+        self.F = len(pv.facts)
+        # offer signals: (observer, sender, fact, condition mask, p_true (R,), p_false (R,))
+        self.signals = []
+        for k, sg in enumerate(pv.signals):
+            if sg.kind == "offer" and sg.condition is not None:
+                pt = np.array([t.private.signals[k].p_true for t in tss], dtype=np.float64)
+                pf = np.array([t.private.signals[k].p_false for t in tss], dtype=np.float64)
+                self.signals.append(
+                    (
+                        self.names.index(sg.observer),
+                        self.names.index(sg.sender),
+                        pv.fact_index(sg.fact),
+                        self.mask(sg.condition),
+                        pt,
+                        pf,
+                    )
+                )
+        self.demands = [
+            (
+                self.names.index(d.party),
+                pv.fact_index(d.fact),
+                np.array([t.private.demands[k].above for k, t in ((k, t) for t in tss)], dtype=np.float64),
+                self.mask(d.require),
+            )
+            for k, d in enumerate(pv.demands)
+        ]
+
+    def distances(self, offers: np.ndarray) -> np.ndarray:
+        """(m, n) trade-off distance of every outcome from each of ``offers`` (rows of a table built once
+        per structure, the same floats as :func:`city_block` computes them one offer at a time)."""
+        if self.n <= _TABLE_MAX:
+            tab = _TABLES.get(self.table_key)
+            if tab is None:
+                tab = city_block(self.digits[None, :, :], self.digits[:, None, :], self.spans)
+                if len(_TABLES) > 4:
+                    _TABLES.clear()
+                _TABLES[self.table_key] = tab
+            return tab[offers]
+        return city_block(self.digits[None, :, :], self.digits[offers][:, None, :], self.spans)
+
+    def mask(self, expr: Any) -> np.ndarray:
+        key = expr.text
+        if key not in self._masks:
+            self._masks[key] = np.broadcast_to(expr.evaluate_digits(self.digit_list, {}), (self.n,))
+        return self._masks[key]
+
+    def likelihoods(self, i: int, j: int, here: np.ndarray):
+        """Per run: (has (R,), lt (R, F, n), lf (R, F, n)) as CompiledTalks.likelihoods gives them run by run."""
+        sigs = [s for s in self.signals if s[0] == i and s[1] == j]
+        if not sigs:
+            return None
+        R, n = here.shape
+        has = np.zeros(R, dtype=bool)
+        lt = np.ones((R, self.F, n))
+        lf = np.ones((R, self.F, n))
+        for _, _, f, m, pt, pf in sigs:
+            on_any = (here & m).any(axis=1)
+            off_any = (here & ~m).any(axis=1)
+            inf = on_any & off_any
+            if not inf.any():
+                continue
+            has |= inf
+            rows = np.flatnonzero(inf)
+            lt[rows, f] *= np.where(m[None, :], pt[rows, None], 1.0 - pt[rows, None])
+            lf[rows, f] *= np.where(m[None, :], pf[rows, None], 1.0 - pf[rows, None])
+        return has, lt, lf
+
+
+# ------------------------------------------------------------------------------------------- valuation
+
+
+def _valuation(runs: _Runs, stage: Any, beliefs: np.ndarray, here: np.ndarray, impl: Any) -> np.ndarray:
+    """(R, P, W, n) values per run (nominal, or implemented on the outcomes ``here``)."""
+    if stage.valuation == "nominal" or impl is None:
+        return runs.U
+    return impl.values(beliefs, here)
+
+
+def _stage_arrays(runs: _Runs, s: int, here: np.ndarray, beliefs: np.ndarray, impl: Any):
+    """Utilities (R, P, n), acceptability, floors (R, P) and posterior-valued responses, for every run."""
+    stage = runs.ts0.stages[s]
+    tss = runs.tss
+    R, P, n = runs.R, runs.P, runs.n
+    V = _valuation(runs, stage, beliefs, here, impl)
+    wts = world_weights(beliefs)  # (R, P, W)
+    util = np.empty((R, P, n))
+    acc = np.empty((R, P, n), dtype=bool)
+    res = runs.res.copy()
+    resp: list[dict[int, tuple[np.ndarray, np.ndarray]]] = []
+    for i, nm in enumerate(runs.names):
+        base = world_sum(wts[:, i], V[:, i])  # (R, n)
+        possible = wts[:, i] > 0  # (R, W)
+        robust = np.where(possible[:, :, None], runs.A[:, i], True).all(axis=1)
+        a = here & robust
+        bonus: Any = np.zeros((R, 1))
+        st = stage.stakes.get(nm)
+        role = stage.roles.get(nm, "leader")
+        if st is not None:
+            prestige = np.array([t.stages[s].stakes[nm].prestige for t in tss], dtype=np.float64)[:, None]
+            bonus = bonus + prestige
+            if st.audience_cost:
+                cost = np.array([t.stages[s].stakes[nm].audience_cost for t in tss], dtype=np.float64)[
+                    :, None
+                ]
+                if st.public_demand is not None:
+                    bonus = bonus - cost * (~runs.mask(st.public_demand))[None, :]
+                else:
+                    anyok = a.any(axis=1)
+                    best = np.where(anyok, np.where(a, base, -np.inf).max(axis=1), 0.0)[:, None]
+                    bonus = bonus - cost * np.maximum(0.0, best - base)
+        md = stage.mandates.get(nm)
+        if md is not None:
+            for c in md.constraints:
+                a = a & runs.mask(c)[None, :]
+            if md.min_utility is not None and role == "envoy":
+                mu = np.array([t.stages[s].mandates[nm].min_utility for t in tss], dtype=np.float64)
+                res[:, i] = np.where(mu > res[:, i], mu, res[:, i])
+        for p_idx, f, above, req in runs.demands:
+            if p_idx == i:
+                hit = beliefs[:, i, f] >= above
+                a = np.where(hit[:, None], a & req[None, :], a)
+        util[:, i] = base + bonus
+        acc[:, i] = a
+        r: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for j in range(P):
+            if j == i:
+                continue
+            lik = runs.likelihoods(i, j, here)
+            if lik is None:
+                continue
+            has, lt, lf = lik
+            if not has.any():
+                continue
+            post = bayes(beliefs[:, i, :, None], lt, lf)  # (R, F, n)
+            pw = world_weights(np.swapaxes(post, 1, 2))  # (R, n, W)
+            r[j] = (has, world_sum_pointwise(pw, V[:, i]) + bonus)
+        resp.append(r)
+    return util, acc, res, resp
+
+
+# ------------------------------------------------------------------------------------------ negotiation
+
+
+_GAIN: dict[tuple[float, int], np.ndarray] = {}
+
+
+def _gain(e: float, deadline: int) -> np.ndarray:
+    """``1 - f(t_r)`` per round, in Python floats (as the strategies compute their target)."""
+    key = (e, deadline)
+    g = _GAIN.get(key)
+    if g is None:
+        from accord.protocols.alternating import normalised_time
+
+        g = np.array([1.0 - concession(normalised_time(r, deadline), e) for r in range(deadline)])
+        _GAIN[key] = g
+    return g
+
+
+def _smallest_at_or_above(u: np.ndarray, ok: np.ndarray, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the outcome with the smallest utility >= level among ``ok`` (lowest index among ties), and
+    whether any reaches the level."""
+    reach = ok & (u >= level[:, None])
+    found = reach.any(axis=1)
+    vals = np.where(reach, u, np.inf)
+    return np.argmin(vals, axis=1), found
+
+
+def _best(u: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Per row: the outcome with the largest utility among ``ok`` (lowest index among ties)."""
+    return np.argmax(np.where(ok, u, -np.inf), axis=1)
+
+
+class _Party:
+    """One party's arrays in one stage, for all runs."""
+
+    def __init__(self, kind: _Kind, util: np.ndarray, acc: np.ndarray, res: np.ndarray, resp: dict) -> None:
+        self.kind = kind
+        self.u = util  # (R, n)
+        self.acc = acc
+        self.res = res  # (R,)
+        self.resp = resp
+        anyok = acc.any(axis=1)
+        best = np.where(anyok, np.where(acc, util, -np.inf).max(axis=1), np.nan)
+        worst = np.where(anyok, np.where(acc, util, np.inf).min(axis=1), np.nan)
+        self.empty = ~np.isfinite(best)
+        self.p_max = best
+        self.p_min = np.where(self.empty, res, np.where(worst > res, worst, res))
+
+    def target(self, rows: np.ndarray, gain: np.ndarray) -> np.ndarray:
+        pmin, pmax = self.p_min[rows], self.p_max[rows]
+        return pmin + (pmax - pmin) * gain
+
+    def value(self, rows: np.ndarray, offers: np.ndarray, proposer: np.ndarray) -> np.ndarray:
+        v = self.u[rows, offers]
+        for j, (has, arr) in self.resp.items():
+            use = has[rows] & (proposer == j)
+            if use.any():
+                v = np.where(use, arr[rows, offers], v)
+        return v
+
+
+def _propose(runs: _Runs, party: _Party, rows: np.ndarray, tau: np.ndarray, opp: np.ndarray) -> np.ndarray:
+    """Offers of ``party`` in ``rows`` (-1: walk away), as the staged strategies' ``propose``."""
+    kind = party.kind
+    out = np.full(rows.size, -1, dtype=np.int64)
+    if kind.code == _WALK:
+        return out
+    walk = party.empty[rows]
+    if kind.walks:
+        walk = walk | (party.p_max[rows] < party.res[rows])
+    go = ~walk
+    if not go.any():
+        return out
+    r = rows[go]
+    t = tau[go]
+    o = opp[go]
+    u = party.u[r]
+    ok = party.acc[r]
+    level = t - TOL
+    cand = ok & (u >= level[:, None]) & (u <= party.p_max[r][:, None])
+    has_cand = cand.any(axis=1)
+    plain = (o < 0) | (not kind.tradeoff) | ~has_cand
+    pick = np.empty(r.size, dtype=np.int64)
+    if plain.any():
+        k = np.flatnonzero(plain)
+        low, found = _smallest_at_or_above(u[k], ok[k], level[k])
+        pick[k] = np.where(found, low, _best(u[k], ok[k]))
+    if (~plain).any():
+        k = np.flatnonzero(~plain)
+        dist = runs.distances(o[k])  # (m, n)
+        c = cand[k]
+        dist = np.where(c, dist, np.inf)
+        dmin = dist.min(axis=1)
+        tied = c & (dist == dmin[:, None])
+        pick[k] = _best(u[k], tied)
+    out[go] = pick
+    return out
+
+
+@dataclass
+class _StageRun:
+    end: np.ndarray  # (R,) code
+    rounds: np.ndarray  # (R,)
+    agreed: np.ndarray  # (R,) outcome or -1
+    walker: np.ndarray  # (R,) party or -1
+    last: np.ndarray  # (R, P) last offer of each party or -1
+
+
+def _negotiate(runs: _Runs, s: int, parties: list[_Party], active: np.ndarray) -> _StageRun:
+    """The stacked alternating-offers protocol of one stage for the runs ``active``."""
+    stage = runs.ts0.stages[s]
+    R, P = runs.R, runs.P
+    D = np.array([t.stages[s].rounds for t in runs.tss], dtype=np.int64)
+    opener = runs.names.index(stage.opener) if stage.opener else 0
+    order = [(opener + j) % P for j in range(P)]
+    last_party = order[-1]
+    standing = np.full(R, -1, dtype=np.int64)
+    proposer = np.full(R, -1, dtype=np.int64)
+    accepted = np.zeros(R, dtype=np.int64)
+    live = active.copy()
+    end = np.full(R, _END_DEADLINE, dtype=np.int64)
+    walker = np.full(R, -1, dtype=np.int64)
+    agreed = np.full(R, -1, dtype=np.int64)
+    last = np.full((R, P), -1, dtype=np.int64)
+    stamp = np.full((R, P), -1, dtype=np.int64)
+    rounds = np.where(active, D, 0)
+    gains = {(p.kind.e, int(d)): _gain(p.kind.e, int(d)) for p in parties for d in np.unique(D[active])}
+    clock = 0
+    for k in range(int(D[active].max()) if active.any() else 0):
+        live &= k < D
+        for p in order:
+            rows = np.flatnonzero(live)
+            if rows.size == 0:
+                break
+            party = parties[p]
+            Dr = D[rows]
+            gain = np.empty(rows.size)
+            for d in np.unique(Dr):
+                sel = Dr == d
+                gain[sel] = gains[(party.kind.e, int(d))][k]
+            tau = party.target(rows, gain) if party.kind.code == _STAGED else gain
+            stand = standing[rows]
+            has = stand >= 0
+            # respond
+            propose_rows = ~has
+            if has.any():
+                hr = rows[has]
+                off = stand[has]
+                if party.kind.code == _WALK:
+                    dec = np.full(hr.size, 2)
+                else:
+                    ok = party.acc[hr, off]
+                    u = party.value(hr, off, proposer[hr])
+                    res = party.res[hr]
+                    lastc = (k >= D[hr] - 1) & (p == last_party)
+                    acc_last = ok & (u >= res)
+                    t = tau[has]
+                    thr = np.where(res > t, res, t) - TOL
+                    acc_now = ok & (u >= thr)
+                    accept = np.where(lastc, acc_last, acc_now)
+                    walk = lastc & ~acc_last & party.kind.walks
+                    dec = np.where(accept, 1, np.where(walk, 2, 0))
+                # accept
+                a_rows = hr[dec == 1]
+                accepted[a_rows] += 1
+                done = a_rows[accepted[a_rows] == P - 1]
+                agreed[done] = standing[done]
+                end[done] = _END_AGREE
+                rounds[done] = k + 1
+                live[done] = False
+                # walk
+                w_rows = hr[dec == 2]
+                end[w_rows] = _END_WALK
+                walker[w_rows] = p
+                rounds[w_rows] = k + 1
+                live[w_rows] = False
+                pr = np.zeros(rows.size, dtype=bool)
+                pr[np.flatnonzero(has)[dec == 0]] = True
+                propose_rows = propose_rows | pr
+            if not propose_rows.any():
+                continue
+            prow = rows[propose_rows]
+            ptau = tau[propose_rows]
+            # most recent offer by another party
+            others = [q for q in range(P) if q != p]
+            st = stamp[prow][:, others]
+            lo = last[prow][:, others]
+            pos = np.argmax(st, axis=1)
+            opp = np.where(st.max(axis=1) >= 0, lo[np.arange(prow.size), pos], -1)
+            offers = _propose(runs, party, prow, ptau, opp)
+            w = offers < 0
+            wr = prow[w]
+            end[wr] = _END_WALK
+            walker[wr] = p
+            rounds[wr] = k + 1
+            live[wr] = False
+            mr = prow[~w]
+            standing[mr] = offers[~w]
+            proposer[mr] = p
+            accepted[mr] = 0
+            last[mr, p] = offers[~w]
+            stamp[mr, p] = clock
+            clock += 1
+    return _StageRun(end, rounds, agreed, walker, last)
+
+
+# ------------------------------------------------------------------------------------------------ talks
+
+
+def _carry(runs: _Runs, s: int, sr: _StageRun, here: np.ndarray, rows: np.ndarray):
+    """Settle and narrow the agenda issues of ``rows`` from the stage's final positions (as tracks._carry)."""
+    stage = runs.ts0.stages[s]
+    sp = runs.space
+    agenda = stage.agenda if stage.agenda is not None else sp.names
+    new = here.copy()
+    settled: dict[int, dict[str, object]] = {int(r): {} for r in rows}
+    ag = sr.agreed[rows] >= 0
+    pos = np.where(
+        ag[:, None], np.where(np.arange(runs.P)[None, :] == 0, sr.agreed[rows, None], -1), sr.last[rows]
+    )
+    count = (pos >= 0).sum(axis=1)
+    go = count >= np.where(ag, 1, 2)
+    g = rows[go]
+    pos = pos[go]
+    valid = pos >= 0
+    for name in agenda:
+        j = sp.issue_position(name)
+        col = runs.digits[:, j]
+        dg = np.where(valid, runs.digits[np.maximum(pos, 0), j], -1)
+        lo = np.where(valid, dg, np.iinfo(np.int64).max).min(axis=1)
+        hi = dg.max(axis=1)
+        one = lo == hi
+        if stage.settle:
+            rr = g[one]
+            new[rr] &= col[None, :] == lo[one][:, None]
+            vals = sp.issues[j].values
+            for r, v in zip(rr.tolist(), lo[one].tolist(), strict=True):
+                settled[r][name] = vals[v]
+            rest = ~one
+        else:
+            rest = np.ones(g.size, dtype=bool)
+        if stage.narrow and rest.any():
+            rr = g[rest]
+            if sp.issues[j].ordered:
+                new[rr] &= (col[None, :] >= lo[rest][:, None]) & (col[None, :] <= hi[rest][:, None])
+            else:
+                m = np.zeros((rr.size, runs.n), dtype=bool)
+                for q in range(dg.shape[1]):
+                    m |= (col[None, :] == dg[rest][:, q, None]) & valid[rest][:, q, None]
+                new[rr] &= m
+    return new, settled
+
+
+def run_lockstep(
+    tss: Sequence[TalksScenario],
+    seeds: Sequence[int],
+    worlds: tuple[np.ndarray, np.ndarray, np.ndarray],
+    impl: Any = None,
+) -> tuple[list[TalksResult], np.ndarray]:
+    """The talks of R runs of one structure (run r: scenario ``tss[r]``, seed ``seeds[r]``).
+
+    ``worlds`` = (U (R, P, W, n), A (R, P, W, n), reservations (R, P)) as :func:`compile_worlds` gives them
+    run by run; ``impl`` values implemented deals (see :class:`accord.protocols.talks`). Returns the
+    :class:`TalksResult` of every run (stage traces are not kept) and the final beliefs (R, P, F).
+    """
+    from accord.protocols.talks import _seed_children
+
+    runs = _Runs(tss, worlds)
+    R, P, n = runs.R, runs.P, runs.n
+    ts0 = runs.ts0
+    pv = ts0.private
+    truths = []
+    for t, s in zip(tss, seeds, strict=True):
+        if pv.drawn:
+            talk_rng, _ = _seed_children(s)
+            fact_rng = talk_rng.spawn(2)[0]
+            truths.append(t.private.draw_truth(fact_rng))
+        else:
+            truths.append(t.private.draw_truth(None))
+    world = np.array([world_index(tr) for tr in truths], dtype=np.int64)
+    beliefs = np.stack([t.private.priors(runs.names, tr) for t, tr in zip(tss, truths, strict=True)])
+    open_ = np.ones((R, n), dtype=bool)
+    going = np.ones(R, dtype=bool)  # talks still on
+    stages: list[list[StageOutcome]] = [[] for _ in range(R)]
+    t_end_name: list[str | None] = [None] * R
+    t_walker = np.full(R, -1, dtype=np.int64)
+    t_agreed = np.full(R, -1, dtype=np.int64)
+    t_rounds = np.zeros(R, dtype=np.int64)
+    S = len(ts0.stages)
+    for s, stage in enumerate(ts0.stages):
+        final = s == S - 1
+        here = open_ & runs.mask(stage.table)[None, :] if stage.table is not None else open_.copy()
+        here &= going[:, None]
+        some = here.any(axis=1)
+        for r in np.flatnonzero(going & ~some).tolist():
+            stages[r].append(StageOutcome(stage.name, "no_options", 0, None, None, {}, 0, beliefs[r].copy()))
+            t_end_name[r] = "no_options"
+        if final:
+            going &= some
+        act = going & some
+        if not act.any():
+            continue
+        util, acc, res, resp = _stage_arrays(runs, s, here, beliefs, impl)
+        parties = [
+            _Party(_kind_of(_spec(stage, nm)), util[:, i], acc[:, i], res[:, i], resp[i])  # type: ignore[arg-type]
+            for i, nm in enumerate(runs.names)
+        ]
+        sr = _negotiate(runs, s, parties, act)
+        t_rounds += np.where(act, sr.rounds, 0)
+        before = beliefs.copy()
+        rows = np.flatnonzero(act)
+        for i in range(P):
+            for j in range(P):
+                if i == j:
+                    continue
+                lik = runs.likelihoods(i, j, here)
+                if lik is None:
+                    continue
+                has, lt, lf = lik
+                pos = np.where(sr.agreed >= 0, sr.agreed, sr.last[:, j])
+                upd = act & has & (pos >= 0)
+                if not upd.any():
+                    continue
+                ur = np.flatnonzero(upd)
+                pp = pos[ur]
+                beliefs[ur, i] = bayes(before[ur, i], lt[ur, :, pp], lf[ur, :, pp])
+        names = runs.names
+        if final:
+            for r in rows.tolist():
+                e = _END_NAMES[int(sr.end[r])]
+                ag = int(sr.agreed[r]) if sr.agreed[r] >= 0 else None
+                w = names[int(sr.walker[r])] if sr.walker[r] >= 0 else None
+                stages[r].append(
+                    StageOutcome(
+                        stage.name, e, int(sr.rounds[r]), ag, w, {}, int(here[r].sum()), beliefs[r].copy()
+                    )
+                )
+                t_end_name[r] = e
+                t_walker[r] = sr.walker[r]
+                t_agreed[r] = sr.agreed[r]
+            break
+        new, settled = _carry(runs, s, sr, here, rows)
+        for r in rows.tolist():
+            ag = int(sr.agreed[r]) if sr.agreed[r] >= 0 else None
+            w = names[int(sr.walker[r])] if sr.walker[r] >= 0 else None
+            stages[r].append(
+                StageOutcome(
+                    stage.name,
+                    _END_NAMES[int(sr.end[r])],
+                    int(sr.rounds[r]),
+                    ag,
+                    w,
+                    settled[r],
+                    int(new[r].sum()),
+                    beliefs[r].copy(),
+                )
+            )
+        open_ = np.where(act[:, None], new, open_)
+        leader_walk = np.zeros(R, dtype=bool)
+        for i, nm in enumerate(names):
+            if stage.roles.get(nm, "leader") == "leader":
+                leader_walk |= (sr.end == _END_WALK) & (sr.walker == i)
+        lw = act & leader_walk
+        for r in np.flatnonzero(lw).tolist():
+            t_end_name[r] = "walk_away"
+            t_walker[r] = sr.walker[r]
+        going &= ~lw
+    out = []
+    for r in range(R):
+        agreed = int(t_agreed[r]) if t_agreed[r] >= 0 else None
+        e = t_end_name[r] or "deadline"
+        out.append(
+            TalksResult(
+                agreed is not None,
+                agreed,
+                "agreement" if agreed is not None else e,
+                runs.names[int(t_walker[r])] if t_walker[r] >= 0 else None,
+                stages[r],
+                beliefs[r],
+                int(world[r]),
+                int(t_rounds[r]),
+            )
+        )
+    return out, beliefs
