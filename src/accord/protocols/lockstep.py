@@ -185,18 +185,26 @@ class _Runs:
             for k, d in enumerate(pv.demands)
         ]
 
-    def distances(self, offers: np.ndarray) -> np.ndarray:
-        """(m, n) trade-off distance of every outcome from each of ``offers`` (rows of a table built once
-        per structure, the same floats as :func:`city_block` computes them one offer at a time)."""
-        if self.n <= _TABLE_MAX:
-            tab = _TABLES.get(self.table_key)
-            if tab is None:
-                tab = city_block(self.digits[None, :, :], self.digits[:, None, :], self.spans)
-                if len(_TABLES) > 4:
-                    _TABLES.clear()
-                _TABLES[self.table_key] = tab
-            return tab[offers]
-        return city_block(self.digits[None, :, :], self.digits[offers][:, None, :], self.spans)
+    def nearness(self, cols: np.ndarray | None) -> Any:
+        """A function of offers giving, for each offer, the outcomes ``cols`` (all if None) ordered by how
+        close they are to it: the bitwise complement of the order keys of their trade-off distance
+        (:func:`city_block`, the same floats as the strategies compute one offer at a time)."""
+        if self.n > _TABLE_MAX:
+
+            def rows(offers: np.ndarray) -> np.ndarray:
+                d = self.digits if cols is None else self.digits[cols]
+                return ~order_keys(city_block(d[None, :, :], self.digits[offers][:, None, :], self.spans))
+
+            return rows
+        tab = _TABLES.get(self.table_key)
+        if tab is None:
+            tab = ~order_keys(city_block(self.digits[None, :, :], self.digits[:, None, :], self.spans))
+            if len(_TABLES) > 4:
+                _TABLES.clear()
+            _TABLES[self.table_key] = tab
+        if cols is not None:
+            tab = tab[:, cols]
+        return tab.__getitem__
 
     def mask(self, expr: Any) -> np.ndarray:
         key = expr.text
@@ -204,26 +212,71 @@ class _Runs:
             self._masks[key] = np.broadcast_to(expr.evaluate_digits(self.digit_list, {}), (self.n,))
         return self._masks[key]
 
-    def likelihoods(self, i: int, j: int, here: np.ndarray):
-        """Per run: (has (R,), lt (R, F, n), lf (R, F, n)) as CompiledTalks.likelihoods gives them run by run."""
+    def likelihoods(self, i: int, j: int, here: np.ndarray) -> _Likelihood | None:
+        """What party i learns from party j's positions on the outcomes ``here`` (per run), or None if no
+        signal of j to i exists (CompiledTalks.likelihoods run by run, evaluated lazily at outcomes)."""
         sigs = [s for s in self.signals if s[0] == i and s[1] == j]
         if not sigs:
             return None
-        R, n = here.shape
+        R = here.shape[0]
         has = np.zeros(R, dtype=bool)
-        lt = np.ones((R, self.F, n))
-        lf = np.ones((R, self.F, n))
+        used = []
         for _, _, f, m, pt, pf in sigs:
-            on_any = (here & m).any(axis=1)
-            off_any = (here & ~m).any(axis=1)
-            inf = on_any & off_any
-            if not inf.any():
-                continue
-            has |= inf
-            rows = np.flatnonzero(inf)
-            lt[rows, f] *= np.where(m[None, :], pt[rows, None], 1.0 - pt[rows, None])
-            lf[rows, f] *= np.where(m[None, :], pf[rows, None], 1.0 - pf[rows, None])
-        return has, lt, lf
+            inf = (here & m).any(axis=1) & (here & ~m).any(axis=1)
+            if inf.any():
+                has |= inf
+                used.append((f, m, inf, pt, pf))
+        return _Likelihood(has, used, self.F)
+
+
+class _Likelihood:
+    """Per run, the likelihoods of a sender's position under each fact true / false, at given outcomes.
+
+    ``lt[f]`` is the product of ``p_true`` (where the signal's condition holds at the outcome) or ``1 -
+    p_true`` over the signals about fact f that are informative for the run (the others multiply by 1.0,
+    which changes no float); ``has`` marks the runs with any informative signal.
+    """
+
+    def __init__(self, has: np.ndarray, used: list, F: int) -> None:
+        self.has = has
+        self.used = used
+        self.F = F
+
+    def at(self, rows: np.ndarray, outcomes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(lt, lf), each (len(rows), F), for run ``rows[k]`` at outcome ``outcomes[k]``."""
+        lt = np.ones((rows.size, self.F))
+        lf = np.ones((rows.size, self.F))
+        for f, m, inf, pt, pf in self.used:
+            on = m[outcomes]
+            use = inf[rows]
+            t, q = pt[rows], pf[rows]
+            lt[:, f] *= np.where(use, np.where(on, t, 1.0 - t), 1.0)
+            lf[:, f] *= np.where(use, np.where(on, q, 1.0 - q), 1.0)
+        return lt, lf
+
+
+class _Response:
+    """A party's value of an offer from one sender, with its belief conditioned on the offer (Bayes' rule):
+    ``Σ_w P(w | offer) · V[w, offer] + bonus[offer]``, as tracks._stage_arrays computes it for every outcome."""
+
+    def __init__(self, lik: _Likelihood, prior: np.ndarray, V: np.ndarray, bonus: np.ndarray) -> None:
+        self.lik = lik
+        self.prior = prior  # (R, F)
+        self.V = V  # (R, W, c): the stage's columns
+        self.bonus = bonus  # (R, 1) or (R, c)
+
+    @property
+    def has(self) -> np.ndarray:
+        return self.lik.has
+
+    def at(self, rows: np.ndarray, offers: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Values of ``offers`` (outcome indices; ``cols`` their columns in the stage's arrays)."""
+        lt, lf = self.lik.at(rows, offers)
+        post = bayes(self.prior[rows], lt, lf)  # (m, F)
+        pw = world_weights(post)  # (m, W)
+        out = world_sum_pointwise(pw, self.V[rows, :, cols].T)
+        b = self.bonus
+        return out + (b[rows, 0] if b.shape[1] == 1 else b[rows, cols])
 
 
 # ------------------------------------------------------------------------------------------- valuation
@@ -236,21 +289,36 @@ def _valuation(runs: _Runs, stage: Any, beliefs: np.ndarray, here: np.ndarray, i
     return impl.values(beliefs, here)
 
 
-def _stage_arrays(runs: _Runs, s: int, here: np.ndarray, beliefs: np.ndarray, impl: Any):
-    """Utilities (R, P, n), acceptability, floors (R, P) and posterior-valued responses, for every run."""
+def _stage_arrays(
+    runs: _Runs, s: int, here: np.ndarray, beliefs: np.ndarray, impl: Any, liks: dict, cols: np.ndarray | None
+):
+    """Utilities (R, P, c), acceptability, floors (R, P) and posterior-valued responses, for every run.
+
+    ``cols`` (None: all) are the outcomes open in some run: nothing outside them can be offered or
+    accepted, so the stage's arrays hold only those columns.
+    """
     stage = runs.ts0.stages[s]
     tss = runs.tss
-    R, P, n = runs.R, runs.P, runs.n
+    R, P = runs.R, runs.P
     V = _valuation(runs, stage, beliefs, here, impl)
+    A = runs.A
+    mask = runs.mask
+    if cols is not None:
+        V, A, here = V[..., cols], A[..., cols], here[:, cols]
+
+        def mask(e: Any) -> np.ndarray:
+            return runs.mask(e)[cols]
+
+    n = here.shape[1]
     wts = world_weights(beliefs)  # (R, P, W)
     util = np.empty((R, P, n))
     acc = np.empty((R, P, n), dtype=bool)
     res = runs.res.copy()
-    resp: list[dict[int, tuple[np.ndarray, np.ndarray]]] = []
+    resp: list[dict[int, _Response]] = []
     for i, nm in enumerate(runs.names):
         base = world_sum(wts[:, i], V[:, i])  # (R, n)
         possible = wts[:, i] > 0  # (R, W)
-        robust = np.where(possible[:, :, None], runs.A[:, i], True).all(axis=1)
+        robust = np.where(possible[:, :, None], A[:, i], True).all(axis=1)
         a = here & robust
         bonus: Any = np.zeros((R, 1))
         st = stage.stakes.get(nm)
@@ -263,7 +331,7 @@ def _stage_arrays(runs: _Runs, s: int, here: np.ndarray, beliefs: np.ndarray, im
                     :, None
                 ]
                 if st.public_demand is not None:
-                    bonus = bonus - cost * (~runs.mask(st.public_demand))[None, :]
+                    bonus = bonus - cost * (~mask(st.public_demand))[None, :]
                 else:
                     anyok = a.any(axis=1)
                     best = np.where(anyok, np.where(a, base, -np.inf).max(axis=1), 0.0)[:, None]
@@ -271,29 +339,25 @@ def _stage_arrays(runs: _Runs, s: int, here: np.ndarray, beliefs: np.ndarray, im
         md = stage.mandates.get(nm)
         if md is not None:
             for c in md.constraints:
-                a = a & runs.mask(c)[None, :]
+                a = a & mask(c)[None, :]
             if md.min_utility is not None and role == "envoy":
                 mu = np.array([t.stages[s].mandates[nm].min_utility for t in tss], dtype=np.float64)
                 res[:, i] = np.where(mu > res[:, i], mu, res[:, i])
         for p_idx, f, above, req in runs.demands:
+            if cols is not None:
+                req = req[cols]
             if p_idx == i:
                 hit = beliefs[:, i, f] >= above
                 a = np.where(hit[:, None], a & req[None, :], a)
         util[:, i] = base + bonus
         acc[:, i] = a
-        r: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        r: dict[int, _Response] = {}
         for j in range(P):
             if j == i:
                 continue
-            lik = runs.likelihoods(i, j, here)
-            if lik is None:
-                continue
-            has, lt, lf = lik
-            if not has.any():
-                continue
-            post = bayes(beliefs[:, i, :, None], lt, lf)  # (R, F, n)
-            pw = world_weights(np.swapaxes(post, 1, 2))  # (R, n, W)
-            r[j] = (has, world_sum_pointwise(pw, V[:, i]) + bonus)
+            lik = liks.get((i, j))
+            if lik is not None and lik.has.any():
+                r[j] = _Response(lik, beliefs[:, i], V[:, i], np.broadcast_to(bonus, (R, bonus.shape[1])))
         resp.append(r)
     return util, acc, res, resp
 
@@ -316,51 +380,87 @@ def _gain(e: float, deadline: int) -> np.ndarray:
     return g
 
 
-def _smallest_at_or_above(u: np.ndarray, ok: np.ndarray, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: the outcome with the smallest utility >= level among ``ok`` (lowest index among ties), and
-    whether any reaches the level."""
-    reach = ok & (u >= level[:, None])
-    found = reach.any(axis=1)
-    vals = np.where(reach, u, np.inf)
-    return np.argmin(vals, axis=1), found
+_SIGN = np.int64(0x7FFFFFFFFFFFFFFF)
+_TOP = np.int64(-0x8000000000000000)
 
 
-def _best(u: np.ndarray, ok: np.ndarray) -> np.ndarray:
-    """Per row: the outcome with the largest utility among ``ok`` (lowest index among ties)."""
-    return np.argmax(np.where(ok, u, -np.inf), axis=1)
+def order_keys(x: np.ndarray) -> np.ndarray:
+    """Unsigned integers in the order of the floats ``x`` (no NaN): equal floats, equal keys (-0.0 is 0.0).
+
+    Comparisons and arg-searches on these keys are exact comparisons of the utilities, done with integer
+    arithmetic (a masked arg-min of floats needs a fill pass that costs more than the search).
+    """
+    bits = np.add(x, 0.0).view(np.int64)
+    k = bits >> 63
+    k &= _SIGN
+    k ^= bits
+    k ^= _TOP
+    return k.view(np.uint64)
+
+
+class _Cols:
+    """The columns of a stage's arrays: ``idx`` the outcome of each column (None: all outcomes, in order),
+    ``pos`` the column of each outcome, ``near`` the nearness rows of offers over these columns."""
+
+    def __init__(self, runs: _Runs, idx: np.ndarray | None) -> None:
+        self.idx = idx
+        if idx is None:
+            self.pos = np.arange(runs.n, dtype=np.int64)
+        else:
+            self.pos = np.full(runs.n, -1, dtype=np.int64)
+            self.pos[idx] = np.arange(idx.size)
+        self.near = runs.nearness(idx)
 
 
 class _Party:
     """One party's arrays in one stage, for all runs."""
 
-    def __init__(self, kind: _Kind, util: np.ndarray, acc: np.ndarray, res: np.ndarray, resp: dict) -> None:
+    def __init__(
+        self, kind: _Kind, util: np.ndarray, acc: np.ndarray, res: np.ndarray, resp: dict, cols: _Cols
+    ) -> None:
         self.kind = kind
-        self.u = util  # (R, n)
+        self.cols = cols
+        self.u = util  # (R, c)
         self.acc = acc
         self.res = res  # (R,)
         self.resp = resp
         anyok = acc.any(axis=1)
-        best = np.where(anyok, np.where(acc, util, -np.inf).max(axis=1), np.nan)
-        worst = np.where(anyok, np.where(acc, util, np.inf).min(axis=1), np.nan)
-        self.empty = ~np.isfinite(best)
-        self.p_max = best
+        # keys of the acceptable outcomes' utilities; 0 (below every float's key) where not acceptable
+        self.key = order_keys(util)
+        self.key *= acc
+        rows = np.arange(util.shape[0])
+        best = util[rows, self.key.argmax(axis=1)]
+        worst = np.where(acc, util, np.inf).min(axis=1)
+        self.empty = ~anyok
+        self.p_max = np.where(anyok, best, np.nan)
         self.p_min = np.where(self.empty, res, np.where(worst > res, worst, res))
 
     def target(self, rows: np.ndarray, gain: np.ndarray) -> np.ndarray:
         pmin, pmax = self.p_min[rows], self.p_max[rows]
         return pmin + (pmax - pmin) * gain
 
-    def value(self, rows: np.ndarray, offers: np.ndarray, proposer: np.ndarray) -> np.ndarray:
-        v = self.u[rows, offers]
-        for j, (has, arr) in self.resp.items():
-            use = has[rows] & (proposer == j)
+    def value(
+        self, rows: np.ndarray, offers: np.ndarray, proposer: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The value of each offer (outcome indices) to this party, and whether it may accept it."""
+        c = self.cols.pos[offers]
+        v = self.u[rows, c]
+        for j, rsp in self.resp.items():
+            use = rsp.has[rows] & (proposer == j)
             if use.any():
-                v = np.where(use, arr[rows, offers], v)
-        return v
+                k = np.flatnonzero(use)
+                v[k] = rsp.at(rows[k], offers[k], c[k])
+        return v, self.acc[rows, c]
 
 
 def _propose(runs: _Runs, party: _Party, rows: np.ndarray, tau: np.ndarray, opp: np.ndarray) -> np.ndarray:
-    """Offers of ``party`` in ``rows`` (-1: walk away), as the staged strategies' ``propose``."""
+    """Offers of ``party`` in ``rows`` (-1: walk away), as the staged strategies' ``propose``.
+
+    Without an opponent's offer (or without trade-offs): TargetIndex.at_or_above, the outcome with the
+    smallest utility at or above the target less the tolerance, lowest index among ties, else the best.
+    With one: among the outcomes at or above it, the closest to the opponent's last offer; ties by utility
+    (highest), then index (lowest) — the order of TargetIndex.in_range that ``argmin`` keeps.
+    """
     kind = party.kind
     out = np.full(rows.size, -1, dtype=np.int64)
     if kind.code == _WALK:
@@ -372,28 +472,25 @@ def _propose(runs: _Runs, party: _Party, rows: np.ndarray, tau: np.ndarray, opp:
     if not go.any():
         return out
     r = rows[go]
-    t = tau[go]
     o = opp[go]
-    u = party.u[r]
-    ok = party.acc[r]
-    level = t - TOL
-    cand = ok & (u >= level[:, None]) & (u <= party.p_max[r][:, None])
+    key = party.key if r.size == party.key.shape[0] and (r == np.arange(r.size)).all() else party.key[r]
+    kl = order_keys(tau[go] - TOL)[:, None]
+    cand = key >= kl  # acceptable (key > 0) and utility >= target - tolerance
     has_cand = cand.any(axis=1)
     plain = (o < 0) | (not kind.tradeoff) | ~has_cand
     pick = np.empty(r.size, dtype=np.int64)
     if plain.any():
         k = np.flatnonzero(plain)
-        low, found = _smallest_at_or_above(u[k], ok[k], level[k])
-        pick[k] = np.where(found, low, _best(u[k], ok[k]))
+        # key - kl wraps below kl to more than any key at or above it: argmin is the smallest at or above
+        low = (key[k] - kl[k]).argmin(axis=1)
+        pick[k] = np.where(has_cand[k], low, key[k].argmax(axis=1))
     if (~plain).any():
         k = np.flatnonzero(~plain)
-        dist = runs.distances(o[k])  # (m, n)
-        c = cand[k]
-        dist = np.where(c, dist, np.inf)
-        dmin = dist.min(axis=1)
-        tied = c & (dist == dmin[:, None])
-        pick[k] = _best(u[k], tied)
-    out[go] = pick
+        near = party.cols.near(o[k])  # larger = closer
+        near *= cand[k]  # not a candidate: 0, below every candidate
+        tied = near == near.max(axis=1)[:, None]
+        pick[k] = (key[k] * tied).argmax(axis=1)
+    out[go] = pick if party.cols.idx is None else party.cols.idx[pick]
     return out
 
 
@@ -449,8 +546,7 @@ def _negotiate(runs: _Runs, s: int, parties: list[_Party], active: np.ndarray) -
                 if party.kind.code == _WALK:
                     dec = np.full(hr.size, 2)
                 else:
-                    ok = party.acc[hr, off]
-                    u = party.value(hr, off, proposer[hr])
+                    u, ok = party.value(hr, off, proposer[hr])
                     res = party.res[hr]
                     lastc = (k >= D[hr] - 1) & (p == last_party)
                     acc_last = ok & (u >= res)
@@ -600,9 +696,13 @@ def run_lockstep(
         act = going & some
         if not act.any():
             continue
-        util, acc, res, resp = _stage_arrays(runs, s, here, beliefs, impl)
+        liks = {(i, j): runs.likelihoods(i, j, here) for i in range(P) for j in range(P) if i != j}
+        open_cols = np.flatnonzero(here.any(axis=0))
+        idx = None if open_cols.size > n // 2 else open_cols
+        util, acc, res, resp = _stage_arrays(runs, s, here, beliefs, impl, liks, idx)
+        cols = _Cols(runs, idx)
         parties = [
-            _Party(_kind_of(_spec(stage, nm)), util[:, i], acc[:, i], res[:, i], resp[i])  # type: ignore[arg-type]
+            _Party(_kind_of(_spec(stage, nm)), util[:, i], acc[:, i], res[:, i], resp[i], cols)  # type: ignore[arg-type]
             for i, nm in enumerate(runs.names)
         ]
         sr = _negotiate(runs, s, parties, act)
@@ -613,46 +713,39 @@ def run_lockstep(
             for j in range(P):
                 if i == j:
                     continue
-                lik = runs.likelihoods(i, j, here)
+                lik = liks[(i, j)]
                 if lik is None:
                     continue
-                has, lt, lf = lik
                 pos = np.where(sr.agreed >= 0, sr.agreed, sr.last[:, j])
-                upd = act & has & (pos >= 0)
+                upd = act & lik.has & (pos >= 0)
                 if not upd.any():
                     continue
                 ur = np.flatnonzero(upd)
-                pp = pos[ur]
-                beliefs[ur, i] = bayes(before[ur, i], lt[ur, :, pp], lf[ur, :, pp])
+                lt, lf = lik.at(ur, pos[ur])
+                beliefs[ur, i] = bayes(before[ur, i], lt, lf)
         names = runs.names
+        bl = beliefs.copy()  # each stage outcome keeps a view of its run's row
+        ends = [_END_NAMES[e] for e in sr.end.tolist()]
+        agreed_l = [a if a >= 0 else None for a in sr.agreed.tolist()]
+        walker_l = [names[w] if w >= 0 else None for w in sr.walker.tolist()]
+        rounds_l = sr.rounds.tolist()
         if final:
+            counts = here.sum(axis=1).tolist()
             for r in rows.tolist():
-                e = _END_NAMES[int(sr.end[r])]
-                ag = int(sr.agreed[r]) if sr.agreed[r] >= 0 else None
-                w = names[int(sr.walker[r])] if sr.walker[r] >= 0 else None
+                e = ends[r]
                 stages[r].append(
-                    StageOutcome(
-                        stage.name, e, int(sr.rounds[r]), ag, w, {}, int(here[r].sum()), beliefs[r].copy()
-                    )
+                    StageOutcome(stage.name, e, rounds_l[r], agreed_l[r], walker_l[r], {}, counts[r], bl[r])
                 )
                 t_end_name[r] = e
-                t_walker[r] = sr.walker[r]
-                t_agreed[r] = sr.agreed[r]
+            t_walker[rows] = sr.walker[rows]
+            t_agreed[rows] = sr.agreed[rows]
             break
         new, settled = _carry(runs, s, sr, here, rows)
+        counts = new.sum(axis=1).tolist()
         for r in rows.tolist():
-            ag = int(sr.agreed[r]) if sr.agreed[r] >= 0 else None
-            w = names[int(sr.walker[r])] if sr.walker[r] >= 0 else None
             stages[r].append(
                 StageOutcome(
-                    stage.name,
-                    _END_NAMES[int(sr.end[r])],
-                    int(sr.rounds[r]),
-                    ag,
-                    w,
-                    settled[r],
-                    int(new[r].sum()),
-                    beliefs[r].copy(),
+                    stage.name, ends[r], rounds_l[r], agreed_l[r], walker_l[r], settled[r], counts[r], bl[r]
                 )
             )
         open_ = np.where(act[:, None], new, open_)
@@ -666,19 +759,28 @@ def run_lockstep(
             t_walker[r] = sr.walker[r]
         going &= ~lw
     out = []
-    for r in range(R):
-        agreed = int(t_agreed[r]) if t_agreed[r] >= 0 else None
-        e = t_end_name[r] or "deadline"
+    names = runs.names
+    for ag, e, w, st, b, wd, rd in zip(
+        t_agreed.tolist(),
+        t_end_name,
+        t_walker.tolist(),
+        stages,
+        beliefs,
+        world.tolist(),
+        t_rounds.tolist(),
+        strict=True,
+    ):
+        ok = ag >= 0
         out.append(
             TalksResult(
-                agreed is not None,
-                agreed,
-                "agreement" if agreed is not None else e,
-                runs.names[int(t_walker[r])] if t_walker[r] >= 0 else None,
-                stages[r],
-                beliefs[r],
-                int(world[r]),
-                int(t_rounds[r]),
+                ok,
+                ag if ok else None,
+                "agreement" if ok else (e or "deadline"),
+                names[w] if w >= 0 else None,
+                st,
+                b,
+                wd,
+                rd,
             )
         )
     return out, beliefs
