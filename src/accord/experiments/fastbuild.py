@@ -1,171 +1,590 @@
-"""Scenarios for drawn values without re-reading the document: patch the nominal scenario's arrays.
+"""Scenarios for drawn values without re-reading the document: patch the nominal scenario.
 
-Most uncertain numbers are plain numbers the scenario builder copies into arrays: a weight, an entry of
-a score table, a walk-away value, a discount factor, a term's value, the deadline, a party's default
-strategy. For those, a run's scenario is the nominal scenario with those entries replaced, built in a
-few microseconds instead of validating and building the whole document again. Anything else (a score
-*function*'s parameter, a block of tracks or implementation, a path absent from the document) takes the
-full path, :func:`accord.io.yaml_scenario.scenario_from_dict`.
+Most uncertain numbers are plain numbers the scenario builders copy into model objects: a weight, an
+entry of a score table, a walk-away value, a discount factor, a term's value, the deadline, a party's
+default strategy; and in the talks blocks a belief or a fact's probability, a signal's likelihoods, a
+demand's threshold, a stage's rounds, a mandate's floor, a leader's stakes, the inspection rates,
+detection probabilities and costs of the implementation, a threat component's share. For those, a run's
+scenario is the nominal one with those entries replaced (new objects only where something changed, the
+rest shared), built in tens of microseconds instead of validating and building the whole document again
+(:func:`accord.io.yaml_scenario.scenario_from_dict`, :func:`accord.io.talks.talks_from_document`).
+Anything else (a score *function*'s parameter, a value label, an expression, a path absent from the
+document) takes the full path.
 
-The patch is checked against the full build when it is set up (one set of drawn values, every array and
-setting compared exactly); if they differ in any way, the patch is not used. Invalid values (a negative
-weight, a discount of 0) also take the full path, which reports them.
+The patch is checked against the full build the first time a set of paths is patched
+(:meth:`Patcher.verify`: every field of every model object compared exactly, arrays bit for bit); if
+they differ in any way, the patch is switched off. Invalid values (a negative weight, a probability
+above 1, a fractional number of rounds) also take the full path, which reports them.
+
+``values`` must set every uncertain number of the document (as :func:`accord.experiments.params.
+sample_values` does): the full build cannot read a distribution, the patch starts from nominal values.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import fields, is_dataclass
 from typing import Any
 
 import numpy as np
 
-from accord.experiments.params import Path
+from accord.experiments.params import Path, set_paths
 
-__all__ = ["Patcher"]
+__all__ = ["Patcher", "same_scenario", "same_talks"]
 
 _SCORE_FUNCTIONS = ("linear", "triangular", "piecewise", "constant")
+_PROB, _NUMBER, _NONNEG = "prob", "number", "nonneg"
 
 
 def _num(v: object) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
 
-class Patcher:
-    """Builds the scenario of a set of drawn values from a template (the nominal scenario), or says it cannot."""
+def _check(v: object, rule: str) -> float | None:
+    """``v`` as the schema would store it (a float), or None if the schema would refuse it."""
+    if not (type(v) is float or _num(v)):
+        return None
+    x = float(v)  # type: ignore[arg-type]
+    if not -math.inf < x < math.inf or rule == _PROB and not 0.0 <= x <= 1.0 or rule == _NONNEG and x < 0.0:
+        return None
+    return x
 
-    def __init__(self, doc: Mapping[str, Any], template: Any) -> None:
+
+def _copy(obj: Any, **changes: Any) -> Any:
+    """``dataclasses.replace`` without running ``__init__`` again, for frozen model objects whose new
+    values were checked here (a few hundred nanoseconds instead of several microseconds)."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+def _mapping(node: object, key: object) -> Any:
+    return node.get(key) if isinstance(node, Mapping) else None
+
+
+class Patcher:
+    """Builds the scenario of a set of drawn values from the nominal scenario, or says it cannot.
+
+    ``template`` is the nominal scenario: a :class:`~accord.model.scenario.Scenario`, or a
+    :class:`~accord.model.talks.TalksScenario` (then ``talks_template`` is it and ``template`` its base
+    scenario). ``doc`` is the document with its distributions, ``values`` map paths to drawn numbers.
+    """
+
+    def __init__(self, doc: Mapping[str, Any], template: Any, talks_template: Any = None) -> None:
+        if hasattr(template, "stages"):
+            talks_template, template = template, template.scenario
         self.doc = doc
         self.template = template
         self.names = template.party_names
         self.ok = True
         self.checked: set[frozenset[Path]] = set()
-        self.talks_template: Any = None  # the nominal TalksScenario when the scenario has talks
-        self._kinds: dict[Path, str | None] = {}
+        self._specs: dict[Path, tuple | None] = {}
+        self._res: dict[str, tuple | None] = {}
+        self._plans: dict[tuple[Path, ...], Any] = {}
+        self.talks_template = talks_template
+
+    @property
+    def talks_template(self) -> Any:
+        """The nominal TalksScenario when the scenario has talks (None for a plain scenario)."""
+        return self._talks_template
+
+    @talks_template.setter
+    def talks_template(self, ts: Any) -> None:
+        self._talks_template = ts
+        self._specs.clear()
+        self._plans.clear()
 
     # ---------------------------------------------------------------------------------------- classify
     def kind(self, path: Path) -> str | None:
-        """What a path sets, if the patch can set it: weight, score, reservation, discount, term, deadline, strategy."""
-        if path not in self._kinds:
-            self._kinds[path] = self._kind(path)
-        return self._kinds[path]
-
-    def _kind(self, path: Path) -> str | None:
-        doc = self.doc
-        if path == ("protocol", "deadline"):
-            return "deadline"
-        if len(path) < 3 or path[0] != "parties" or path[1] not in self.names:
-            return None
-        party = doc.get("parties", {}).get(path[1], {})
-        field = path[2]
-        if len(path) == 3 and field in ("reservation", "discount", "strategy") and field in party:
-            return field
-        if len(path) == 4 and field == "weights" and path[3] in party.get("weights", {}):
-            return "weight" if path[3] in party.get("scores", {}) else None
-        if len(path) == 5 and field == "scores":
-            table = party.get("scores", {}).get(path[3])
-            if isinstance(table, Mapping) and not set(table) & set(_SCORE_FUNCTIONS) and path[4] in table:
-                return "score"
-        if len(path) == 5 and field == "terms" and path[4] == "value" and isinstance(path[3], int):
-            return "term"
-        return None
+        """What a path sets, if the patch can set it (``weight``, ``belief``, ``rounds``, ...), else None."""
+        spec = self._spec(path)
+        return None if spec is None else spec[0]
 
     def can(self, paths: list[Path]) -> bool:
-        return self.ok and all(self.kind(p) is not None for p in paths)
+        return self.ok and all(self._spec(p) is not None for p in paths)
+
+    def _spec(self, path: Path) -> tuple | None:
+        try:
+            return self._specs[path]
+        except KeyError:
+            spec = self._specs[path] = self._base_spec(path) or self._talks_spec(path)
+            return spec
+
+    def _base_spec(self, path: Path) -> tuple | None:
+        if path == ("protocol", "deadline"):
+            return ("deadline",)
+        if len(path) < 3 or path[0] != "parties" or path[1] not in self.names:
+            return None
+        party = _mapping(self.doc.get("parties"), path[1])
+        if not isinstance(party, Mapping):
+            return None
+        name, field, space = str(path[1]), path[2], self.template.space
+        if len(path) == 3 and field in ("reservation", "discount", "strategy") and field in party:
+            return (str(field), name)
+        if len(path) == 4 and field == "weights" and path[3] in (party.get("weights") or {}):
+            ok = path[3] in (party.get("scores") or {}) and path[3] in space.names
+            return ("weight", name, space.issue_position(str(path[3]))) if ok else None
+        if len(path) == 5 and field == "scores" and path[3] in space.names:
+            table = _mapping(party.get("scores"), path[3])
+            if isinstance(table, Mapping) and not set(table) & set(_SCORE_FUNCTIONS) and path[4] in table:
+                k = space.issue_position(str(path[3]))
+                iss = space.issues[k]
+                try:
+                    j = iss.index_of(str(path[4]) if iss.kind in ("categorical", "ordinal") else path[4])
+                except KeyError:
+                    return None
+                return ("score", name, k, j)
+        if len(path) == 5 and field == "terms" and path[4] == "value" and isinstance(path[3], int):
+            terms = party.get("terms")
+            pr = self.template.parties[self.names.index(name)].preferences
+            if isinstance(terms, list) and 0 <= path[3] < min(len(terms), len(pr.terms)):
+                return ("term", name, path[3])
+        return None
+
+    def _talks_spec(self, path: Path) -> tuple | None:  # noqa: C901, PLR0911, PLR0912 (one case per field)
+        ts = self.talks_template
+        if ts is None or len(path) < 3:
+            return None
+        head, n = path[0], len(path)
+        block = self.doc.get(str(head))
+        if head == "private" and isinstance(block, Mapping):
+            priv = ts.private
+            if path[1] == "facts" and path[2] in priv.names:
+                fact = _mapping(block.get("facts"), path[2])
+                f = priv.fact_index(str(path[2]))
+                if n == 5 and path[3] == "beliefs" and path[4] in (_mapping(fact, "beliefs") or {}):
+                    return ("belief", f, path[4]) if path[4] in priv.facts[f].beliefs else None
+                if n == 4 and path[3] == "probability" and priv.facts[f].probability is not None:
+                    return ("fact_probability", f)
+            k = path[2]
+            if n == 4 and path[1] == "signals" and isinstance(k, int) and 0 <= k < len(priv.signals):
+                return ("signal", k, path[3]) if path[3] in ("p_true", "p_false") else None
+            if n == 4 and path[1] == "demands" and isinstance(k, int) and 0 <= k < len(priv.demands):
+                return ("demand", k) if path[3] == "above" else None
+            return None
+        if head == "tracks" and isinstance(block, list) and len(block) == len(ts.stages):
+            k = path[1]
+            if not (isinstance(k, int) and 0 <= k < len(block) and isinstance(block[k], Mapping)):
+                return None
+            stage = ts.stages[k]
+            if n == 3 and path[2] == "rounds":
+                return ("rounds", k)
+            if n == 5 and path[2] == "mandates" and path[4] == "min_utility" and path[3] in stage.mandates:
+                return ("mandate", k, path[3])
+            if n == 5 and path[2] == "stakes" and path[4] in ("audience_cost", "prestige"):
+                return ("stakes", k, path[3], path[4]) if path[3] in stage.stakes else None
+            return None
+        impl = ts.implementation
+        if head != "implementation" or impl is None or not isinstance(block, Mapping):
+            return None
+        if path[1] == "verification":
+            field = path[2]
+            if field in ("inspection_rate", "detection_probability"):
+                if n == 3:
+                    return ("verification_all", field)
+                per = getattr(impl.verification, str(field))
+                written = _mapping(block.get("verification"), field)
+                if n == 4 and path[3] in per and isinstance(written, Mapping) and path[3] in written:
+                    return ("verification_party", field, path[3])
+            if n == 3 and field in ("inspection_cost", "nuisance_cost"):
+                return ("verification_cost", field)
+            return None
+        if path[1] == "schedule" and isinstance(path[2], int):
+            k = path[2]
+            steps = block.get("schedule")
+            if not (isinstance(steps, list) and 0 <= k < min(len(steps), len(impl.steps))):
+                return None
+            if n == 5 and path[3] == "inspection_rate" and path[4] in impl.steps[k].inspection_rate:
+                return ("step_rate", k, path[4])
+            if path[-1] == "detection_probability" and n in (5, 6):
+                j = _action_index(steps[k], path[3], path[4] if n == 6 else None)
+                acts = impl.steps[k].actions
+                if j is not None and j < len(acts) and acts[j].party == path[3]:
+                    return ("action", k, j)
+            return None
+        if path[1] == "threat" and n == 5 and path[2] == "components" and path[4] == "share":
+            i = path[3]
+            if isinstance(i, int) and 0 <= i < len(impl.threat):
+                return ("threat_share", i)
+        return None
 
     # ------------------------------------------------------------------------------------------- build
+    def scenario(self, values: Mapping[Path, object], document: bool = True) -> Any | None:
+        """The run's scenario: a TalksScenario when the template has talks, else a Scenario; None for the
+        full path.
+
+        A TalksScenario's ``document`` is the document with ``values`` written in, as the full build keeps
+        it. ``document=False`` skips writing it (about 35 container copies for Hanoi's 17 values) and
+        leaves the nominal document there: for callers that never read ``ts.document`` (the talks engines,
+        the implementation and the metrics read the model objects; :mod:`accord.protocols.questions`
+        reads the document).
+        """
+        plan = self._plan(tuple(values))
+        if plan is None:
+            return None
+        specs, base_ix, talks_ix, doc_plan = plan
+        vals = list(values.values())
+        sc = self._base([(specs[i], vals[i]) for i in base_ix])
+        if sc is None or self.talks_template is None:
+            return sc
+        if not document:
+            doc = self.talks_template.document
+        else:
+            doc = set_paths(self.doc, values) if doc_plan is None else _write(self.doc, doc_plan, vals)
+        return self._talks(sc, [(specs[i], vals[i]) for i in talks_ix], doc)
+
+    def _plan(self, paths: tuple[Path, ...]) -> tuple | None:
+        """Per set of paths (in order): their specs, which are base and talks paths, the document plan."""
+        plan = self._plans.get(paths, _NO_PLAN)
+        if plan is _NO_PLAN:
+            if len(self._plans) > 64:
+                self._plans.clear()
+            specs = [self._spec(p) for p in paths]
+            if None in specs:
+                plan = None
+            else:
+                base = [i for i, s in enumerate(specs) if s[0] in _BASE_KINDS]  # type: ignore[index]
+                talks = [i for i, s in enumerate(specs) if s[0] not in _BASE_KINDS]  # type: ignore[index]
+                plan = (specs, base, talks, _doc_plan(paths))
+            self._plans[paths] = plan
+        return plan
+
     def build(self, values: Mapping[Path, object]) -> Any | None:
-        """The scenario with ``values`` set, or None when a value needs the full path (e.g. it is invalid)."""
-        from accord.model.preferences import Preferences, Term
-        from accord.model.scenario import Party, Protocol
+        """The base scenario with ``values`` set; None when a value needs the full path (it is invalid, or
+        it sets something the patch cannot), or when it sets a talks block (:meth:`scenario` does those)."""
+        specs = [self._spec(p) for p in values]
+        if any(s is None or s[0] not in _BASE_KINDS for s in specs):
+            return None
+        return self._base(list(zip(specs, values.values(), strict=True)))  # type: ignore[arg-type]
+
+    def _base(self, items: list[tuple[tuple, object]]) -> Any | None:  # noqa: C901, PLR0912
+        from accord.model.scenario import Protocol
 
         sc = self.template
-        space = sc.space
-        per_party: dict[str, dict[Path, object]] = {}
+        if not items:
+            return sc
         deadline = sc.protocol.deadline
-        for path, v in values.items():
-            kind = self.kind(path)
-            if kind == "deadline":
-                if not (isinstance(v, int) and not isinstance(v, bool) and v >= 1):
+        by_party: dict[str, list[tuple[tuple, object]]] = {}
+        for spec, v in items:
+            if spec[0] == "deadline":
+                if not (type(v) is int and v >= 1):
                     return None
                 deadline = v
             else:
-                per_party.setdefault(str(path[1]), {})[path] = v
+                by_party.setdefault(spec[1], []).append((spec, v))
         parties = list(sc.parties)
-        for name, vals in per_party.items():
+        for name, vals in by_party.items():
             i = self.names.index(name)
             old = parties[i]
             pr = old.preferences
-            w = np.array(pr.weights, dtype=np.float64)
-            scores = [np.array(s, dtype=np.float64) for s in pr.scores]
-            terms = list(pr.terms)
+            w: np.ndarray | None = None
+            scores: list[np.ndarray] | None = None
+            terms: list[Any] | None = None
             disc, strategy, res = pr.discount, old.strategy, None
-            for path, v in vals.items():
-                kind = self.kind(path)
+            for spec, v in vals:
+                kind = spec[0]
                 if kind == "strategy":
                     if not isinstance(v, str):
                         return None
                     strategy = v
                     continue
-                if not _num(v):
+                x = _check(v, _NUMBER)
+                if x is None:
                     return None
-                x = float(v)  # type: ignore[arg-type]
                 if kind == "weight":
                     if x < 0:
                         return None
-                    w[space.issue_position(str(path[3]))] = x
+                    if w is None:
+                        w = pr.weights.copy()
+                    w[spec[2]] = x
                 elif kind == "score":
-                    k = space.issue_position(str(path[3]))
-                    iss = space.issues[k]
-                    label = str(path[4]) if iss.kind in ("categorical", "ordinal") else path[4]
-                    try:
-                        scores[k][iss.index_of(label)] = x
-                    except KeyError:
-                        return None
+                    k = spec[2]
+                    if scores is None:
+                        scores = list(pr.scores)
+                    if scores[k] is pr.scores[k]:
+                        scores[k] = scores[k].copy()
+                    scores[k][spec[3]] = x
                 elif kind == "term":
-                    j = int(path[3])
-                    if not 0 <= j < len(terms):
-                        return None
-                    terms[j] = Term(terms[j].condition, x, terms[j].note)
+                    j = spec[2]
+                    if terms is None:
+                        terms = list(pr.terms)
+                    terms[j] = _copy(terms[j], value=x)
                 elif kind == "discount":
                     if not 0 < x <= 1:
                         return None
                     disc = x
-                elif kind == "reservation":
+                else:  # reservation
                     res = x
-            prefs = Preferences(space, w, tuple(scores), tuple(terms), pr.constraints, 0.0, disc, pr.flags)
-            if res is None:
-                res = self._reservation(name, prefs, pr.reservation)
-            parties[i] = Party(old.name, prefs.with_reservation(float(res)), strategy, old.description)
+            changes: dict[str, Any] = {"discount": disc}
+            if w is not None:
+                changes["weights"] = _frozen(w)
+            if scores is not None:
+                changes["scores"] = tuple(
+                    s if s is t else _frozen(s) for s, t in zip(scores, pr.scores, strict=True)
+                )
+            if terms is not None:
+                changes["terms"] = tuple(terms)
+            prefs = _copy(pr, **changes)
+            prefs.__dict__["reservation"] = float(self._reservation(name, prefs) if res is None else res)
+            parties[i] = _copy(old, preferences=prefs, strategy=strategy)
         proto = sc.protocol if deadline == sc.protocol.deadline else Protocol(deadline, sc.protocol.opener)
-        return replace(sc, parties=tuple(parties), protocol=proto)
+        return _copy(sc, parties=tuple(parties), protocol=proto)
 
-    def _reservation(self, name: str, prefs: Any, nominal: float) -> float:
-        """A walk-away value written as a status-quo outcome moves with the preferences; a number stays."""
-        spec = self.doc.get("parties", {}).get(name, {}).get("reservation")
-        if isinstance(spec, Mapping) and isinstance(spec.get("outcome"), Mapping):
-            space = prefs.space
-            labels = {
-                k: (str(v) if space.issue(k).kind in ("categorical", "ordinal") else v)
-                for k, v in spec["outcome"].items()
-            }
-            return float(prefs.evaluate(np.int64(space.index(labels))))
-        return nominal
+    def _reservation(self, name: str, prefs: Any) -> float:
+        """A walk-away value written as a status-quo outcome moves with the preferences; a number stays.
+
+        The utility of the outcome is summed in :meth:`Preferences.evaluate`'s order (issue by issue, then
+        the terms) in Python floats, which round exactly as numpy's float64 does.
+        """
+        if name not in self._res:
+            self._res[name] = self._outcome_of(name)
+        at = self._res[name]
+        if at is None:
+            return float(self.template.parties[self.names.index(name)].preferences.reservation)
+        digits, conds = at
+        w, s = prefs.weights.tolist(), prefs.scores
+        u = w[0] * s[0].item(digits[0])
+        for k in range(1, len(digits)):
+            u = u + w[k] * s[k].item(digits[k])
+        for t, c in zip(prefs.terms, conds, strict=True):
+            u = u + t.value * (1.0 if c else 0.0)
+        return u
+
+    def _outcome_of(self, name: str) -> tuple | None:
+        spec = _mapping(_mapping(self.doc.get("parties"), name), "reservation")
+        if not (isinstance(spec, Mapping) and isinstance(spec.get("outcome"), Mapping)):
+            return None
+        pr = self.template.parties[self.names.index(name)].preferences
+        space = pr.space
+        labels = {
+            k: (str(v) if space.issue(k).kind in ("categorical", "ordinal") else v)
+            for k, v in spec["outcome"].items()
+        }
+        digits = space.digits(np.int64(space.index(labels)))
+        conds = tuple(bool(t.condition.evaluate_digits(digits, pr.flags)) for t in pr.terms)
+        return tuple(int(d) for d in digits), conds
+
+    def _talks(  # noqa: C901, PLR0912 (one case per field)
+        self, sc: Any, items: list[tuple[tuple, object]], document: dict[str, Any]
+    ) -> Any | None:
+        ts = self.talks_template
+        priv, impl = ts.private, ts.implementation
+        lists: dict[str, list[Any]] = {}
+
+        def edit(name: str, source: tuple) -> list[Any]:
+            if name not in lists:
+                lists[name] = list(source)
+            return lists[name]
+
+        ver: dict[str, Any] = {}
+        for (kind, *a), v in items:
+            if kind == "rounds":
+                if not (type(v) is int and v >= 1):
+                    return None
+                stages = edit("stages", ts.stages)
+                stages[a[0]] = _copy(stages[a[0]], rounds=v)
+                continue
+            rule = _RULES[kind] if kind != "stakes" else _NONNEG if a[2] == "audience_cost" else _NUMBER
+            x = _check(v, rule)
+            if x is None:
+                return None
+            if kind == "belief":
+                facts = edit("facts", priv.facts)
+                beliefs = dict(facts[a[0]].beliefs)
+                beliefs[a[1]] = x
+                facts[a[0]] = _copy(facts[a[0]], beliefs=beliefs)
+            elif kind == "fact_probability":
+                facts = edit("facts", priv.facts)
+                facts[a[0]] = _copy(facts[a[0]], probability=x)
+            elif kind == "signal":
+                signals = edit("signals", priv.signals)
+                signals[a[0]] = _copy(signals[a[0]], **{a[1]: x})
+            elif kind == "demand":
+                demands = edit("demands", priv.demands)
+                demands[a[0]] = _copy(demands[a[0]], above=x)
+            elif kind in ("mandate", "stakes"):
+                stages = edit("stages", ts.stages)
+                attr = "mandates" if kind == "mandate" else "stakes"
+                per = dict(getattr(stages[a[0]], attr))
+                per[a[1]] = _copy(per[a[1]], **{"min_utility" if kind == "mandate" else a[2]: x})
+                stages[a[0]] = _copy(stages[a[0]], **{attr: per})
+            elif kind == "verification_all":
+                ver[a[0]] = {n: x for n in sc.party_names}
+            elif kind == "verification_party":
+                per = dict(ver.get(a[0], getattr(impl.verification, a[0])))
+                per[a[1]] = x
+                ver[a[0]] = per
+            elif kind == "verification_cost":
+                ver[a[0]] = x
+            elif kind == "step_rate":
+                steps = edit("steps", impl.steps)
+                rates = dict(steps[a[0]].inspection_rate)
+                rates[a[1]] = x
+                steps[a[0]] = _copy(steps[a[0]], inspection_rate=rates)
+            elif kind == "action":
+                steps = edit("steps", impl.steps)
+                acts = list(steps[a[0]].actions)
+                acts[a[1]] = _copy(acts[a[1]], detection_probability=x)
+                steps[a[0]] = _copy(steps[a[0]], actions=tuple(acts))
+            else:  # threat_share
+                threat = edit("threat", impl.threat)
+                threat[a[0]] = _copy(threat[a[0]], share=x)
+        if sc is not self.template and self.doc.get("tracks") is None:
+            # the foundation protocol as the single stage (accord.io.talks): it follows deadline and strategies
+            stages = edit("stages", ts.stages)
+            strategies = {p.name: p.strategy for p in sc.parties if p.strategy}
+            stages[0] = _copy(stages[0], rounds=sc.protocol.deadline, strategies=strategies)
+        changes: dict[str, Any] = {"scenario": sc, "document": document}
+        if "stages" in lists:
+            changes["stages"] = tuple(lists["stages"])
+        if {"facts", "signals", "demands"} & set(lists):
+            changes["private"] = _copy(
+                priv, **{k: tuple(lists[k]) for k in ("facts", "signals", "demands") if k in lists}
+            )
+        if ver or "steps" in lists or "threat" in lists:
+            ic: dict[str, Any] = {k: tuple(lists[k]) for k in ("steps", "threat") if k in lists}
+            if ver:
+                ic["verification"] = _copy(impl.verification, **ver)
+            changes["implementation"] = _copy(impl, **ic)
+        return _copy(ts, **changes)
 
     # ------------------------------------------------------------------------------------------- check
     def verify(self, values: Mapping[Path, object], full: Any) -> bool:
-        """True if the patch gives exactly the scenario the full build gave for ``values``; else disables it."""
+        """True if the patch gives exactly the scenario the full build gave for ``values`` (every field of
+        every object, arrays bit for bit; a Scenario or a TalksScenario); else switches the patch off."""
         try:
-            mine = self.build(values)
-            same = mine is not None and _same(mine, full)
-        except (KeyError, ValueError, TypeError, IndexError):
+            mine = self.scenario(values)
+            same = mine is not None and _equal(mine, full)
+        except (KeyError, ValueError, TypeError, IndexError, AttributeError):
             same = False
         self.ok = bool(same)
         return self.ok
 
 
+#: What the schema (accord.io.schema_talks) accepts for each talks field: a probability, any finite
+#: number, or a number >= 0 (stakes: audience_cost >= 0, prestige any number).
+_RULES = {
+    "belief": _PROB,
+    "fact_probability": _PROB,
+    "signal": _PROB,
+    "demand": _PROB,
+    "mandate": _NUMBER,
+    "verification_all": _PROB,
+    "verification_party": _PROB,
+    "verification_cost": _NONNEG,
+    "step_rate": _PROB,
+    "action": _PROB,
+    "threat_share": _NONNEG,
+}
+_BASE_KINDS = frozenset({"deadline", "weight", "score", "term", "discount", "reservation", "strategy"})
+_NO_PLAN: Any = object()
+
+
+def _action_index(step: object, party: object, item: object) -> int | None:
+    """Index in the built step's actions of the action written at ``step[party]`` (``[item]``).
+
+    The builder (:meth:`accord.io.talks._Builder.implementation`) takes the parties in the order the step
+    names them and each party's actions in its order, skipping ``null``.
+    """
+    if not isinstance(step, Mapping) or party in ("name", "inspection_rate"):
+        return None
+    j = 0
+    for key, raw in step.items():
+        if key in ("name", "inspection_rate") or raw is None:
+            continue
+        items = raw if isinstance(raw, list) else [raw]
+        if key == party:
+            if item is None and not isinstance(raw, list) and isinstance(raw, Mapping):
+                return j
+            if isinstance(raw, list) and isinstance(item, int) and 0 <= item < len(raw):
+                return j + item if isinstance(raw[item], Mapping) else None
+            return None
+        j += len(items)
+    return None
+
+
+def _doc_plan(paths: tuple[Path, ...]) -> tuple | None:
+    """The tree of containers ``set_paths`` copies for ``paths`` (None if a path lies inside another)."""
+    tree: dict[Any, Any] = {}
+    for i, path in enumerate(paths):
+        node = tree
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+            if not isinstance(node, dict):
+                return None
+        if not path or path[-1] in node:
+            return None
+        node[path[-1]] = i
+
+    def freeze(node: dict[Any, Any]) -> tuple:
+        return tuple(
+            (k, None, v) if isinstance(v, int) and not isinstance(v, bool) else (k, freeze(v), -1)
+            for k, v in node.items()
+        )
+
+    return freeze(tree)
+
+
+def _write(node: Any, plan: tuple, vals: list[object]) -> Any:
+    t = type(node)
+    out = dict(node) if t is dict or t is not list and isinstance(node, Mapping) else list(node)
+    for key, sub, i in plan:
+        out[key] = vals[i] if sub is None else _write(out[key], sub, vals)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ comparison
+def _equal(a: Any, b: Any) -> bool:  # noqa: PLR0911
+    """Exact structural equality of model objects: same types, every field, floats and arrays bit for bit
+    (so 0.0 and -0.0 differ), expressions by their text and space, mappings in the same key order."""
+    if a is b:
+        return True
+    t = type(a)
+    if t is not type(b):
+        return False
+    if t is float:
+        return a.hex() == b.hex()
+    if t in (int, bool, str, bytes, type(None)):
+        return a == b
+    if isinstance(a, np.ndarray | np.generic):
+        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    from accord.model.expr import Expression
+    from accord.model.space import OutcomeSpace
+
+    if isinstance(a, Expression):
+        same = (a.text, a.issues_used, a.flags_used) == (b.text, b.issues_used, b.flags_used)
+        return same and _equal(a.space, b.space)
+    if isinstance(a, OutcomeSpace):
+        return _equal(a.issues, b.issues)
+    if is_dataclass(a):
+        return all(_equal(getattr(a, f.name), getattr(b, f.name)) for f in fields(a) if f.compare)
+    if isinstance(a, Mapping):
+        return _equal(list(a), list(b)) and all(_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def same_scenario(a: Any, b: Any) -> bool:
+    """Two scenarios are the same in every field (arrays bit for bit); see :func:`_equal`."""
+    return _equal(a, b)
+
+
+def same_talks(a: Any, b: Any) -> bool:
+    """Two talks scenarios are the same in every field: base scenario, stages, private information,
+    implementation, variants, document and history (arrays bit for bit)."""
+    return _equal(a, b)
+
+
 def _same(a: Any, b: Any) -> bool:
+    """Two scenarios compile alike: same parties, protocol, arrays and strategies (the older, looser check)."""
     if a.party_names != b.party_names or a.protocol != b.protocol or a.space.names != b.space.names:
         return False
     ca, cb = a.compile(), b.compile()

@@ -181,6 +181,15 @@ def to_arrow(rows: Sequence[dict[str, Any]]) -> Any:
     """Rows (dicts) as an Arrow table; the columns are the union of the keys, in order of appearance."""
     import pyarrow as pa
 
+    if rows:
+        first = list(rows[0])
+        if all(list(r) == first for r in rows):
+            # the usual case (every row has the same columns): Arrow's own conversion, the same inference
+            # per column as below, without a Python list per column
+            try:
+                return pa.Table.from_pylist(list(rows))
+            except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+                pass
     keys = list(dict.fromkeys(k for r in rows for k in r))
     arrays = {}
     for k in keys:
@@ -268,7 +277,7 @@ def execute(
     """
     from accord.experiments.executors import InProcess
     from accord.experiments.store import RunStore
-    from accord.experiments.worker import run_chunk
+    from accord.experiments.worker import run_chunk_table
 
     store = RunStore(out)
     executor = executor if executor is not None else InProcess()
@@ -300,9 +309,9 @@ def execute(
             progress(table, done_rows, total)
         todo = [k for k, _, _ in chunks if k not in done]
         tasks = [plan.task(table, k) for k in todo]
-        for i, chunk_rows in executor.map(run_chunk, tasks):
-            store.write_part(table, todo[i], to_arrow(chunk_rows), plan.hash)
-            done_rows += len(chunk_rows)
+        for i, part in executor.map(run_chunk_table, tasks):
+            store.write_part(table, todo[i], part, plan.hash)
+            done_rows += part.num_rows
             if progress:
                 progress(table, done_rows, total)
         store.finalize(table, {"accord.plan": plan.hash})

@@ -17,7 +17,7 @@ from accord.errors import InputError
 from accord.experiments import params as P
 from accord.experiments.runner import ChunkTask, Job, Source, _canonical
 
-__all__ = ["Prepared", "variant_doc", "prepare", "negotiate", "run_job", "run_chunk"]
+__all__ = ["Prepared", "variant_doc", "prepare", "negotiate", "run_job", "run_chunk", "run_chunk_table"]
 
 
 _DOCS: dict[tuple[str, str], tuple[dict[str, Any], list[P.Uncertain], dict[str, P.Path]]] = {}
@@ -90,60 +90,36 @@ def _patcher(src: Source, variant: str) -> Any:
         from accord.experiments.fastbuild import Patcher
 
         doc, unc, _ = variant_doc(src, variant)
-        template = from_document(P.nominal_document(doc, unc), src.path)
-        patcher = Patcher(doc, _base(template))
-        patcher.talks_template = template if template is not _base(template) else None
-        _PATCHERS[key] = patcher
+        _PATCHERS[key] = Patcher(doc, from_document(P.nominal_document(doc, unc), src.path))
     return _PATCHERS[key]
 
 
-def _patched(patcher: Any, values: dict[P.Path, object], doc: dict[str, Any]) -> Any:
-    sc = patcher.build(values)
-    if sc is None or patcher.talks_template is None:
-        return sc
-    from dataclasses import replace
-
-    return replace(patcher.talks_template, scenario=sc, document=P.set_paths(doc, values))
-
-
-def _same_talks(a: Any, b: Any) -> bool:
-    """Two talks scenarios run alike: same base arrays, same results for a few seeds."""
-    import numpy as np
-
-    from accord.experiments.fastbuild import _same
-    from accord.protocols.talks import run_batch
-
-    if not _same(a.scenario, b.scenario):
-        return False
-    x, y = run_batch(a, 3, 0), run_batch(b, 3, 0)
-    return bool(
-        np.array_equal(x.agreed, y.agreed)
-        and np.array_equal(x.nominal, y.nominal)
-        and np.array_equal(x.realised, y.realised)
-    )
-
-
 def _build(
-    src: Source, variant: str, values: dict[P.Path, object], drawn: dict[str, object], seed: int
+    src: Source,
+    variant: str,
+    values: dict[P.Path, object],
+    drawn: dict[str, object],
+    seed: int,
+    document: bool = True,
 ) -> Any:
-    """The scenario for drawn values: patched from the nominal one where possible, else built in full."""
+    """The scenario for drawn values: patched from the nominal one where possible, else built in full.
+
+    A set of paths is patched only after one patch of it was checked equal, field by field, to the full
+    build (:meth:`Patcher.verify`). ``document=False`` leaves the nominal document on a talks scenario (the
+    engines and metrics never read it; the Hanoi questions do).
+    """
     doc = variant_doc(src, variant)[0]
     patcher = _patcher(src, variant)
     paths = list(values)
     try:
         if patcher.can(paths):
-            sc = _patched(patcher, values, doc)
+            sc = patcher.scenario(values, document=document)
             if sc is not None:
                 sig = frozenset(paths)
                 if sig in patcher.checked:
                     return sc
                 full = from_document(P.set_paths(doc, values), src.path)
-                if patcher.talks_template is None:
-                    ok = patcher.verify(values, full)
-                else:
-                    ok = _same_talks(sc, full)
-                    patcher.ok = ok
-                if ok:
+                if patcher.verify(values, full):
                     patcher.checked.add(sig)
                 return full
         return from_document(P.set_paths(doc, values), src.path)
@@ -314,7 +290,7 @@ def draw_scenario(src: Source, job: Job) -> tuple[Any, dict[str, object]]:
         path = paths.get(name)
         overrides[path if path is not None else P.resolve_path(doc, name, src.path)] = value
     values, drawn = P.sample_values(doc, unc, job.seed, overrides)
-    return _build(src, job.variant, values, drawn, job.seed), drawn
+    return _build(src, job.variant, values, drawn, job.seed, document=False), drawn
 
 
 def lockstep_rows(
@@ -349,17 +325,13 @@ def lockstep_rows(
 
 
 def _points(tss: Sequence[Any], batch: Any) -> list[dict[str, Any]]:
-    """Welfare, Nash product and distances of every run's point (on each run's base scenario)."""
-    from accord.analysis.solutions import analyze
-    from accord.experiments.metrics import _point_metrics
+    """Welfare, Nash product and distances of every run's point, on each run's base scenario (as
+    :func:`accord.experiments.metrics._point_metrics` gives them run by run)."""
+    from accord.experiments.metrics import point_metrics_many
+    from accord.model.batch import compile_many
 
-    out = []
-    for k, ts in enumerate(tss):
-        c = ts.scenario.compile()
-        out.append(
-            _point_metrics(c, analyze(c), batch.nominal[k], batch.reservations[k], bool(batch.agreed[k]))
-        )
-    return out
+    U, A, res = compile_many([ts.scenario for ts in tss])
+    return point_metrics_many(U, A, res, batch.nominal, batch.agreed)
 
 
 def _talks_chunk(task: ChunkTask, jobs: Sequence[Job]) -> list[dict[str, Any]]:
@@ -373,8 +345,11 @@ def _talks_chunk(task: ChunkTask, jobs: Sequence[Job]) -> list[dict[str, Any]]:
         built.append((job, sc, drawn))
     groups: dict[Any, list[int]] = {}
     for k, (_, ts, _) in enumerate(built):
-        key = structure_key(ts) if supported(ts) else ("single", k)
-        groups.setdefault(key, []).append(k)
+        groups.setdefault(structure_key(ts), []).append(k)
+    for key in list(groups):
+        if not supported(built[groups[key][0]][1]):
+            for k in groups.pop(key):
+                groups[("single", k)] = [k]
     out: list[dict[str, Any] | None] = [None] * len(jobs)
     for key, idx in groups.items():
         if key[0] == "single":
@@ -434,3 +409,11 @@ def run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
         rows.extend(talks_rows(src, group, prep, task.issue_columns))
         i = j
     return rows
+
+
+def run_chunk_table(task: ChunkTask) -> Any:
+    """Worker entry point of the runner: the rows of one chunk as an Arrow table (converted where they were
+    computed, so a worker process sends Arrow buffers back instead of pickled dicts)."""
+    from accord.experiments.runner import to_arrow
+
+    return to_arrow(run_chunk(task))

@@ -8,11 +8,17 @@ Semantics (docs/models/implementation.md):
   vacuous (nothing to deliver). Categorical issues move only to the agreed value.
 - ``only_if: fact``: the action exists only in worlds where the fact is true (e.g. dismantling hidden sites).
 - An issue's *owner* is the party whose actions name it; consequences revert issues by owner.
+
+Many runs of one scenario (a Monte Carlo study) share the schedule's *structure* and differ only in their
+*numbers* (utilities, inspection rates, detection probabilities, costs, likelihoods): :func:`stack_implementations`
+puts the numbers of R compiled implementations of one structure on a leading run axis
+(:class:`StackedImplementation`), so that the engine evaluates rows of many runs in one call.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -202,21 +208,67 @@ class CompiledImplementation:
         ]
         return c
 
-    def opportunist_terms(self, k: int, col: int) -> tuple:
+    def opportunist_terms(self, k: int, col: int) -> tuple[float, float]:
         """For the ``col``-th action of step k: the probability that a violation is found from step k on, and
         the expected nuisance cost of the owner's inspections from step k on (built once per step)."""
-        terms = self.__dict__.setdefault("_opportunist", {})
-        row = terms.get(k)
-        if row is None:
-            row = [
+        q, nuis = self.run_params().opportunist(self, k)
+        return float(q[0, col]), float(nuis[0, col])
+
+    def inspection_signals(self) -> tuple[tuple[int, int, int], ...]:
+        """(sender, observer, fact) of every inspection signal of the private information, in declaration order."""
+        if self.private is None:
+            return ()
+        names = list(self.party_names)
+        return tuple(
+            (names.index(sg.sender), names.index(sg.observer), self.private.fact_index(sg.fact))
+            for sg in self.private.signals
+            if sg.kind == "inspection"
+        )
+
+    def run_params(self) -> RunParams:
+        """This implementation's numbers as a stack of one run (built once; rebuilt if a field is replaced)."""
+        key = (
+            id(self.worlds),
+            id(self.worlds.utilities),
+            id(self.insp_rate),
+            id(self.act_detect),
+            id(self.compliance_p),
+            id(self.comp_share),
+            id(self.private),
+            self.inspection_cost,
+            self.nuisance_cost,
+        )
+        hit = self.__dict__.get("_run_params")
+        if hit is None or hit[0] != key:
+            sigs = [sg for sg in self.private.signals if sg.kind == "inspection"] if self.private else []
+            par = RunParams(
+                utilities=self.worlds.utilities[None],
+                insp_rate=self.insp_rate[None],
+                act_detect=self.act_detect[None],
+                inspection_cost=np.array([self.inspection_cost], dtype=np.float64),
+                nuisance_cost=np.array([self.nuisance_cost], dtype=np.float64),
+                compliance_p=self.compliance_p[None],
+                comp_share=self.comp_share[None],
+                signal_p_true=np.array([[sg.p_true for sg in sigs]], dtype=np.float64).reshape(1, len(sigs)),
+                signal_p_false=np.array([[sg.p_false for sg in sigs]], dtype=np.float64).reshape(
+                    1, len(sigs)
+                ),
+            )
+            # the keyed objects are kept with the entry, so their ids cannot be reused by replacements
+            hit = (
+                key,
+                par,
                 (
-                    1.0 - np.prod(1.0 - self.insp_rate[k:, p] * self.act_detect[a]),
-                    self.nuisance_cost * self.insp_rate[k:, p].sum(),
-                )
-                for a, p, _ in self._cache()["acts_at_pj"][k]
-            ]
-            terms[k] = row
-        return row[col]
+                    self.worlds,
+                    self.insp_rate,
+                    self.act_detect,
+                    self.compliance_p,
+                    self.comp_share,
+                    self.private,
+                ),
+            )
+            self.__dict__["_run_params"] = hit
+        return hit[1]
 
     def reached_components(self, levels: np.ndarray) -> np.ndarray:
         """``reached(levels, comp_issue, comp_at)``, with the per-component arrays computed once."""
@@ -248,6 +300,69 @@ class CompiledImplementation:
         return np.where(ordered, hit_ordered, hit_cat)
 
 
+def _numbers(spec: ImplementationSpec, names: Sequence[str]) -> dict[str, np.ndarray]:
+    """The numbers of an implementation spec (the rest is structure): detection per action, inspection rate
+    per step and party, the random compliance parameter per party, the threat shares."""
+    ver = spec.verification
+    rows = [a for st in spec.steps for a in st.actions]
+    act_detect = np.array(
+        [
+            a.detection_probability
+            if a.detection_probability is not None
+            else ver.detection_probability.get(a.party, 1.0)
+            for a in rows
+        ],
+        dtype=np.float64,
+    )
+    insp = np.zeros((len(spec.steps), len(names)), dtype=np.float64)
+    for k, st in enumerate(spec.steps):
+        for p, n in enumerate(names):
+            insp[k, p] = st.inspection_rate.get(n, ver.inspection_rate.get(n, 0.0))
+    comp = [parse_compliance(spec.compliance.get(n, "faithful")) for n in names]
+    return {
+        "act_detect": act_detect,
+        "insp_rate": insp,
+        "compliance_p": np.array([p for _, p in comp], dtype=np.float64),
+        "comp_share": np.array([c.share for c in spec.threat], dtype=np.float64),
+    }
+
+
+def stack_specs(
+    base: CompiledImplementation,
+    specs: Sequence[ImplementationSpec],
+    privates: Sequence[PrivateInfo],
+    utilities: np.ndarray,
+) -> StackedImplementation:
+    """R runs of ``base``'s structure from their specs, private information and utilities (R, P, W, n),
+    without compiling each run: its numbers are read as :func:`compile_implementation` reads them.
+
+    The caller guarantees the structure is ``base``'s in every run (the lockstep engine groups runs by it).
+    """
+    names = base.party_names
+    nums = [_numbers(sp, names) for sp in specs]
+    sig_idx = (
+        [k for k, sg in enumerate(base.private.signals) if sg.kind == "inspection"] if base.private else []
+    )
+    S = len(sig_idx)
+    R = len(specs)
+
+    def cat(key: str) -> np.ndarray:
+        return np.stack([x[key] for x in nums])
+
+    params = RunParams(
+        utilities=utilities,
+        insp_rate=cat("insp_rate"),
+        act_detect=cat("act_detect"),
+        inspection_cost=np.array([float(sp.verification.inspection_cost) for sp in specs]),
+        nuisance_cost=np.array([float(sp.verification.nuisance_cost) for sp in specs]),
+        compliance_p=cat("compliance_p"),
+        comp_share=cat("comp_share"),
+        signal_p_true=np.array([[pv.signals[k].p_true for k in sig_idx] for pv in privates]).reshape(R, S),
+        signal_p_false=np.array([[pv.signals[k].p_false for k in sig_idx] for pv in privates]).reshape(R, S),
+    )
+    return StackedImplementation(base, params)
+
+
 def compile_implementation(
     scenario: Scenario, spec: ImplementationSpec, worlds: WorldArrays, private: PrivateInfo
 ) -> CompiledImplementation:
@@ -255,9 +370,7 @@ def compile_implementation(
     fact_names = private.names
     space = scenario.space
     names = scenario.party_names
-    P = len(names)
     n_iss = len(space.issues)
-    K = len(spec.steps)
     sq = np.array([spec.status_quo.get(iss.name, 0) for iss in space.issues], dtype=np.int64)
     irr = np.array([spec.irreversible.get(iss.name, -1) for iss in space.issues], dtype=np.int64)
     ordered = np.array([iss.ordered for iss in space.issues], dtype=bool)
@@ -271,15 +384,8 @@ def compile_implementation(
         [fact_names.index(a.only_if) if a.only_if else -1 for _, a in rows], dtype=np.int64
     )
     ver = spec.verification
-    act_detect = np.array(
-        [
-            a.detection_probability
-            if a.detection_probability is not None
-            else ver.detection_probability.get(a.party, 1.0)
-            for _, a in rows
-        ],
-        dtype=np.float64,
-    )
+    num = _numbers(spec, names)
+    act_detect = num["act_detect"]
     act_last = np.zeros(A, dtype=bool)
     owner = np.full(n_iss, -1, dtype=np.int64)
     scheduled = np.zeros(n_iss, dtype=bool)
@@ -289,10 +395,7 @@ def compile_implementation(
         act_last[a] = not later
         scheduled[j] = True
         owner[j] = act_party[a]
-    insp = np.zeros((K, P), dtype=np.float64)
-    for k, st in enumerate(spec.steps):
-        for p, n in enumerate(names):
-            insp[k, p] = st.inspection_rate.get(n, ver.inspection_rate.get(n, 0.0))
+    insp = num["insp_rate"]
     on_det = np.array([CONSEQUENCES.index(ver.on_detection.get(n, "none")) for n in names], dtype=np.int64)
     comp = [parse_compliance(spec.compliance.get(n, "faithful")) for n in names]
     tp = names.index(spec.threat_party) if spec.threat_party else -1
@@ -322,9 +425,9 @@ def compile_implementation(
         inspection_cost=float(ver.inspection_cost),
         nuisance_cost=float(ver.nuisance_cost),
         compliance=np.array([c for c, _ in comp], dtype=np.int64),
-        compliance_p=np.array([p for _, p in comp], dtype=np.float64),
+        compliance_p=num["compliance_p"],
         threat_party=tp,
-        comp_share=np.array([c.share for c in spec.threat], dtype=np.float64),
+        comp_share=num["comp_share"],
         comp_issue=np.array(
             [space.issue_position(c.issue) if c.issue else -1 for c in spec.threat], dtype=np.int64
         ),
@@ -335,3 +438,264 @@ def compile_implementation(
         relief_party=rp,
         private=private,
     )
+
+
+# ------------------------------------------------------------------------------------------ many runs
+
+
+@dataclass
+class RunParams:
+    """The numbers of R runs of one implementation structure, each with a leading run axis.
+
+    ``utilities[r, p, w, ω]`` party p's utility of outcome ω in world w (run r); ``insp_rate[r, k, p]``;
+    ``act_detect[r, a]``; ``inspection_cost[r]``, ``nuisance_cost[r]``; ``compliance_p[r, p]`` (the p of
+    ``random(p)``); ``comp_share[r, c]`` (threat components); ``signal_p_true[r, s]`` / ``signal_p_false[r, s]``
+    the likelihoods of the s-th inspection signal (:meth:`CompiledImplementation.inspection_signals` order).
+    The arrays are read, never written (derived arrays are cached); ``dataclasses.replace`` makes new ones.
+    """
+
+    utilities: np.ndarray
+    insp_rate: np.ndarray
+    act_detect: np.ndarray
+    inspection_cost: np.ndarray
+    nuisance_cost: np.ndarray
+    compliance_p: np.ndarray
+    comp_share: np.ndarray
+    signal_p_true: np.ndarray
+    signal_p_false: np.ndarray
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # derived arrays
+
+    @property
+    def n_runs(self) -> int:
+        return self.utilities.shape[0]
+
+    def check(self, base: CompiledImplementation) -> None:
+        """Raise ValueError unless every array has the run axis and the shape ``base``'s structure implies."""
+        R = self.n_runs
+        S = len(base.inspection_signals())
+        want = {
+            "utilities": (R, *base.worlds.utilities.shape),
+            "insp_rate": (R, *base.insp_rate.shape),
+            "act_detect": (R, base.n_actions),
+            "inspection_cost": (R,),
+            "nuisance_cost": (R,),
+            "compliance_p": (R, base.n_parties),
+            "comp_share": (R, base.comp_share.shape[0]),
+            "signal_p_true": (R, S),
+            "signal_p_false": (R, S),
+        }
+        for name, shape in want.items():
+            got = np.shape(getattr(self, name))
+            if got != shape:
+                raise ValueError(f"run parameters: {name} has shape {got}, expected {shape}")
+
+    @property
+    def flat_utilities(self) -> np.ndarray:
+        """``utilities`` as one flat array (index ``((r·P + p)·W + w)·n + ω``)."""
+        flat = self._memo.get("flat")
+        if flat is None:
+            flat = np.ascontiguousarray(self.utilities).reshape(-1)
+            self._memo["flat"] = flat
+        return flat
+
+    def opportunist(self, base: CompiledImplementation, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """For every action of step k (columns, in schedule order) and run (rows): the probability that a
+        violation is found from step k on, and the expected nuisance cost of the owner's inspections from step
+        k on. Each row is computed exactly as for one run alone (row-wise reductions)."""
+        key = ("opp", k)
+        hit = self._memo.get(key)
+        if hit is None:
+            acts = base._cache()["acts_at_pj"][k]
+            R = self.n_runs
+            q = np.empty((R, len(acts)))
+            nuis = np.empty((R, len(acts)))
+            for col, (a, p, _) in enumerate(acts):
+                rates = self.insp_rate[:, k:, p]
+                q[:, col] = 1.0 - np.prod(1.0 - rates * self.act_detect[:, a, None], axis=1)
+                nuis[:, col] = self.nuisance_cost * rates.sum(axis=1)
+            hit = (q, nuis)
+            self._memo[key] = hit
+        return hit
+
+
+#: Structural attributes a stacked implementation reads from its first run (equal in every run).
+_SHARED = frozenset(
+    {
+        "scenario",
+        "private",
+        "fact_names",
+        "party_names",
+        "step_names",
+        "cards",
+        "strides",
+        "ordered",
+        "sq",
+        "irreversible",
+        "owner",
+        "scheduled",
+        "act_party",
+        "act_issue",
+        "act_value",
+        "act_step",
+        "act_only_if",
+        "act_last",
+        "on_detection",
+        "compliance",
+        "threat_party",
+        "comp_issue",
+        "comp_at",
+        "comp_only_if",
+        "relief_party",
+        "n_steps",
+        "n_parties",
+        "n_actions",
+        "stochastic",
+        "digits",
+        "encode",
+        "direction",
+        "targets",
+        "initial_levels",
+        "inspection_signals",
+        "reached_components",
+        "reached",
+        "_targets",
+        "_cache",
+    }
+)
+#: Arrays that must be equal in every stacked run (the schedule's structure).
+_STRUCTURE_ARRAYS = (
+    "cards",
+    "strides",
+    "ordered",
+    "sq",
+    "irreversible",
+    "owner",
+    "scheduled",
+    "act_party",
+    "act_issue",
+    "act_value",
+    "act_step",
+    "act_only_if",
+    "act_last",
+    "on_detection",
+    "compliance",
+    "comp_issue",
+    "comp_at",
+    "comp_only_if",
+)
+_STRUCTURE_VALUES = ("party_names", "step_names", "fact_names", "threat_party", "relief_party")
+
+
+@dataclass
+class StackedImplementation:
+    """R runs of one implementation structure: the structure of ``base`` (run 0) and the numbers of every run
+    in ``params``. The engine (:func:`~accord.implementation.engine.simulate`,
+    :func:`~accord.implementation.engine.expected`) takes it with ``runs[m]``, the run of row m.
+
+    Structural attributes (names, schedule arrays, compliance codes, consequences, ``n_steps``...) read
+    through to ``base``; the numbers are only in ``params`` (``base.insp_rate`` etc. are run 0's).
+    """
+
+    base: CompiledImplementation
+    params: RunParams
+
+    def __post_init__(self) -> None:
+        self.params.check(self.base)
+
+    @property
+    def n_runs(self) -> int:
+        return self.params.n_runs
+
+    def __getattr__(self, name: str):
+        base = self.__dict__.get("base")
+        if name in _SHARED and base is not None:
+            return getattr(base, name)
+        raise AttributeError(
+            f"StackedImplementation has no attribute {name!r} (per-run numbers are in .params, the structure "
+            f"in .base)"
+        )
+
+
+def _structure_difference(a: CompiledImplementation, b: CompiledImplementation) -> str | None:
+    """What differs between the structures of two compiled implementations (None: equal)."""
+    for name in _STRUCTURE_VALUES:
+        x, y = getattr(a, name), getattr(b, name)
+        if x != y:
+            return f"{name} ({x!r} vs {y!r})"
+    if a.scenario.space.names != b.scenario.space.names:
+        return f"issues ({a.scenario.space.names!r} vs {b.scenario.space.names!r})"
+    for name in _STRUCTURE_ARRAYS:
+        x, y = getattr(a, name), getattr(b, name)
+        if x.shape != y.shape or not np.array_equal(x, y):
+            return f"{name} ({x.tolist()} vs {y.tolist()})"
+    for name in ("insp_rate", "act_detect", "comp_share", "compliance_p"):
+        x, y = getattr(a, name), getattr(b, name)
+        if x.shape != y.shape:
+            return f"shape of {name} ({x.shape} vs {y.shape})"
+    if a.worlds.utilities.shape != b.worlds.utilities.shape:
+        return f"shape of worlds.utilities ({a.worlds.utilities.shape} vs {b.worlds.utilities.shape})"
+    if (a.private is None) != (b.private is None):
+        return "private (declared in one, not in the other)"
+    if a.inspection_signals() != b.inspection_signals():
+        return "inspection signals (sender, observer, fact)"
+    return None
+
+
+def _structure_key(ci: CompiledImplementation) -> tuple:
+    """Everything :func:`_structure_difference` compares, as one hashable value (quick to compare)."""
+    arrays = [getattr(ci, n) for n in _STRUCTURE_ARRAYS]
+    return (
+        b"".join([a.tobytes() for a in arrays]),
+        tuple([(a.dtype.char, a.shape) for a in arrays]),
+        tuple([getattr(ci, n) for n in _STRUCTURE_VALUES]),
+        ci.scenario.space.names,
+        (ci.insp_rate.shape, ci.act_detect.shape, ci.comp_share.shape, ci.compliance_p.shape),
+        ci.worlds.utilities.shape,
+        ci.private is None,
+        ci.inspection_signals(),
+    )
+
+
+def _likelihoods(ci: CompiledImplementation) -> tuple[list[float], list[float]]:
+    sigs = [sg for sg in ci.private.signals if sg.kind == "inspection"] if ci.private else []
+    return [sg.p_true for sg in sigs], [sg.p_false for sg in sigs]
+
+
+def stack_implementations(cis: Sequence[CompiledImplementation]) -> StackedImplementation:
+    """Stack the numbers of compiled implementations of one structure on a run axis (run r = ``cis[r]``).
+
+    Every ``cis[r]`` must have the same structure as ``cis[0]`` (issues, parties, steps, actions, owners,
+    compliance codes, consequences, threat components, status quo, facts, inspection signals); a ValueError
+    names the first field that differs. Evaluating row m with ``runs[m] = r`` then gives, bit for bit, what
+    ``cis[r]`` alone gives for that row.
+    """
+    cis = list(cis)
+    if not cis:
+        raise ValueError("stack_implementations needs at least one compiled implementation")
+    base = cis[0]
+    key = None
+    for r, ci in enumerate(cis):
+        if not isinstance(ci, CompiledImplementation):
+            raise ValueError(f"cannot stack implementations: run {r} is a {type(ci).__name__}")
+        if r == 0 or ci is base:
+            continue
+        if key is None:
+            key = _structure_key(base)
+        if _structure_key(ci) != key:
+            diff = _structure_difference(base, ci)
+            if diff is not None:
+                raise ValueError(f"cannot stack implementations: run {r} differs from run 0 in {diff}")
+    S = len(base.inspection_signals())
+    lik = [_likelihoods(ci) for ci in cis]
+    params = RunParams(
+        utilities=np.stack([ci.worlds.utilities for ci in cis]).astype(np.float64, copy=False),
+        insp_rate=np.stack([ci.insp_rate for ci in cis]).astype(np.float64, copy=False),
+        act_detect=np.stack([ci.act_detect for ci in cis]).astype(np.float64, copy=False),
+        inspection_cost=np.array([ci.inspection_cost for ci in cis], dtype=np.float64),
+        nuisance_cost=np.array([ci.nuisance_cost for ci in cis], dtype=np.float64),
+        compliance_p=np.stack([ci.compliance_p for ci in cis]).astype(np.float64, copy=False),
+        comp_share=np.stack([ci.comp_share for ci in cis]).astype(np.float64, copy=False),
+        signal_p_true=np.array([t for t, _ in lik], dtype=np.float64).reshape(len(cis), S),
+        signal_p_false=np.array([f for _, f in lik], dtype=np.float64).reshape(len(cis), S),
+    )
+    return StackedImplementation(base, params)

@@ -19,6 +19,7 @@ Scenarios whose stages use any other strategy are left to the run-by-run engine 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,7 @@ class _Kind:
     walks: bool = False
 
 
+@functools.lru_cache(maxsize=256)
 def _kind_of(spec: str) -> _Kind | None:
     from accord.strategies.belief_based import Envoy, Leader, WalkAway
 

@@ -130,21 +130,68 @@ class _PerRunImpl:
         return draw_count(self.cts[0].impl)
 
 
+class _StackedImpl:
+    """Implementation of lockstep runs: every run's numbers stacked on one structure
+    (:func:`accord.implementation.schedule.stack_specs`), evaluated by one engine call for all runs."""
+
+    def __init__(self, tss: list[TalksScenario], worlds: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        from accord.implementation.schedule import compile_implementation, stack_specs
+        from accord.model.beliefs import WorldArrays
+
+        U, A, res = worlds
+        ts0 = tss[0]
+        w0 = WorldArrays(U[0], A[0], res[0], ts0.private.names)
+        base = compile_implementation(ts0.scenario, ts0.implementation, w0, ts0.private)  # type: ignore[arg-type]
+        self.U = U
+        self.stack = stack_specs(base, [t.implementation for t in tss], [t.private for t in tss], U)  # type: ignore[misc]
+
+    def values(self, beliefs: np.ndarray, here: np.ndarray) -> np.ndarray:
+        """(R, P, W, n): per run, the exact expected realised utility of the open outcomes ``here`` with
+        decisions on the run's ``beliefs`` (the nominal utilities elsewhere), as CompiledTalks.valuation."""
+        from accord.implementation.engine import expected
+
+        R, n = here.shape
+        W = self.U.shape[2]
+        counts = here.sum(axis=1)
+        run_of, out_idx = np.nonzero(here)  # run-major, outcomes ascending: each run's `sel`
+        m = counts[run_of]
+        start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        k = np.arange(run_of.size) - start[run_of]  # position within its run
+        # per run: ag = tile(sel, W), wd = repeat(arange(W), m), in that row order
+        base = np.repeat(start * W, counts)
+        ag = np.empty(run_of.size * W, dtype=np.int64)
+        wd = np.empty_like(ag)
+        runs = np.empty_like(ag)
+        for w in range(W):
+            at = base + w * m + k
+            ag[at] = out_idx
+            wd[at] = w
+            runs[at] = run_of
+        wts = world_weights(beliefs)[runs]  # (M, P, W)
+        got = expected(self.stack, ag, wd, wts, runs=runs)
+        V = np.array(self.U, copy=True)
+        V[runs, :, wd, ag] = got.realised
+        return V
+
+    def simulate(self, rows, ag, wd, wts, bel, draws) -> Outcome:
+        return simulate(self.stack, ag, wd, wts, beliefs=bel, draws=draws, runs=rows)
+
+    def draw_count(self) -> int:
+        return draw_count(self.stack)
+
+
 def run_lockstep_batch(tss: list[TalksScenario], seeds: list[int], worlds=None, impl=None) -> Batch:
     """The batch of runs ``tss[k]`` with seed ``seeds[k]`` (every run its own scenario, one structure), run in
     lockstep (:mod:`accord.protocols.lockstep`); run k equals ``run_batch(tss[k], 1, seeds[k])``."""
     from accord.protocols.lockstep import run_lockstep
 
     if worlds is None:
-        ws = [compiled(t).worlds for t in tss]
-        worlds = (
-            np.stack([w.utilities for w in ws]),
-            np.stack([w.acceptable for w in ws]),
-            np.stack([w.reservations for w in ws]),
-        )
+        from accord.model.batch import compile_worlds_many
+
+        worlds = compile_worlds_many([t.scenario for t in tss], [t.private for t in tss])
     has_impl = tss[0].implementation is not None
     if impl is None and has_impl:
-        impl = _PerRunImpl(tss)
+        impl = _StackedImpl(tss, worlds)
     results, beliefs = run_lockstep(tss, seeds, worlds, impl)
     U, _, res = worlds
     agreed = np.array([r.agreement for r in results], dtype=bool)
