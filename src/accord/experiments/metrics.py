@@ -129,12 +129,27 @@ def point_metrics_many(
     return rows
 
 
+def outcome_cell(
+    space: Any, idx: int, cache: dict[int, tuple[dict[str, object], str]] | None = None
+) -> tuple[dict[str, object], str]:
+    """An outcome as {issue: value} and as the JSON text of the ``outcome`` column (``cache``: by index,
+    for the many runs of a chunk that agree on the same few outcomes)."""
+    hit = None if cache is None else cache.get(idx)
+    if hit is None:
+        out = space.outcome(idx)
+        hit = (out, json.dumps(out, default=str))
+        if cache is not None:
+            cache[idx] = hit
+    return hit
+
+
 def talks_metrics(
     compiled: CompiledScenario | None,
     analysis: ScenarioAnalysis | None,
     batch: Any,
     k: int,
     point: Mapping[str, Any] | None = None,
+    outcomes: dict[int, tuple[dict[str, object], str]] | None = None,
 ) -> dict[str, Any]:
     """The columns of run ``k`` of a batch of staged talks with implementation (:mod:`accord.protocols.talks`).
 
@@ -165,7 +180,7 @@ def talks_metrics(
         "outcome_index": None if res.outcome_index is None else int(res.outcome_index),
         "outcome": None
         if res.outcome_index is None
-        else json.dumps(ts.scenario.space.outcome(int(res.outcome_index)), default=str),
+        else outcome_cell(ts.scenario.space, int(res.outcome_index), outcomes)[1],
     }
     for i, n in enumerate(names):
         row[f"party_{i}"] = n

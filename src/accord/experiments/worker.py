@@ -300,7 +300,7 @@ def lockstep_rows(
 
     Each row equals the one :func:`talks_rows` gives for its job alone (tests/experiments/test_lockstep_rows.py).
     """
-    from accord.experiments.metrics import talks_metrics
+    from accord.experiments.metrics import outcome_cell, talks_metrics
     from accord.protocols.talks import run_lockstep_batch
 
     jobs = [g[0] for g in group]
@@ -311,15 +311,18 @@ def lockstep_rows(
     names = [stage.strategies.get(n) or stage.roles.get(n) or "leader" for n in ts0.party_names]
     points = _points(tss, batch)
     rows = []
-    for k, (job, ts, drawn) in enumerate(group):
+    cache: dict[int, tuple[dict[str, object], str]] = {}
+    space = ts0.scenario.space
+    issue_names = [iss.name for iss in space.issues]
+    for k, (job, _, drawn) in enumerate(group):
         src = task.sources[job.source]
         row = _head(src, job, drawn, names)
-        row.update(talks_metrics(None, None, batch, k, point=points[k]))
+        row.update(talks_metrics(None, None, batch, k, point=points[k], outcomes=cache))
         if task.issue_columns:
             idx = batch.results[k].outcome_index
-            out = None if idx is None else ts.scenario.space.outcome(int(idx))
-            for iss in ts.scenario.space.issues:
-                row[f"issue.{iss.name}"] = None if out is None else str(out[iss.name])
+            out = None if idx is None else outcome_cell(space, int(idx), cache)[0]
+            for name in issue_names:
+                row[f"issue.{name}"] = None if out is None else str(out[name])
         rows.append(row)
     return rows
 

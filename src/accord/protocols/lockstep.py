@@ -284,11 +284,14 @@ class _Response:
 # ------------------------------------------------------------------------------------------- valuation
 
 
-def _valuation(runs: _Runs, stage: Any, beliefs: np.ndarray, here: np.ndarray, impl: Any) -> np.ndarray:
-    """(R, P, W, n) values per run (nominal, or implemented on the outcomes ``here``)."""
+def _valuation(
+    runs: _Runs, stage: Any, beliefs: np.ndarray, here: np.ndarray, impl: Any, cols: np.ndarray | None
+) -> np.ndarray:
+    """(R, P, W, c) values per run on the columns ``cols`` (all if None): nominal, or implemented on the
+    outcomes ``here``."""
     if stage.valuation == "nominal" or impl is None:
-        return runs.U
-    return impl.values(beliefs, here)
+        return runs.U if cols is None else runs.U[..., cols]
+    return impl.values(beliefs, here, cols)
 
 
 def _stage_arrays(
@@ -302,11 +305,11 @@ def _stage_arrays(
     stage = runs.ts0.stages[s]
     tss = runs.tss
     R, P = runs.R, runs.P
-    V = _valuation(runs, stage, beliefs, here, impl)
+    V = _valuation(runs, stage, beliefs, here, impl, cols)
     A = runs.A
     mask = runs.mask
     if cols is not None:
-        V, A, here = V[..., cols], A[..., cols], here[:, cols]
+        A, here = A[..., cols], here[:, cols]
 
         def mask(e: Any) -> np.ndarray:
             return runs.mask(e)[cols]

@@ -49,6 +49,11 @@ class Batch:
     reservations: np.ndarray | None = None  # (R, P) per run when the runs' scenarios differ (lockstep)
 
 
+def impl_stream(seed: int) -> np.random.SeedSequence:
+    """Run ``seed``'s implementation stream: ``SeedSequence(seed).spawn(2)[1]`` without spawning the talks'."""
+    return np.random.SeedSequence(seed, spawn_key=(1,))
+
+
 def _seed_children(seed: int) -> tuple[np.random.Generator, np.random.SeedSequence]:
     talks_ss, impl_ss = np.random.SeedSequence(seed).spawn(2)
     return np.random.Generator(np.random.PCG64(talks_ss)), impl_ss
@@ -98,38 +103,6 @@ def run_batch(ts: TalksScenario, runs: int = 1, seed: int = 0) -> Batch:
     return Batch(ts, seeds, results, nominal, realised, impl, agreed)
 
 
-class _PerRunImpl:
-    """Implementation of lockstep runs through each run's own compiled talks (the reference path)."""
-
-    def __init__(self, tss: list[TalksScenario]) -> None:
-        self.cts = [compiled(t) for t in tss]
-
-    def values(self, beliefs: np.ndarray, here: np.ndarray) -> np.ndarray:
-        return np.stack([ct.valuation("implemented", beliefs[r], here[r]) for r, ct in enumerate(self.cts)])
-
-    def simulate(self, rows, ag, wd, wts, bel, draws) -> Outcome:
-        parts = [
-            simulate(
-                self.cts[r].impl,
-                ag[k : k + 1],
-                wd[k : k + 1],
-                wts[k : k + 1],
-                beliefs=bel[k : k + 1],
-                draws=draws[k : k + 1],
-            )
-            for k, r in enumerate(rows.tolist())
-        ]
-        return Outcome(
-            **{
-                f: (None if getattr(parts[0], f) is None else np.concatenate([getattr(p, f) for p in parts]))
-                for f in Outcome.__dataclass_fields__
-            }
-        )
-
-    def draw_count(self) -> int:
-        return draw_count(self.cts[0].impl)
-
-
 class _StackedImpl:
     """Implementation of lockstep runs: every run's numbers stacked on one structure
     (:func:`accord.implementation.schedule.stack_specs`), evaluated by one engine call for all runs."""
@@ -145,9 +118,10 @@ class _StackedImpl:
         self.U = U
         self.stack = stack_specs(base, [t.implementation for t in tss], [t.private for t in tss], U)  # type: ignore[misc]
 
-    def values(self, beliefs: np.ndarray, here: np.ndarray) -> np.ndarray:
+    def values(self, beliefs: np.ndarray, here: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
         """(R, P, W, n): per run, the exact expected realised utility of the open outcomes ``here`` with
-        decisions on the run's ``beliefs`` (the nominal utilities elsewhere), as CompiledTalks.valuation."""
+        decisions on the run's ``beliefs`` (the nominal utilities elsewhere), as CompiledTalks.valuation;
+        only the columns ``cols`` (outcome indices covering every run's ``here``) if given."""
         from accord.implementation.engine import expected
 
         R, n = here.shape
@@ -169,8 +143,14 @@ class _StackedImpl:
             runs[at] = run_of
         wts = world_weights(beliefs)[runs]  # (M, P, W)
         got = expected(self.stack, ag, wd, wts, runs=runs)
-        V = np.array(self.U, copy=True)
-        V[runs, :, wd, ag] = got.realised
+        if cols is None:
+            V = np.array(self.U, copy=True)
+            V[runs, :, wd, ag] = got.realised
+        else:
+            V = self.U[..., cols]
+            pos = np.full(n, -1, dtype=np.int64)
+            pos[cols] = np.arange(cols.size)
+            V[runs, :, wd, pos[ag]] = got.realised
         return V
 
     def simulate(self, rows, ag, wd, wts, bel, draws) -> Outcome:
@@ -210,7 +190,7 @@ def run_lockstep_batch(tss: list[TalksScenario], seeds: list[int], worlds=None, 
         draws = (
             np.stack(
                 [
-                    np.random.Generator(np.random.PCG64(_seed_children(seeds[k])[1])).random(n)
+                    np.random.Generator(np.random.PCG64(impl_stream(seeds[k]))).random(n)
                     for k in rows.tolist()
                 ]
             )
