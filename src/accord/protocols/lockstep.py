@@ -484,17 +484,24 @@ def _propose(runs: _Runs, party: _Party, rows: np.ndarray, tau: np.ndarray, opp:
     has_cand = cand.any(axis=1)
     plain = (o < 0) | (not kind.tradeoff) | ~has_cand
     pick = np.empty(r.size, dtype=np.int64)
+    m = r.size
+
+    def take(a: np.ndarray, k: np.ndarray) -> np.ndarray:
+        return a if k.size == m else a[k]
+
     if plain.any():
-        k = np.flatnonzero(plain)
+        k = np.flatnonzero(plain & has_cand)
         # key - kl wraps below kl to more than any key at or above it: argmin is the smallest at or above
-        low = (key[k] - kl[k]).argmin(axis=1)
-        pick[k] = np.where(has_cand[k], low, key[k].argmax(axis=1))
+        pick[k] = (take(key, k) - kl[k]).argmin(axis=1)
+        k = np.flatnonzero(~has_cand)
+        if k.size:
+            pick[k] = key[k].argmax(axis=1)  # nothing reaches the target: the best
     if (~plain).any():
         k = np.flatnonzero(~plain)
         near = party.cols.near(o[k])  # larger = closer
-        near *= cand[k]  # not a candidate: 0, below every candidate
+        near *= take(cand, k)  # not a candidate: 0, below every candidate
         tied = near == near.max(axis=1)[:, None]
-        pick[k] = (key[k] * tied).argmax(axis=1)
+        pick[k] = (take(key, k) * tied).argmax(axis=1)
     out[go] = pick if party.cols.idx is None else party.cols.idx[pick]
     return out
 
