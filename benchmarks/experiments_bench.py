@@ -1,15 +1,17 @@
 """Benchmarks of experiments at scale: Monte Carlo of the full Hanoi scenario, and a tournament vs NegMAS.
 
     .venv/bin/python benchmarks/experiments_bench.py                      # both parts (NegMAS: ~10-25 min)
-    .venv/bin/python benchmarks/experiments_bench.py --parts mc --mc-runs 2000
+    .venv/bin/python benchmarks/experiments_bench.py --parts mc                 # 100,000 runs per executor
     .venv/bin/python benchmarks/experiments_bench.py --parts tournament --repetitions 10
 
 Part ``mc`` (target: 100,000 runs of the full Hanoi scenario, both tracks and implementation, in < 60 s on
 2 cores): ``accord montecarlo scenarios/hanoi-2019.yaml`` with the file's uncertain inputs, timed as a whole
 command at 1 worker (in-process), 2 local worker processes and a Dask cluster on 127.0.0.1 (a scheduler and
-2 single-threaded workers started here); the three results tables are checked to be identical. The time of
-100,000 runs is extrapolated from the measured rate (runs are independent; the rate is flat in N). The same is
-measured for the scenario with every input fixed at its nominal value (only the seeds vary), at full size.
+2 single-threaded workers started here); the three results tables are checked to be identical. By default every
+executor runs the full 100,000 (``--mc-runs`` smaller extrapolates from the rate). The same is measured for the
+scenario with every input fixed at its nominal value (only the seeds vary), at full size. In the same invocation,
+the lockstep engine is compared with the run-by-run engine it replaces on the same jobs (CPU time per run in
+this process: ``run_chunk`` on chunks of 500 vs ``prepare`` + ``talks_rows`` job by job, rows compared equal).
 
 Part ``tournament`` (target: >= 100x faster than NegMAS 0.16's ``cartesian_tournament`` on the same work):
 6 strategies both libraries have, every ordered pair (self-play included) on 10 GENIUS domains, R
@@ -191,6 +193,45 @@ def _nominal_file() -> Path:
     return p
 
 
+def bench_engines(runs: int = 1000) -> dict[str, object]:
+    """CPU ms per run of the lockstep worker vs the run-by-run path on the same Hanoi jobs (equal rows)."""
+    from accord.experiments import worker as W
+    from accord.experiments.plans import plan_montecarlo
+
+    def cpu(fn):  # type: ignore[no-untyped-def]
+        t = time.process_time()
+        out = fn()
+        return time.process_time() - t, out
+
+    W.run_chunk(plan_montecarlo(HANOI, 50, seed=10**6, chunk_size=50).task("results", 0))  # warm caches
+    plan = plan_montecarlo(HANOI, runs, seed=0, chunk_size=500)
+    tasks = [plan.task("results", k) for k, _, _ in plan.chunks("results")]
+    lock_s, lock_rows = cpu(lambda: [r for t in tasks for r in W.run_chunk(t)])
+
+    def one_by_one():  # type: ignore[no-untyped-def]
+        rows = []
+        for t in tasks:
+            for job in t.jobs:
+                src = t.sources[job.source]
+                prep, drawn = W.prepare(src, job)
+                rows.extend(W.talks_rows(src, [(job, drawn)], prep, t.issue_columns))
+        return rows
+
+    ref_s, ref_rows = cpu(one_by_one)
+    same = len(ref_rows) == len(lock_rows) and all(
+        list(a) == list(b)
+        and all((x == y) or (x != x and y != y) for x, y in zip(a.values(), b.values(), strict=True))
+        for a, b in zip(ref_rows, lock_rows, strict=True)
+    )
+    return {
+        "runs": runs,
+        "lockstep_ms_per_run": round(lock_s / runs * 1e3, 3),
+        "run_by_run_ms_per_run": round(ref_s / runs * 1e3, 3),
+        "ratio": round(ref_s / lock_s, 1),
+        "identical_rows": bool(same),
+    }
+
+
 def bench_mc(runs: int, nominal_runs: int) -> dict[str, object]:
     from accord.experiments.params import find_uncertain
     from accord.io.yaml_scenario import read_document
@@ -235,6 +276,9 @@ def bench_mc(runs: int, nominal_runs: int) -> dict[str, object]:
     first = next(iter(dirs.values()))
     out["identical_results_across_executors"] = all(_same_tables(first, d) for d in dirs.values())
     out["scaling"] = rows
+    log("[mc] lockstep vs run-by-run engine, same jobs, this process")
+    out["engines"] = bench_engines()
+    log(f"      {out['engines']}")
     best = min(r["extrapolated_100k_seconds"] for r in rows)  # type: ignore[type-var]
     out["target"] = f"{TARGET_RUNS:,} runs in < {TARGET_SECONDS:.0f} s"
     out["met"] = bool(best < TARGET_SECONDS)
@@ -370,11 +414,13 @@ def markdown(res: dict[str, object]) -> str:
             f"### Monte Carlo of the full Hanoi scenario (target {mc['target']}: {verdict})",
             "",
             f"`accord montecarlo scenarios/hanoi-2019.yaml` with its {mc['uncertain_inputs']} uncertain inputs "
-            f"(two tracks, beliefs, implementation), {mc['runs']:,} runs per executor, whole command; "
-            "100,000 extrapolated from the rate. Results identical across executors: "
-            f"{mc['identical_results_across_executors']}.",
+            f"(two tracks, beliefs, implementation), {mc['runs']:,} runs per executor, whole command"
+            + ("" if mc["runs"] == TARGET_RUNS else "; 100,000 extrapolated from the rate")
+            + f". Results identical across executors: {mc['identical_results_across_executors']}.",
             "",
-            "| executor | seconds | runs/s | 100,000 runs (extrapolated) |",
+            "| executor | seconds | runs/s | 100,000 runs ("
+            + ("measured" if mc["runs"] == TARGET_RUNS else "extrapolated")
+            + ") |",
             "|---|---:|---:|---:|",
         ]
         for r in mc["scaling"]:
@@ -384,6 +430,15 @@ def markdown(res: dict[str, object]) -> str:
             )
         if mc.get("note"):
             lines += ["", f"Note: {mc['note']}."]
+        eng = mc.get("engines")
+        if isinstance(eng, dict):
+            lines += [
+                "",
+                f"Same invocation, same {eng['runs']:,} jobs, CPU time in one process: the lockstep worker "
+                f"{eng['lockstep_ms_per_run']:.2f} ms per run, the run-by-run engine it replaces "
+                f"{eng['run_by_run_ms_per_run']:.2f} ms per run: **{eng['ratio']:.0f}x**; rows identical: "
+                f"{eng['identical_rows']}.",
+            ]
         if mc.get("nominal_inputs"):
             n = mc["nominal_inputs"]
             lines += [
@@ -450,7 +505,7 @@ def markdown(res: dict[str, object]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--parts", default="mc,tournament")
-    ap.add_argument("--mc-runs", type=int, default=2000, help="runs per executor (extrapolated to 100,000)")
+    ap.add_argument("--mc-runs", type=int, default=100_000, help="runs per executor (fewer: extrapolated)")
     ap.add_argument("--nominal-runs", type=int, default=100_000, help="runs with fixed inputs (0: skip)")
     ap.add_argument("--repetitions", type=int, default=10)
     ap.add_argument(

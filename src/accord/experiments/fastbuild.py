@@ -23,7 +23,7 @@ sample_values` does): the full build cannot read a distribution, the patch start
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -229,13 +229,19 @@ class Patcher:
         plan = self._plan(tuple(values))
         if plan is None:
             return None
-        specs, base_ix, talks_ix, doc_plan = plan
+        specs, base_ix, talks_ix, doc_plan, fast = plan
         vals = list(values.values())
+        ts = self.talks_template
+        if fast is not None:
+            if ts is None or not document:
+                return fast(vals, None if ts is None else ts.document)
+            doc = set_paths(self.doc, values) if doc_plan is None else _write(self.doc, doc_plan, vals)
+            return fast(vals, doc)
         sc = self._base([(specs[i], vals[i]) for i in base_ix])
-        if sc is None or self.talks_template is None:
+        if sc is None or ts is None:
             return sc
         if not document:
-            doc = self.talks_template.document
+            doc = ts.document
         else:
             doc = set_paths(self.doc, values) if doc_plan is None else _write(self.doc, doc_plan, vals)
         return self._talks(sc, [(specs[i], vals[i]) for i in talks_ix], doc)
@@ -252,9 +258,123 @@ class Patcher:
             else:
                 base = [i for i, s in enumerate(specs) if s[0] in _BASE_KINDS]  # type: ignore[index]
                 talks = [i for i, s in enumerate(specs) if s[0] not in _BASE_KINDS]  # type: ignore[index]
-                plan = (specs, base, talks, _doc_plan(paths))
+                plan = (specs, base, talks, _doc_plan(paths), self._compile(specs))  # type: ignore[arg-type]
             self._plans[paths] = plan
         return plan
+
+    def _compile(self, specs: list[tuple]) -> Callable[[list[object], Any], Any] | None:  # noqa: C901, PLR0912
+        """The builder of one set of paths, or None where :meth:`_base`/:meth:`_talks` must do it.
+
+        Every spec names one field deep in the model objects (``parties[i].preferences.weights[k]``,
+        ``stages[k].stakes[party].prestige``, ...). The builder copies exactly the objects on the way to
+        those fields, as :meth:`_base` and :meth:`_talks` do (the same containers, the same derived
+        fields: a party's preferences and its walk-away value whenever the party is touched, the
+        protocol when the deadline changes), but decides once per set of paths which objects, fields and
+        checks, instead of once per run. ``builder(vals, document)`` takes the values in path order and
+        the document to store on a talks scenario; it returns None when a value is invalid.
+        """
+        ts = self.talks_template
+        has_base = any(s[0] in _BASE_KINDS for s in specs)
+        if ts is not None and has_base and self.doc.get("tracks") is None:
+            return None  # the single stage follows deadline and strategies: left to _talks
+        edits: dict[Any, Any] = {}  # nested: model key -> sub-edits, or a leaf (_Leaf)
+        posts: dict[tuple, Callable[[Any, list[object]], None]] = {}
+        checks: list[tuple[int, float, float]] = []
+        counts: list[int] = []
+        texts: list[int] = []
+        root: tuple = ("scenario",) if ts is not None else ()
+        tp = self.template.protocol
+        touched: dict[int, int | None] = {}  # party index -> index of its reservation value (or None)
+        for i, (kind, *a) in enumerate(specs):
+            fn: Callable[[object], object] | None = None
+            if kind in ("deadline", "rounds"):
+                counts.append(i)
+            elif kind == "strategy":
+                texts.append(i)
+            else:
+                lo, hi = _BOUNDS[_RULES.get(kind, kind)]
+                if kind == "stakes":
+                    lo, hi = _BOUNDS[_NONNEG if a[2] == "audience_cost" else _NUMBER]
+                checks.append((i, lo, hi))
+            if kind in _BASE_KINDS and kind != "deadline":
+                p = self.names.index(a[0])
+                touched.setdefault(p, None)
+                at: tuple = (*root, "parties", p)
+                pref = (*at, "preferences")
+                if kind == "reservation":
+                    touched[p] = i
+                    continue
+                where = {
+                    "strategy": (*at, "strategy"),
+                    "weight": (*pref, "weights", a[1] if kind != "weight" else a[1]),
+                    "score": (*pref, "scores", *a[1:]),
+                    "term": (*pref, "terms", a[1], "value"),
+                    "discount": (*pref, "discount"),
+                }[kind]
+                if kind == "weight":
+                    where = (*pref, "weights", a[1])
+            elif kind == "deadline":
+                where = (*root, "protocol")
+                fn = _protocol_of(tp)
+            elif kind == "rounds":
+                where = ("stages", a[0], "rounds")
+            elif kind == "belief":
+                where = ("private", "facts", a[0], "beliefs", a[1])
+            elif kind == "fact_probability":
+                where = ("private", "facts", a[0], "probability")
+            elif kind == "signal":
+                where = ("private", "signals", a[0], a[1])
+            elif kind == "demand":
+                where = ("private", "demands", a[0], "above")
+            elif kind == "mandate":
+                where = ("stages", a[0], "mandates", a[1], "min_utility")
+            elif kind == "stakes":
+                where = ("stages", a[0], "stakes", a[1], a[2])
+            elif kind == "verification_all":
+                where = ("implementation", "verification", a[0])
+                fn = _each_party(self.names)
+            elif kind == "verification_party":
+                where = ("implementation", "verification", a[0], a[1])
+            elif kind == "verification_cost":
+                where = ("implementation", "verification", a[0])
+            elif kind == "step_rate":
+                where = ("implementation", "steps", a[0], "inspection_rate", a[1])
+            elif kind == "action":
+                where = ("implementation", "steps", a[0], "actions", a[1], "detection_probability")
+            elif kind == "threat_share":
+                where = ("implementation", "threat", a[0], "share")
+            else:
+                return None
+            if not _put(edits, where, _Leaf(i, fn)):
+                return None
+        for p, res in touched.items():
+            pref = (*root, "parties", p, "preferences")
+            node = edits
+            for key in pref:
+                node = node.setdefault(key, {})
+                if not isinstance(node, dict):
+                    return None
+            posts[pref] = self._walk_away(self.names[p], res)
+        try:
+            build = _builder(ts if ts is not None else self.template, edits, posts, ())
+        except _Unsupported:
+            return None
+        return _guarded(build, checks, counts, texts, ts is not None)
+
+    def _walk_away(self, name: str, res: int | None) -> Callable[[Any, list[object]], None]:
+        """Sets a new Preferences' walk-away value as :meth:`_base` does: the drawn number, or the
+        status-quo outcome's utility under the new preferences (the template's number if not an outcome)."""
+        if res is not None:
+
+            def given(prefs: Any, x: list[object]) -> None:
+                prefs.__dict__["reservation"] = float(x[res])  # type: ignore[arg-type]
+
+            return given
+
+        def derived(prefs: Any, x: list[object]) -> None:
+            prefs.__dict__["reservation"] = float(self._reservation(name, prefs))
+
+        return derived
 
     def build(self, values: Mapping[Path, object]) -> Any | None:
         """The base scenario with ``values`` set; None when a value needs the full path (it is invalid, or
@@ -485,6 +605,185 @@ _RULES = {
 }
 _BASE_KINDS = frozenset({"deadline", "weight", "score", "term", "discount", "reservation", "strategy"})
 _NO_PLAN: Any = object()
+
+
+_MAX = float(np.finfo(np.float64).max)
+#: The values each check accepts, as a closed interval of floats (NaN fails every comparison): a
+#: probability, any finite number, a number >= 0, a weight (>= 0), a discount factor (0 < d <= 1).
+_BOUNDS = {
+    _PROB: (0.0, 1.0),
+    _NUMBER: (-_MAX, _MAX),
+    _NONNEG: (0.0, _MAX),
+    "weight": (0.0, _MAX),
+    "score": (-_MAX, _MAX),
+    "term": (-_MAX, _MAX),
+    "reservation": (-_MAX, _MAX),
+    "discount": (5e-324, 1.0),  # the smallest float above 0
+}
+
+
+class _Unsupported(Exception):
+    """A model object the compiled builder does not know how to copy (then :meth:`Patcher._base` does)."""
+
+
+class _Leaf:
+    """A field set from value ``i`` (through ``fn`` when the field is not the value itself)."""
+
+    __slots__ = ("i", "fn")
+
+    def __init__(self, i: int, fn: Callable[[object], object] | None) -> None:
+        self.i, self.fn = i, fn
+
+
+def _put(tree: dict[Any, Any], where: tuple, leaf: _Leaf) -> bool:
+    """Adds a leaf at ``where``; False if it collides with another edit (the same field twice, or a
+    field inside a field another path replaces whole)."""
+    node = tree
+    for key in where[:-1]:
+        node = node.setdefault(key, {})
+        if not isinstance(node, dict):
+            return False
+    if where[-1] in node:
+        return False
+    node[where[-1]] = leaf
+    return True
+
+
+def _protocol_of(tp: Any) -> Callable[[object], object]:
+    from accord.model.scenario import Protocol
+
+    def protocol(deadline: object) -> Any:
+        return tp if deadline == tp.deadline else Protocol(deadline, tp.opener)  # type: ignore[arg-type]
+
+    return protocol
+
+
+def _each_party(names: tuple[str, ...]) -> Callable[[object], object]:
+    def each(x: object) -> dict[str, object]:
+        return {n: x for n in names}
+
+    return each
+
+
+def _builder(
+    tmpl: Any, edits: dict[Any, Any], posts: dict[tuple, Callable[[Any, list[object]], None]], at: tuple
+) -> Callable[[list[object]], Any]:
+    """A function of the checked values giving a copy of ``tmpl`` with ``edits`` made (recursively):
+    a frozen model object (its ``__dict__`` copied, as :func:`_copy` does), a tuple (from a tuple or a
+    list), a dict, or a numpy array (copied, then made read-only)."""
+    leaves = tuple((k, v.i, v.fn) for k, v in edits.items() if isinstance(v, _Leaf))
+    plain = tuple((k, i) for k, i, fn in leaves if fn is None)
+    mapped = tuple((k, i, fn) for k, i, fn in leaves if fn is not None)
+    if isinstance(tmpl, np.ndarray):
+        if mapped or len(plain) != len(edits):
+            raise _Unsupported(at)
+
+        def array(x: list[object]) -> np.ndarray:
+            a = tmpl.copy()
+            for k, i in plain:
+                a[k] = x[i]
+            a.setflags(write=False)
+            return a
+
+        return array
+    if is_dataclass(tmpl) and not isinstance(tmpl, type) and hasattr(tmpl, "__dict__"):
+        get: Callable[[Any, Any], Any] = lambda obj, k: obj.__dict__[k]  # noqa: E731
+    elif type(tmpl) in (tuple, list, dict) or isinstance(tmpl, Mapping):
+        get = lambda obj, k: obj[k]  # noqa: E731
+    else:
+        raise _Unsupported(at)
+    try:
+        subs = tuple(
+            (k, _builder(get(tmpl, k), v, posts, (*at, k))) for k, v in edits.items() if not isinstance(v, _Leaf)
+        )
+        for k, _ in leaves:
+            get(tmpl, k)
+    except (KeyError, IndexError, TypeError) as exc:
+        raise _Unsupported(at) from exc
+    post = posts.get(at)
+    if type(tmpl) in (tuple, list):
+
+        def sequence(x: list[object]) -> tuple:
+            out = list(tmpl)
+            for k, i in plain:
+                out[k] = x[i]
+            for k, i, fn in mapped:
+                out[k] = fn(x[i])
+            for k, f in subs:
+                out[k] = f(x)
+            return tuple(out)
+
+        return sequence
+    if not is_dataclass(tmpl):
+
+        def mapping(x: list[object]) -> dict:
+            out = dict(tmpl)
+            for k, i in plain:
+                out[k] = x[i]
+            for k, i, fn in mapped:
+                out[k] = fn(x[i])
+            for k, f in subs:
+                out[k] = f(x)
+            return out
+
+        return mapping
+    cls, base, new = type(tmpl), tmpl.__dict__, object.__new__
+
+    def obj(x: list[object]) -> Any:
+        d = base.copy()
+        for k, i in plain:
+            d[k] = x[i]
+        for k, i, fn in mapped:
+            d[k] = fn(x[i])
+        for k, f in subs:
+            d[k] = f(x)
+        o = new(cls)
+        o.__dict__.update(d)
+        if post is not None:
+            post(o, x)
+        return o
+
+    return obj
+
+
+def _guarded(
+    build: Callable[[list[object]], Any],
+    checks: list[tuple[int, float, float]],
+    counts: list[int],
+    texts: list[int],
+    talks: bool,
+) -> Callable[[list[object], Any], Any]:
+    """``build`` behind the checks of :func:`_check` and :meth:`Patcher._base`: numbers within their
+    bounds (whole numbers become floats, as the schema stores them), counts (deadline, rounds) ints >= 1,
+    strategies text. A talks scenario gets the document given."""
+    checks_t, counts_t, texts_t = tuple(checks), tuple(counts), tuple(texts)
+
+    def run(vals: list[object], document: Any) -> Any:
+        x = vals
+        for i, lo, hi in checks_t:
+            v = x[i]
+            if type(v) is not float:
+                v = _check(v, _NUMBER)
+                if v is None:
+                    return None
+                if x is vals:
+                    x = list(vals)
+                x[i] = v
+            if not lo <= v <= hi:  # type: ignore[operator]
+                return None
+        for i in counts_t:
+            v = x[i]
+            if not (type(v) is int and v >= 1):
+                return None
+        for i in texts_t:
+            if not isinstance(x[i], str):
+                return None
+        out = build(x)
+        if talks:
+            out.__dict__["document"] = document
+        return out
+
+    return run
 
 
 def _action_index(step: object, party: object, item: object) -> int | None:
