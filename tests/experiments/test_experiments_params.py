@@ -194,3 +194,104 @@ def test_ppf_is_monotone_and_finite_at_the_ends():
         xs = [d.ppf(u) for u in us]
         assert all(math.isfinite(x) for x in xs)
         assert xs == sorted(xs)
+
+
+# ------------------------------------------------------------------------------ many seeds at once
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from accord.experiments.distributions import values_at  # noqa: E402
+
+_EVERY_KIND = {
+    "parties": {
+        "a": {
+            "weights": {
+                "x": {"uniform": [-0.5, 2.0]},
+                "y": {"normal": [0.5, 0.1]},
+                "z": {"normal": [0.3, 0.2, 0.0, 0.5]},
+            },
+            "reservation": {"triangular": [0.1, 0.2, 0.6]},
+            "discount": {"triangular": [0.0, 0.0, 1.0]},
+        },
+        "b": {"reservation": {"beta": [2, 5, -1, 3]}, "strategy": {"choice": ["boulware", "conceder"]}},
+    },
+    "protocol": {"deadline": {"choice": {"values": [3, 5, 8], "p": [0.25, 0.0, 0.75]}}},
+}
+
+
+def _same_draws(a, b):
+    """Equal dicts in the same key order; floats bit for bit, ints stay ints."""
+    assert len(a) == len(b)
+    for (va, da), (vb, db) in zip(a, b, strict=True):
+        for x, y in ((va, vb), (da, db)):
+            assert list(x) == list(y)
+            for k in x:
+                assert type(x[k]) is type(y[k]), k
+                assert (x[k].hex() == y[k].hex()) if type(x[k]) is float else x[k] == y[k], k
+
+
+_seed = st.one_of(
+    st.integers(0, 2**32 - 1),
+    st.integers(2**32, 2**64 - 1),
+    st.integers(2**64, 2**128 - 1),
+    st.integers(2**128, 2**140),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seeds=st.lists(_seed, min_size=1, max_size=20), count=st.integers(1, 40))
+def test_uniforms_of_many_seeds_are_numpys_bit_for_bit(seeds, count):
+    ref = np.stack([P.draw_uniforms(s, count) for s in seeds])
+    assert P.draw_uniforms_many(seeds, count).tobytes() == ref.tobytes()
+
+
+def test_uniforms_of_many_seeds_reject_what_numpy_rejects():
+    with pytest.raises(ValueError, match="negative"):
+        P.draw_uniforms_many([3, -1], 2)
+    assert P.draw_uniforms_many([], 3).shape == (0, 3)
+    assert P.draw_uniforms_many([1, 2], 0).shape == (2, 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seeds=st.lists(st.one_of(st.integers(0, 10**6), _seed), min_size=0, max_size=12),
+    fix=st.sets(st.integers(0, 7), max_size=3),
+    per_seed=st.booleans(),
+)
+def test_many_seeds_draw_what_each_seed_draws(seeds, fix, per_seed):
+    doc = _EVERY_KIND
+    unc = P.find_uncertain(doc)
+    assert {u.dist.kind for u in unc} == {"uniform", "normal", "triangular", "beta", "choice"}
+    overrides = {unc[j].path: 0.25 + j for j in sorted(fix)}
+    if fix:
+        overrides[("parties", "a", "terms")] = 1  # a path that is not uncertain
+    if per_seed:
+        per = [overrides if i % 2 else None for i in range(len(seeds))]
+        ref = [P.sample_values(doc, unc, s, o) for s, o in zip(seeds, per, strict=True)]
+        _same_draws(P.sample_values_many(doc, unc, seeds, per), ref)
+    else:
+        ref = [P.sample_values(doc, unc, s, overrides) for s in seeds]
+        _same_draws(P.sample_values_many(doc, unc, seeds, overrides), ref)
+
+
+@settings(max_examples=60, deadline=None)
+@given(us=st.lists(st.floats(2.0**-54, 1.0 - 2.0**-53), min_size=1, max_size=30))
+def test_quantiles_of_arrays_are_the_scalar_ones(us):
+    for u in P.find_uncertain(_EVERY_KIND):
+        got = values_at(u.dist, np.array(us))
+        ref = [P.value_at(u.dist, x) for x in us]
+        assert [type(x) for x in got] == [type(x) for x in ref]
+        assert [repr(x) for x in got] == [repr(x) for x in ref]
+
+
+def test_many_seeds_of_the_hanoi_file():
+    from accord.io.yaml_scenario import read_document
+
+    from .conftest import HANOI
+
+    doc = P.apply_variant(read_document(HANOI), "base")
+    unc = P.find_uncertain(doc)
+    seeds = list(range(300)) + [2**63, 2**64 + 5]
+    _same_draws(P.sample_values_many(doc, unc, seeds), [P.sample_values(doc, unc, s) for s in seeds])
+    with pytest.raises(ValueError, match="2 overrides for 3 seeds"):
+        P.sample_values_many(doc, unc, [1, 2, 3], [None, None])

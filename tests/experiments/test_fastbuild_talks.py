@@ -19,7 +19,7 @@ import pytest
 
 from accord.errors import InputError
 from accord.experiments import params as P
-from accord.experiments.fastbuild import Patcher, same_talks
+from accord.experiments.fastbuild import _BASE_KINDS, Patcher, same_talks
 from accord.io.talks import talks_from_document
 from accord.io.yaml_scenario import read_document, scenario_from_dict
 from accord.model.expr import Expression
@@ -313,3 +313,63 @@ def test_without_the_document_only_the_document_differs():
     assert_same(
         dataclasses.replace(lean, document=P.set_paths(doc, values)), full_build(P.set_paths(doc, values))
     )
+
+
+def _object_by_object(patcher: Patcher, values: dict) -> object:
+    """The scenario :meth:`Patcher._base` and :meth:`Patcher._talks` build, one object at a time (the
+    route the generated plan of a set of paths replaces)."""
+    specs = [patcher._spec(p) for p in values]
+    items = list(zip(specs, values.values(), strict=True))
+    sc = patcher._base([it for it in items if it[0][0] in _BASE_KINDS])
+    if sc is None or patcher.talks_template is None:
+        return sc
+    doc = P.set_paths(patcher.doc, values)
+    return patcher._talks(sc, [it for it in items if it[0][0] not in _BASE_KINDS], doc)
+
+
+_BAD = [-0.5, 1.5, -0.0, 0.0, 1.0, 2, 0, 3.5, math.nan, math.inf, -math.inf, True, "x", None, 10**400, 7]
+
+
+@pytest.mark.parametrize("variant", ["base", "walk_away"])
+def test_generated_plans_build_what_the_object_by_object_route_builds(variant):
+    """For Hanoi's paths: the generated plan is used, and for drawn values and for values of every type
+    and edge (negative, above 1, -0.0, NaN, infinite, bool, text, fractional counts) it gives what the
+    object-by-object route gives: the same scenario field by field, or None (the full path) alike."""
+    doc = P.apply_variant(read_document(HANOI), variant)
+    unc = P.find_uncertain(doc)
+    patcher = Patcher(doc, full_build(P.nominal_document(doc, unc)))
+    for seed in range(20):
+        values, _ = P.sample_values(doc, unc, seed)
+        assert patcher._plan(tuple(values))[4] is not None
+        assert_same(patcher.scenario(values), _object_by_object(patcher, values), f"seed {seed}")
+    for u in unc:
+        for bad in _BAD:
+            values = {**P.sample_values(doc, unc, 1)[0], u.path: bad}
+            try:
+                ref = _object_by_object(patcher, values)
+            except OverflowError:
+                with pytest.raises(OverflowError):
+                    patcher.scenario(values)
+                continue
+            got = patcher.scenario(values)
+            assert (got is None) == (ref is None), (u.name, bad)
+            if ref is not None:
+                assert_same(got, ref, f"{u.name}={bad!r}")
+
+
+def test_generated_plans_of_plain_scenarios_and_other_path_sets():
+    """A plain scenario (no talks), a subset of the paths, one path, no path: plan and object-by-object
+    route agree; a set of paths where one lies inside another takes no plan."""
+    doc = P.apply_variant(read_document(HANOI), "base")
+    unc = P.find_uncertain(doc)
+    ts = full_build(P.nominal_document(doc, unc))
+    plain = Patcher(doc, ts.scenario)
+    talks = Patcher(doc, ts)
+    base_paths = [u.path for u in unc if u.path[0] == "parties"]
+    values, _ = P.sample_values(doc, unc, 3)
+    for patcher, keys in ((plain, base_paths), (talks, base_paths), (talks, list(values)[9:]), (talks, [])):
+        for k in range(len(keys) + 1):
+            sub = {p: values[p] for p in keys[:k]}
+            assert_same(patcher.scenario(sub), _object_by_object(patcher, sub), f"{len(sub)} paths")
+    assert plain.scenario({}) is ts.scenario
+    assert plain._compile([("weight", "usa", 0), ("weight", "usa", 0)]) is None  # the same field twice

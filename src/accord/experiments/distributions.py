@@ -31,7 +31,16 @@ import numpy as np
 
 from accord.errors import InputError
 
-__all__ = ["DISTRIBUTIONS", "DRAW_KEY", "Distribution", "parse_distribution", "draw_uniforms", "value_at"]
+__all__ = [
+    "DISTRIBUTIONS",
+    "DRAW_KEY",
+    "Distribution",
+    "parse_distribution",
+    "draw_uniforms",
+    "draw_uniforms_many",
+    "value_at",
+    "values_at",
+]
 
 DISTRIBUTIONS = ("uniform", "normal", "triangular", "beta", "choice")
 #: Spawn key of the parameter draws of a run (far from the party indices the protocol spawns).
@@ -233,3 +242,180 @@ def draw_uniforms(seed: int, count: int) -> np.ndarray:
 def value_at(dist: Distribution, u: float) -> object:
     """The value of ``dist`` at uniform ``u``, as a plain Python number (an int for integer choices)."""
     return _plain(dist.ppf(float(u)))
+
+
+def values_at(dist: Distribution, us: np.ndarray) -> list[object]:
+    """``[value_at(dist, u) for u in us]``, bit for bit, computed as arrays where that is exact.
+
+    Uniform and triangular quantiles use only ``+ - * /`` and a square root, which numpy rounds exactly
+    as Python's floats and :func:`math.sqrt` do (IEEE 754, correctly rounded), in the same order here;
+    a choice is the same binary search (:func:`numpy.searchsorted`) over all uniforms at once. Normal and
+    beta quantiles go through :func:`value_at` one by one (their special functions are not promised to
+    round alike as arrays).
+    """
+    k, a = dist.kind, dist.args
+    u = np.asarray(us, dtype=np.float64)
+    if k == "uniform":
+        return (a[0] + u * (a[1] - a[0])).tolist()
+    if k == "triangular":
+        lo, mode, hi = a
+        cut = (mode - lo) / (hi - lo)
+        left = lo + np.sqrt(u * (hi - lo) * (mode - lo))
+        right = hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - mode))
+        return np.where(u < cut, left, right).tolist()
+    if k == "choice":
+        js = np.searchsorted(np.cumsum(dist.probs), u, side="right")
+        last = len(dist.values) - 1
+        vals = [_plain(v) for v in dist.values]
+        return [vals[j if j < last else last] for j in js.tolist()]
+    return [value_at(dist, x) for x in u.tolist()]
+
+
+# numpy.random.SeedSequence and PCG64 as arrays over many seeds. The algorithms are the published ones:
+# O'Neill's seed_seq_fe hash (as numpy documents SeedSequence: entropy words, then the spawn key, pool of
+# four 32-bit words) and PCG XSL-RR 128/64 (O'Neill 2014, "PCG: A Family of Simple Fast Space-Efficient
+# Statistically Good Algorithms for Random Number Generation"), with numpy's seeding of PCG64 and its
+# 53-bit doubles. tests/experiments/test_experiments_params.py checks them bit for bit against numpy.
+_INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
+_MIX_L, _MIX_R, _M32, _M64 = 0xCA01F9DD, 0x4973F715, 0xFFFFFFFF, (1 << 64) - 1
+_PCG_MULT = 0x2360ED051FC65DA4_4385DF649FCCF645
+_POOL = 4
+
+
+def _hash_consts(n: int, init: int, mult: int) -> list[int]:
+    out = [init]
+    for _ in range(n):
+        out.append(out[-1] * mult & _M32)
+    return out
+
+
+_HA = _hash_consts(4 + 12 + 4, _INIT_A, _MULT_A)  # the hash constants of mix_entropy, in call order
+_HB = _hash_consts(8, _INIT_B, _MULT_B)  # those of generate_state(4, uint64): eight 32-bit words
+
+
+def _col(xs: Sequence[int], dtype: type) -> np.ndarray:
+    return np.array(xs, dtype=dtype).reshape(-1, 1)
+
+
+_SHIFT16, _SHIFT32, _LOW32 = np.uint32(16), np.uint64(32), np.uint64(_M32)
+_A_IN = (_col(_HA[0:4], np.uint32), _col(_HA[1:5], np.uint32))
+_A_CROSS = [
+    (_col(_HA[4 + 3 * k : 7 + 3 * k], np.uint32), _col(_HA[5 + 3 * k : 8 + 3 * k], np.uint32))
+    for k in range(4)
+]
+_B_OUT = (_col(_HB[0:8], np.uint32), _col(_HB[1:9], np.uint32))
+
+
+def _key_hashes() -> np.ndarray:
+    """hashmix(DRAW_KEY) with the last four hash constants of mix_entropy (the spawn key is fixed)."""
+    out = []
+    for t in range(16, 20):
+        v = (DRAW_KEY ^ _HA[t]) * _HA[t + 1] & _M32
+        out.append(v ^ (v >> 16))
+    return _col(out, np.uint32)
+
+
+_KEY = _key_hashes()
+
+
+def _hashmix(v: np.ndarray, xor: np.ndarray, mult: np.ndarray) -> np.ndarray:
+    v = (v ^ xor) * mult
+    return v ^ (v >> _SHIFT16)
+
+
+def _mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    r = x * np.uint32(_MIX_L) - y * np.uint32(_MIX_R)
+    return r ^ (r >> _SHIFT16)
+
+
+def _seed_words(seeds: list[int]) -> list[np.ndarray]:
+    """``SeedSequence(seed, spawn_key=(DRAW_KEY,)).generate_state(4, np.uint64)`` for every seed below
+    2**128, as four arrays of words: the entropy is the seed's four 32-bit words (low first; zero-padded
+    to the pool size since there is a spawn key), then the key. Each mixing round is one array step."""
+    if max(seeds) < 1 << 64:
+        s64 = np.array(seeds, dtype=np.uint64)
+        lo, hi = (s64 & _LOW32).astype(np.uint32), (s64 >> _SHIFT32).astype(np.uint32)
+        words = np.stack([lo, hi, np.zeros_like(lo), np.zeros_like(lo)])
+    else:
+        words = np.array([[(s >> (32 * k)) & _M32 for s in seeds] for k in range(_POOL)], dtype=np.uint32)
+    pool = _hashmix(words, *_A_IN)
+    for src in range(_POOL):  # every word mixed into every other, in numpy's order
+        dst = [d for d in range(_POOL) if d != src]
+        pool[dst] = _mix(pool[dst], _hashmix(pool[src], *_A_CROSS[src]))
+    pool = _mix(pool, _KEY)
+    out = _hashmix(pool[[0, 1, 2, 3, 0, 1, 2, 3]], *_B_OUT).astype(np.uint64)
+    return [out[2 * k] | (out[2 * k + 1] << _SHIFT32) for k in range(4)]
+
+
+def _pcg_coefficients(count: int) -> tuple[np.ndarray, ...]:
+    """PCG64's state after seeding and ``j`` more steps is ``a_j * initstate + c_j * inc`` (mod 2**128):
+    numpy seeds with state 0, a step, ``state += initstate``, a step; a step is ``state * M + inc``.
+    Returns a_j and c_j (j = 1..count) as high and low 64-bit halves, and the low halves' 32-bit limbs."""
+    mask = (1 << 128) - 1
+    a, c = 0, 1  # one step from state 0
+    a, c = (_PCG_MULT * (a + 1)) & mask, (_PCG_MULT * c + 1) & mask  # += initstate, then a step
+    coef_a, coef_c = [], []
+    for _ in range(count):
+        a, c = (_PCG_MULT * a) & mask, (_PCG_MULT * c + 1) & mask
+        coef_a.append(a)
+        coef_c.append(c)
+    out = []
+    for coef in (coef_a, coef_c):
+        lo = [x & _M64 for x in coef]
+        out += [
+            _col([x >> 64 for x in coef], np.uint64),
+            _col(lo, np.uint64),
+            _col([x & _M32 for x in lo], np.uint64),
+            _col([x >> 32 for x in lo], np.uint64),
+        ]
+    return tuple(out)
+
+
+_COEFFICIENTS: dict[int, tuple[np.ndarray, ...]] = {}
+
+
+def _mul128(
+    x_hi: np.ndarray, x_lo: np.ndarray, k_hi: np.ndarray, k_lo: np.ndarray, k0: np.ndarray, k1: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``x * k`` mod 2**128 for every x (a row) and k (a column), in 64-bit halves via 32-bit limbs."""
+    a0, a1 = x_lo & _LOW32, x_lo >> _SHIFT32
+    p00, p01, p10, p11 = a0 * k0, a0 * k1, a1 * k0, a1 * k1
+    mid = (p00 >> _SHIFT32) + (p01 & _LOW32) + (p10 & _LOW32)
+    hi = p11 + (p01 >> _SHIFT32) + (p10 >> _SHIFT32) + (mid >> _SHIFT32) + x_hi * k_lo + x_lo * k_hi
+    return hi, x_lo * k_lo
+
+
+def draw_uniforms_many(seeds: Sequence[int], count: int) -> np.ndarray:
+    """``np.stack([draw_uniforms(s, count) for s in seeds])``, bit for bit, as arrays over all seeds.
+
+    Seeds outside ``[0, 2**128)`` go through :func:`draw_uniforms` one by one (which rejects negative
+    ones as numpy does).
+    """
+    ints = [int(s) for s in seeds]
+    out = np.empty((len(ints), count), dtype=np.float64)
+    if not ints or count == 0:
+        return out
+    idx = [i for i, s in enumerate(ints) if 0 <= s < 1 << 128]
+    if len(idx) < len(ints):
+        for i in sorted(set(range(len(ints))) - set(idx)):
+            out[i] = draw_uniforms(ints[i], count)
+        if not idx:
+            return out
+    coef = _COEFFICIENTS.get(count)
+    if coef is None:
+        coef = _COEFFICIENTS[count] = _pcg_coefficients(count)
+    with np.errstate(over="ignore"):
+        init_hi, init_lo, seq_hi, seq_lo = _seed_words([ints[i] for i in idx])
+        inc_hi = (seq_hi << np.uint64(1)) | (seq_lo >> np.uint64(63))  # inc = 2 * initseq + 1
+        inc_lo = (seq_lo << np.uint64(1)) | np.uint64(1)
+        a_hi, a_lo = _mul128(init_hi, init_lo, *coef[:4])
+        c_hi, c_lo = _mul128(inc_hi, inc_lo, *coef[4:])
+        lo = a_lo + c_lo
+        hi = a_hi + c_hi + (lo < a_lo)  # the state of every draw (rows) of every seed (columns)
+        x, rot = hi ^ lo, hi >> np.uint64(58)  # XSL-RR output
+        word = (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
+        u = (word >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+    if len(idx) == len(ints):
+        return np.add(u.T, 2.0**-54, out=out)
+    out[idx] = u.T + 2.0**-54
+    return out

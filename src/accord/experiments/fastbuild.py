@@ -274,11 +274,13 @@ class Patcher:
         the document to store on a talks scenario; it returns None when a value is invalid.
         """
         ts = self.talks_template
+        if ts is None and not specs:
+            return lambda vals, document: self.template
         has_base = any(s[0] in _BASE_KINDS for s in specs)
         if ts is not None and has_base and self.doc.get("tracks") is None:
             return None  # the single stage follows deadline and strategies: left to _talks
         edits: dict[Any, Any] = {}  # nested: model key -> sub-edits, or a leaf (_Leaf)
-        posts: dict[tuple, Callable[[Any, list[object]], None]] = {}
+        posts: dict[tuple, tuple[str, int | None]] = {}  # preferences -> (party, its reservation value)
         checks: list[tuple[int, float, float]] = []
         counts: list[int] = []
         texts: list[int] = []
@@ -291,11 +293,10 @@ class Patcher:
                 counts.append(i)
             elif kind == "strategy":
                 texts.append(i)
+            elif kind == "stakes":
+                checks.append((i, *_BOUNDS[_NONNEG if a[2] == "audience_cost" else _NUMBER]))
             else:
-                lo, hi = _BOUNDS[_RULES.get(kind, kind)]
-                if kind == "stakes":
-                    lo, hi = _BOUNDS[_NONNEG if a[2] == "audience_cost" else _NUMBER]
-                checks.append((i, lo, hi))
+                checks.append((i, *_BOUNDS[_RULES.get(kind, kind)]))
             if kind in _BASE_KINDS and kind != "deadline":
                 p = self.names.index(a[0])
                 touched.setdefault(p, None)
@@ -304,15 +305,16 @@ class Patcher:
                 if kind == "reservation":
                     touched[p] = i
                     continue
-                where = {
-                    "strategy": (*at, "strategy"),
-                    "weight": (*pref, "weights", a[1] if kind != "weight" else a[1]),
-                    "score": (*pref, "scores", *a[1:]),
-                    "term": (*pref, "terms", a[1], "value"),
-                    "discount": (*pref, "discount"),
-                }[kind]
-                if kind == "weight":
+                if kind == "strategy":
+                    where = (*at, "strategy")
+                elif kind == "weight":
                     where = (*pref, "weights", a[1])
+                elif kind == "score":
+                    where = (*pref, "scores", a[1], a[2])
+                elif kind == "term":
+                    where = (*pref, "terms", a[1], "value")
+                else:  # discount
+                    where = (*pref, "discount")
             elif kind == "deadline":
                 where = (*root, "protocol")
                 fn = _protocol_of(tp)
@@ -354,27 +356,12 @@ class Patcher:
                 node = node.setdefault(key, {})
                 if not isinstance(node, dict):
                     return None
-            posts[pref] = self._walk_away(self.names[p], res)
+            posts[pref] = (self.names[p], res)
+        root_obj = ts if ts is not None else self.template
         try:
-            build = _builder(ts if ts is not None else self.template, edits, posts, ())
+            return _generate(root_obj, edits, posts, self._reservation, checks, counts, texts, ts is not None)
         except _Unsupported:
             return None
-        return _guarded(build, checks, counts, texts, ts is not None)
-
-    def _walk_away(self, name: str, res: int | None) -> Callable[[Any, list[object]], None]:
-        """Sets a new Preferences' walk-away value as :meth:`_base` does: the drawn number, or the
-        status-quo outcome's utility under the new preferences (the template's number if not an outcome)."""
-        if res is not None:
-
-            def given(prefs: Any, x: list[object]) -> None:
-                prefs.__dict__["reservation"] = float(x[res])  # type: ignore[arg-type]
-
-            return given
-
-        def derived(prefs: Any, x: list[object]) -> None:
-            prefs.__dict__["reservation"] = float(self._reservation(name, prefs))
-
-        return derived
 
     def build(self, values: Mapping[Path, object]) -> Any | None:
         """The base scenario with ``values`` set; None when a value needs the full path (it is invalid, or
@@ -665,125 +652,104 @@ def _each_party(names: tuple[str, ...]) -> Callable[[object], object]:
     return each
 
 
-def _builder(
-    tmpl: Any, edits: dict[Any, Any], posts: dict[tuple, Callable[[Any, list[object]], None]], at: tuple
-) -> Callable[[list[object]], Any]:
-    """A function of the checked values giving a copy of ``tmpl`` with ``edits`` made (recursively):
-    a frozen model object (its ``__dict__`` copied, as :func:`_copy` does), a tuple (from a tuple or a
-    list), a dict, or a numpy array (copied, then made read-only)."""
-    leaves = tuple((k, v.i, v.fn) for k, v in edits.items() if isinstance(v, _Leaf))
-    plain = tuple((k, i) for k, i, fn in leaves if fn is None)
-    mapped = tuple((k, i, fn) for k, i, fn in leaves if fn is not None)
-    if isinstance(tmpl, np.ndarray):
-        if mapped or len(plain) != len(edits):
-            raise _Unsupported(at)
-
-        def array(x: list[object]) -> np.ndarray:
-            a = tmpl.copy()
-            for k, i in plain:
-                a[k] = x[i]
-            a.setflags(write=False)
-            return a
-
-        return array
-    if is_dataclass(tmpl) and not isinstance(tmpl, type) and hasattr(tmpl, "__dict__"):
-        get: Callable[[Any, Any], Any] = lambda obj, k: obj.__dict__[k]  # noqa: E731
-    elif type(tmpl) in (tuple, list, dict) or isinstance(tmpl, Mapping):
-        get = lambda obj, k: obj[k]  # noqa: E731
-    else:
-        raise _Unsupported(at)
-    try:
-        subs = tuple(
-            (k, _builder(get(tmpl, k), v, posts, (*at, k))) for k, v in edits.items() if not isinstance(v, _Leaf)
-        )
-        for k, _ in leaves:
-            get(tmpl, k)
-    except (KeyError, IndexError, TypeError) as exc:
-        raise _Unsupported(at) from exc
-    post = posts.get(at)
-    if type(tmpl) in (tuple, list):
-
-        def sequence(x: list[object]) -> tuple:
-            out = list(tmpl)
-            for k, i in plain:
-                out[k] = x[i]
-            for k, i, fn in mapped:
-                out[k] = fn(x[i])
-            for k, f in subs:
-                out[k] = f(x)
-            return tuple(out)
-
-        return sequence
-    if not is_dataclass(tmpl):
-
-        def mapping(x: list[object]) -> dict:
-            out = dict(tmpl)
-            for k, i in plain:
-                out[k] = x[i]
-            for k, i, fn in mapped:
-                out[k] = fn(x[i])
-            for k, f in subs:
-                out[k] = f(x)
-            return out
-
-        return mapping
-    cls, base, new = type(tmpl), tmpl.__dict__, object.__new__
-
-    def obj(x: list[object]) -> Any:
-        d = base.copy()
-        for k, i in plain:
-            d[k] = x[i]
-        for k, i, fn in mapped:
-            d[k] = fn(x[i])
-        for k, f in subs:
-            d[k] = f(x)
-        o = new(cls)
-        o.__dict__.update(d)
-        if post is not None:
-            post(o, x)
-        return o
-
-    return obj
-
-
-def _guarded(
-    build: Callable[[list[object]], Any],
+def _generate(
+    root: Any,
+    edits: dict[Any, Any],
+    posts: dict[tuple, tuple[str, int | None]],
+    walk_away: Callable[[str, Any], float],
     checks: list[tuple[int, float, float]],
     counts: list[int],
     texts: list[int],
     talks: bool,
 ) -> Callable[[list[object], Any], Any]:
-    """``build`` behind the checks of :func:`_check` and :meth:`Patcher._base`: numbers within their
-    bounds (whole numbers become floats, as the schema stores them), counts (deadline, rounds) ints >= 1,
-    strategies text. A talks scenario gets the document given."""
-    checks_t, counts_t, texts_t = tuple(checks), tuple(counts), tuple(texts)
+    """One straight-line function for one set of paths: the checks of :func:`_check` and
+    :meth:`Patcher._base` (numbers within bounds, whole numbers stored as floats as the schema stores
+    them; counts ints >= 1; strategies text), then the copies of the objects on the way to the edited
+    fields, innermost first, as :meth:`Patcher._base`/:meth:`Patcher._talks` make them: a frozen model
+    object gets a copy of its template's ``__dict__`` with the new fields (as :func:`_copy`), a tuple or
+    list becomes a tuple, a mapping a dict, an array a read-only copy. A talks scenario gets ``document``.
 
-    def run(vals: list[object], document: Any) -> Any:
-        x = vals
-        for i, lo, hi in checks_t:
-            v = x[i]
-            if type(v) is not float:
-                v = _check(v, _NUMBER)
-                if v is None:
-                    return None
-                if x is vals:
-                    x = list(vals)
-                x[i] = v
-            if not lo <= v <= hi:  # type: ignore[operator]
-                return None
-        for i in counts_t:
-            v = x[i]
-            if not (type(v) is int and v >= 1):
-                return None
-        for i in texts_t:
-            if not isinstance(x[i], str):
-                return None
-        out = build(x)
-        if talks:
-            out.__dict__["document"] = document
+    Generated once per set of paths (as :mod:`dataclasses` generates ``__init__``): no dispatch, loop or
+    call per object at run time. Raises :class:`_Unsupported` for an object it cannot copy.
+    """
+    env: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_check": _check}
+    lines: list[str] = []
+
+    def const(obj: object) -> str:
+        name = f"k{len(env)}"
+        env[name] = obj
+        return name
+
+    for i, lo, hi in checks:
+        lines += [
+            f"x{i} = x[{i}]",
+            f"if type(x{i}) is not float:",
+            f"    x{i} = _check(x{i}, {_NUMBER!r})",
+            f"    if x{i} is None:",
+            "        return None",
+            f"if not {lo!r} <= x{i} <= {hi!r}:",
+            "    return None",
+        ]
+    for i in counts:
+        lines += [f"x{i} = x[{i}]", f"if not (type(x{i}) is int and x{i} >= 1):", "    return None"]
+    for i in texts:
+        lines += [f"x{i} = x[{i}]", f"if not isinstance(x{i}, str):", "    return None"]
+
+    def literal(key: object) -> str:
+        if type(key) not in (int, str):
+            raise _Unsupported(key)
+        return repr(key)
+
+    def emit(tmpl: Any, node: dict[Any, Any], at: tuple) -> str:
+        obj = is_dataclass(tmpl) and not isinstance(tmpl, type) and hasattr(tmpl, "__dict__")
+        seq = type(tmpl) in (tuple, list)
+        if not (obj or seq or isinstance(tmpl, np.ndarray | Mapping)):
+            raise _Unsupported(at)
+        kids: list[tuple[str, str]] = []
+        for k, v in node.items():
+            if isinstance(v, _Leaf):
+                kids.append((literal(k), f"x{v.i}" if v.fn is None else f"{const(v.fn)}(x{v.i})"))
+                continue
+            try:
+                sub = tmpl.__dict__[k] if obj else tmpl[k]
+            except (KeyError, IndexError, TypeError) as exc:
+                raise _Unsupported((*at, k)) from exc
+            kids.append((literal(k), emit(sub, v, (*at, k))))
+        var = f"v{len(lines)}"
+        if isinstance(tmpl, np.ndarray):
+            if any(not isinstance(v, _Leaf) or v.fn is not None for v in node.values()):
+                raise _Unsupported(at)
+            lines.append(f"{var} = {const(tmpl)}.copy()")
+            lines.extend([f"{var}[{k}] = {e}" for k, e in kids])
+            lines.append(f"{var}.setflags(write=False)")
+            return var
+        if not obj:
+            lines.append(f"{var} = {'list' if seq else 'dict'}({const(tmpl)})")
+            lines.extend([f"{var}[{k}] = {e}" for k, e in kids])
+            if seq:
+                lines.append(f"{var} = tuple({var})")
+            return var
+        lines.append(f"{var} = {const(tmpl.__dict__)}.copy()")
+        lines.extend([f"{var}[{k}] = {e}" for k, e in kids])
+        if talks and not at:
+            lines.append(f"{var}['document'] = document")
+        out = f"o{len(lines)}"
+        lines.extend([f"{out} = _new({const(type(tmpl))})", f"_set({out}, '__dict__', {var})"])
+        if at in posts:
+            name, res = posts[at]
+            if res is None:
+                lines.append(f"{var}['reservation'] = float({const(walk_away)}({name!r}, {out}))")
+            else:
+                lines.append(f"{var}['reservation'] = float(x{res})")
         return out
 
-    return run
+    result = emit(root, edits, ())
+    lines.append(f"return {result}")
+    source = "def build(x, document):\n" + "".join(f"    {line}\n" for line in lines)
+    exec(compile(source, "<accord.experiments.fastbuild plan>", "exec"), env)  # noqa: S102 (our own code)
+    build: Callable[[list[object], Any], Any] = env["build"]
+    build.__doc__ = source
+    return build
 
 
 def _action_index(step: object, party: object, item: object) -> int | None:

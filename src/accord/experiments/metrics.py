@@ -144,66 +144,99 @@ def outcome_cell(
 
 
 def talks_metrics(
-    compiled: CompiledScenario | None,
-    analysis: ScenarioAnalysis | None,
     batch: Any,
-    k: int,
-    point: Mapping[str, Any] | None = None,
+    points: Sequence[Mapping[str, Any]] | None = None,
+    compiled: CompiledScenario | None = None,
+    analysis: ScenarioAnalysis | None = None,
     outcomes: dict[int, tuple[dict[str, object], str]] | None = None,
-) -> dict[str, Any]:
-    """The columns of run ``k`` of a batch of staged talks with implementation (:mod:`accord.protocols.talks`).
+) -> list[dict[str, Any]]:
+    """The columns of every run of a batch of staged talks with implementation (:mod:`accord.protocols.talks`).
 
     Utilities are the agreed outcome's in the true world (walk-away values without a deal);
     ``realised_utility_i`` is what implementation delivered. ``stage.<name>.end``/``.rounds`` describe each
     stage; ``impl.*`` the implementation of the deal (completed, steps completed, threat reduction,
     dismantled share, relief delivered, who cheated and who was caught), empty without a deal.
-    Distances refer to the base scenario's utilities (:mod:`accord.analysis.solutions`); ``point`` gives
-    those columns when they were computed for many runs at once (``point_metrics_many``), and the batch's
-    ``reservations`` the walk-away values of each run when its runs' scenarios differ.
+    Distances refer to the base scenario's utilities (:mod:`accord.analysis.solutions`): ``points`` gives
+    those columns per run when they were computed for many runs at once (``point_metrics_many``), else they
+    come from ``compiled`` and ``analysis`` (one scenario for the whole batch). The batch's ``reservations``
+    are the walk-away values of each run when its runs' scenarios differ.
     """
     ts = batch.talks
-    res = batch.results[k]
     names = ts.party_names
-    u = np.asarray(batch.nominal[k], dtype=np.float64)
+    R = len(batch.results)
     if getattr(batch, "reservations", None) is not None:
-        r = np.asarray(batch.reservations[k], dtype=np.float64)
+        res_rows = np.asarray(batch.reservations, dtype=np.float64)
     else:
         from accord.protocols.talks import compiled as compiled_talks
 
-        r = np.asarray(compiled_talks(ts).worlds.reservations, dtype=np.float64)
-    row: dict[str, Any] = {
-        "agreement": bool(res.agreement),
-        "end": res.end,
-        "walked_away_by": res.walked_away_by,
-        "rounds": int(res.rounds),
-        "time": None,
-        "outcome_index": None if res.outcome_index is None else int(res.outcome_index),
-        "outcome": None
-        if res.outcome_index is None
-        else outcome_cell(ts.scenario.space, int(res.outcome_index), outcomes)[1],
-    }
-    for i, n in enumerate(names):
-        row[f"party_{i}"] = n
-        row[f"utility_{i}"] = float(u[i])
-        row[f"discounted_utility_{i}"] = None
-        row[f"reservation_{i}"] = float(r[i])
-        row[f"advantage_{i}"] = float(u[i] - r[i])
-        row[f"realised_utility_{i}"] = float(batch.realised[k, i])
-    row.update(point if point is not None else _point_metrics(compiled, analysis, u, r, bool(res.agreement)))
-    for st in res.stages:
-        row[f"stage.{st.name}.end"] = st.end
-        row[f"stage.{st.name}.rounds"] = int(st.rounds)
+        res_rows = np.broadcast_to(
+            np.asarray(compiled_talks(ts).worlds.reservations, dtype=np.float64), (R, len(names))
+        )
+    nominal = np.asarray(batch.nominal, dtype=np.float64)
+    u_l, r_l = nominal.tolist(), res_rows.tolist()
+    adv_l = (nominal - res_rows).tolist()
+    real_l = np.asarray(batch.realised, dtype=np.float64).tolist()
+    impl = None
     if ts.implementation is not None:
         o = batch.impl
-        m = int(np.count_nonzero(batch.agreed[:k])) if res.agreement else None
-        row["impl.completed"] = None if m is None else bool(o.completed[m])
-        row["impl.steps_completed"] = None if m is None else float(o.steps_completed[m])
-        for key in ("threat_reduction", "dismantled_share", "relief_delivered"):
-            row[f"impl.{key}"] = None if m is None else _f(getattr(o, key)[m])
+        slot = (np.cumsum(batch.agreed) - 1).tolist()  # row of run k in the implementation outcome
+        impl = (
+            None
+            if o is None
+            else (
+                o.completed.tolist(),
+                o.steps_completed.astype(np.float64).tolist(),
+                [
+                    [_f(x) for x in getattr(o, key).tolist()]
+                    for key in ("threat_reduction", "dismantled_share", "relief_delivered")
+                ],
+                o.cheated.tolist(),
+                o.caught.tolist(),
+            )
+        )
+    rows = []
+    space = ts.scenario.space
+    for k, res in enumerate(batch.results):
+        idx = res.outcome_index
+        row: dict[str, Any] = {
+            "agreement": bool(res.agreement),
+            "end": res.end,
+            "walked_away_by": res.walked_away_by,
+            "rounds": int(res.rounds),
+            "time": None,
+            "outcome_index": None if idx is None else int(idx),
+            "outcome": None if idx is None else outcome_cell(space, int(idx), outcomes)[1],
+        }
+        u, r, adv, real = u_l[k], r_l[k], adv_l[k], real_l[k]
         for i, n in enumerate(names):
-            row[f"impl.cheated.{n}"] = None if m is None else bool(o.cheated[m, i])
-            row[f"impl.caught.{n}"] = None if m is None else bool(o.caught[m, i])
-    return row
+            row[f"party_{i}"] = n
+            row[f"utility_{i}"] = u[i]
+            row[f"discounted_utility_{i}"] = None
+            row[f"reservation_{i}"] = r[i]
+            row[f"advantage_{i}"] = adv[i]
+            row[f"realised_utility_{i}"] = real[i]
+        if points is not None:
+            row.update(points[k])
+        else:
+            row.update(_point_metrics(compiled, analysis, nominal[k], res_rows[k], bool(res.agreement)))
+        for st in res.stages:
+            row[f"stage.{st.name}.end"] = st.end
+            row[f"stage.{st.name}.rounds"] = int(st.rounds)
+        if ts.implementation is not None:
+            m = slot[k] if res.agreement and impl is not None else None
+            row["impl.completed"] = None if m is None else bool(impl[0][m])
+            row["impl.steps_completed"] = None if m is None else impl[1][m]
+            for key, vals in zip(
+                ("threat_reduction", "dismantled_share", "relief_delivered"),
+                impl[2] if impl else ((), (), ()),
+                strict=True,
+            ):
+                row[f"impl.{key}"] = None if m is None else vals[m]
+            for i, n in enumerate(names):
+                row[f"impl.cheated.{n}"] = None if m is None else bool(impl[3][m][i])
+                row[f"impl.caught.{n}"] = None if m is None else bool(impl[4][m][i])
+        rows.append(row)
+    return rows
 
 
 def party_count(table: pa.Table) -> int:

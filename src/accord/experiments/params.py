@@ -29,8 +29,10 @@ from accord.experiments.distributions import (
     _finite,
     _plain,
     draw_uniforms,
+    draw_uniforms_many,
     parse_distribution,
     value_at,
+    values_at,
 )
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "set_paths",
     "sample",
     "sample_values",
+    "sample_values_many",
     "nominal_document",
     "parse_sweep",
     "draw_uniforms",
@@ -203,6 +206,54 @@ def sample_values(
         values[path] = _plain(v)
         drawn[dotted_name(doc, path)] = _plain(v)
     return values, drawn
+
+
+_NO_OVERRIDES: Mapping[Path, object] = {}
+
+
+def sample_values_many(
+    doc: Mapping[str, Any],
+    uncertain: Sequence[Uncertain],
+    seeds: Sequence[int],
+    overrides: Mapping[Path, object] | Sequence[Mapping[Path, object] | None] | None = None,
+) -> list[tuple[dict[Path, object], dict[str, object]]]:
+    """``[sample_values(doc, uncertain, s, overrides) for s in seeds]``, equal value for value (same
+    floats bit for bit, same ints, same key order), computed per parameter over all seeds at once
+    (:func:`draw_uniforms_many`, :func:`values_at`).
+
+    ``overrides`` is one mapping for every seed, or one per seed (a sequence as long as ``seeds``; None
+    for none).
+    """
+    n = len(seeds)
+    if overrides is None or isinstance(overrides, Mapping):
+        per: Sequence[Mapping[Path, object] | None] = [overrides] * n
+    else:
+        per = overrides
+        if len(per) != n:
+            raise ValueError(f"{len(per)} overrides for {n} seeds")
+    us = draw_uniforms_many(seeds, len(uncertain)) if uncertain and n else None
+    cols = [values_at(u.dist, us[:, j]) for j, u in enumerate(uncertain)] if us is not None else []
+    rows = list(zip(*cols, strict=True)) if cols else [()] * n
+    everything = list(range(len(uncertain)))
+    shared: dict[int, tuple] = {}  # id of an overrides mapping -> (it, kept, their paths, names, entries)
+    out: list[tuple[dict[Path, object], dict[str, object]]] = []
+    for r in range(n):
+        ov = per[r] or _NO_OVERRIDES
+        hit = shared.get(id(ov))
+        if hit is None or hit[0] is not ov:
+            keep = [j for j, u in enumerate(uncertain) if u.path not in ov]
+            entries = [(path, dotted_name(doc, path), _plain(v)) for path, v in ov.items()]
+            paths, names = [uncertain[j].path for j in keep], [uncertain[j].name for j in keep]
+            hit = shared[id(ov)] = (ov, None if keep == everything else keep, paths, names, entries)
+        _, keep, paths, names, entries = hit
+        row = rows[r] if keep is None else [rows[r][j] for j in keep]
+        values: dict[Path, object] = dict(zip(paths, row))  # noqa: B905 (lengths equal)
+        drawn: dict[str, object] = dict(zip(names, row))  # noqa: B905
+        for path, name, v in entries:
+            values[path] = v
+            drawn[name] = v
+        out.append((values, drawn))
+    return out
 
 
 def sample(

@@ -218,9 +218,10 @@ def talks_rows(
         for n in ts.party_names
     ]
     rows = []
+    metrics = talks_metrics(batch, compiled=prep.compiled, analysis=prep.analysis)
     for k, (job, drawn) in enumerate(group):
         row = _head(src, job, drawn, names)
-        row.update(talks_metrics(prep.compiled, prep.analysis, batch, k))
+        row.update(metrics[k])
         if issue_columns:
             idx = batch.results[k].outcome_index
             out = None if idx is None else ts.scenario.space.outcome(int(idx))
@@ -293,6 +294,32 @@ def draw_scenario(src: Source, job: Job) -> tuple[Any, dict[str, object]]:
     return _build(src, job.variant, values, drawn, job.seed, document=False), drawn
 
 
+def draw_scenarios(task: ChunkTask, jobs: Sequence[Job]) -> list[tuple[Job, Any, dict[str, object]]]:
+    """:func:`draw_scenario` for many jobs: every job's values drawn at once per source and variant
+    (:func:`accord.experiments.params.sample_values_many`, equal to drawing them seed by seed)."""
+    by: dict[tuple[int, str], list[int]] = {}
+    for k, job in enumerate(jobs):
+        by.setdefault((job.source, job.variant), []).append(k)
+    built: list[Any] = [None] * len(jobs)
+    for (si, variant), ks in by.items():
+        src = task.sources[si]
+        doc, unc, paths = variant_doc(src, variant)
+        same: dict[tuple, dict[P.Path, object]] = {}  # one dict per distinct override set
+        ovs = []
+        for k in ks:
+            key = jobs[k].overrides
+            if key not in same:
+                same[key] = {
+                    (paths.get(n) or P.resolve_path(doc, n, src.path)): v for n, v in jobs[k].overrides
+                }
+            ovs.append(same[key])
+        draws = P.sample_values_many(doc, unc, [jobs[k].seed for k in ks], ovs)
+        for k, (values, drawn) in zip(ks, draws, strict=True):
+            job = jobs[k]
+            built[k] = (job, _build(src, variant, values, drawn, job.seed, document=False), drawn)
+    return built
+
+
 def lockstep_rows(
     task: ChunkTask, group: Sequence[tuple[Job, Any, dict[str, object]]]
 ) -> list[dict[str, Any]]:
@@ -314,10 +341,11 @@ def lockstep_rows(
     cache: dict[int, tuple[dict[str, object], str]] = {}
     space = ts0.scenario.space
     issue_names = [iss.name for iss in space.issues]
+    metrics = talks_metrics(batch, points, outcomes=cache)
     for k, (job, _, drawn) in enumerate(group):
         src = task.sources[job.source]
         row = _head(src, job, drawn, names)
-        row.update(talks_metrics(None, None, batch, k, point=points[k], outcomes=cache))
+        row.update(metrics[k])
         if task.issue_columns:
             idx = batch.results[k].outcome_index
             out = None if idx is None else outcome_cell(space, int(idx), cache)[0]
@@ -342,10 +370,7 @@ def _talks_chunk(task: ChunkTask, jobs: Sequence[Job]) -> list[dict[str, Any]]:
     run by run; rows come back in job order."""
     from accord.protocols.lockstep import structure_key, supported
 
-    built = []
-    for job in jobs:
-        sc, drawn = draw_scenario(task.sources[job.source], job)
-        built.append((job, sc, drawn))
+    built = draw_scenarios(task, jobs)
     groups: dict[Any, list[int]] = {}
     for k, (_, ts, _) in enumerate(built):
         groups.setdefault(structure_key(ts), []).append(k)

@@ -189,10 +189,7 @@ def run_lockstep_batch(tss: list[TalksScenario], seeds: list[int], worlds=None, 
         n = impl.draw_count()
         draws = (
             np.stack(
-                [
-                    np.random.Generator(np.random.PCG64(impl_stream(seeds[k]))).random(n)
-                    for k in rows.tolist()
-                ]
+                [np.random.Generator(np.random.PCG64(impl_stream(seeds[k]))).random(n) for k in rows.tolist()]
             )
             if n
             else np.zeros((rows.size, 0))
