@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from accord.experiments.params import find_uncertain, sample
-from accord.implementation.engine import draw_count, expected, simulate
+from accord.implementation.engine import OUTCOME_ARRAYS, draw_count, expected, simulate
 from accord.implementation.schedule import stack_implementations
 from accord.io.talks import talks_from_document
 from accord.io.yaml_scenario import read_document
@@ -33,18 +33,7 @@ from accord.model.beliefs import world_weights
 from accord.protocols.talks import compiled
 
 HANOI = Path(__file__).resolve().parents[1] / "scenarios" / "hanoi-2019.yaml"
-FIELDS = (
-    "realised",
-    "completed",
-    "steps_completed",
-    "cheated",
-    "caught",
-    "caught_step",
-    "threat_reduction",
-    "dismantled_share",
-    "relief_delivered",
-    "beliefs",
-)
+FIELDS = (*OUTCOME_ARRAYS, "beliefs")
 
 
 def _same(stacked, alone: list, rows_per_run: int) -> None:

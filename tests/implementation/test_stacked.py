@@ -19,7 +19,7 @@ import pytest
 from accord.experiments.params import find_uncertain, sample
 from accord.implementation import engine
 from accord.implementation.compliance import CONDITIONAL, OPPORTUNIST, RANDOM
-from accord.implementation.engine import draw_count, expected, simulate
+from accord.implementation.engine import OUTCOME_ARRAYS, draw_count, expected, simulate
 from accord.implementation.schedule import (
     CompiledImplementation,
     StackedImplementation,
@@ -43,18 +43,7 @@ STRUCTURES = [
     ("singapore-2018.yaml", None),
     ("six-party-2007.yaml", None),
 ]
-FIELDS = (
-    "realised",
-    "completed",
-    "steps_completed",
-    "cheated",
-    "caught",
-    "caught_step",
-    "threat_reduction",
-    "dismantled_share",
-    "relief_delivered",
-    "beliefs",
-)
+FIELDS = (*OUTCOME_ARRAYS, "beliefs")
 
 
 def _impl(name: str, variant: str | None) -> CompiledImplementation:

@@ -130,6 +130,16 @@ def _build(
         ) from None
 
 
+def job_overrides(src: Source, job: Job) -> dict[P.Path, object]:
+    """The values a job sets (sweeps, sensitivity points), by path in its variant's document."""
+    doc, _, paths = variant_doc(src, job.variant)
+    out: dict[P.Path, object] = {}
+    for name, value in job.overrides:
+        path = paths.get(name)
+        out[path if path is not None else P.resolve_path(doc, name, src.path)] = value
+    return out
+
+
 def prepare(src: Source, job: Job) -> tuple[Prepared, dict[str, object]]:
     """The scenario of one job (its uncertain numbers drawn from its seed) and the values drawn or set."""
     if src.doc is None:
@@ -142,12 +152,8 @@ def prepare(src: Source, job: Job) -> tuple[Prepared, dict[str, object]]:
             hit = Prepared(sc, sc.compile())
             _BUILT[key] = hit
         return hit, {}
-    doc, unc, paths = variant_doc(src, job.variant)
-    overrides: dict[P.Path, object] = {}
-    for name, value in job.overrides:
-        path = paths.get(name)
-        overrides[path if path is not None else P.resolve_path(doc, name, src.path)] = value
-    values, drawn = P.sample_values(doc, unc, job.seed, overrides)
+    doc, unc, _ = variant_doc(src, job.variant)
+    values, drawn = P.sample_values(doc, unc, job.seed, job_overrides(src, job))
     key = (src.sha256, job.variant, _canonical(drawn))
     hit = _BUILT.get(key)
     if hit is None:
@@ -285,12 +291,8 @@ def _is_talks(src: Source, variant: str) -> bool:
 
 def draw_scenario(src: Source, job: Job) -> tuple[Any, dict[str, object]]:
     """The scenario object of one job (a TalksScenario for talks documents) and the values drawn, uncompiled."""
-    doc, unc, paths = variant_doc(src, job.variant)
-    overrides: dict[P.Path, object] = {}
-    for name, value in job.overrides:
-        path = paths.get(name)
-        overrides[path if path is not None else P.resolve_path(doc, name, src.path)] = value
-    values, drawn = P.sample_values(doc, unc, job.seed, overrides)
+    doc, unc, _ = variant_doc(src, job.variant)
+    values, drawn = P.sample_values(doc, unc, job.seed, job_overrides(src, job))
     return _build(src, job.variant, values, drawn, job.seed, document=False), drawn
 
 
@@ -303,15 +305,13 @@ def draw_scenarios(task: ChunkTask, jobs: Sequence[Job]) -> list[tuple[Job, Any,
     built: list[Any] = [None] * len(jobs)
     for (si, variant), ks in by.items():
         src = task.sources[si]
-        doc, unc, paths = variant_doc(src, variant)
+        doc, unc, _ = variant_doc(src, variant)
         same: dict[tuple, dict[P.Path, object]] = {}  # one dict per distinct override set
         ovs = []
         for k in ks:
             key = jobs[k].overrides
             if key not in same:
-                same[key] = {
-                    (paths.get(n) or P.resolve_path(doc, n, src.path)): v for n, v in jobs[k].overrides
-                }
+                same[key] = job_overrides(src, jobs[k])
             ovs.append(same[key])
         draws = P.sample_values_many(doc, unc, [jobs[k].seed for k in ks], ovs)
         for k, (values, drawn) in zip(ks, draws, strict=True):

@@ -24,6 +24,7 @@ whose branching decisions are taken per run, as that run's own call takes them).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -748,20 +749,14 @@ def _parts(run: np.ndarray, R: int) -> list[np.ndarray]:
     return parts
 
 
+#: The per-row arrays of an :class:`Outcome` (``beliefs`` is optional: simulation only).
+OUTCOME_ARRAYS = tuple(f.name for f in dataclasses.fields(Outcome) if f.name != "beliefs")
+
+
 def _gather(outs: list[tuple[np.ndarray, Outcome]], M: int) -> Outcome:
     """One outcome from the outcomes of parts (rows given per part)."""
     fields = {}
-    for name in (
-        "realised",
-        "completed",
-        "steps_completed",
-        "cheated",
-        "caught",
-        "caught_step",
-        "threat_reduction",
-        "dismantled_share",
-        "relief_delivered",
-    ):
+    for name in OUTCOME_ARRAYS:
         first = getattr(outs[0][1], name)
         arr = np.empty((M, *first.shape[1:]), dtype=first.dtype)
         for rows, o in outs:
