@@ -68,9 +68,14 @@ _PATCHERS: dict[tuple[str, str], Any] = {}
 _TALKS_KEYS = ("tracks", "private", "implementation")
 
 
+def has_talks(doc: dict[str, Any]) -> bool:
+    """The document has talks blocks (tracks, private facts or an implementation)."""
+    return any(doc.get(k) is not None for k in _TALKS_KEYS)
+
+
 def from_document(doc: dict[str, Any], path: str) -> Any:
     """The scenario of a plain document: a TalksScenario if it has talks blocks, else a Scenario."""
-    if any(doc.get(k) is not None for k in _TALKS_KEYS):
+    if has_talks(doc):
         from accord.io.talks import talks_from_document
 
         return talks_from_document(doc, path)
@@ -283,10 +288,7 @@ def plain_rows(
 
 
 def _is_talks(src: Source, variant: str) -> bool:
-    if src.doc is None:
-        return False
-    doc = variant_doc(src, variant)[0]
-    return any(doc.get(k) is not None for k in _TALKS_KEYS)
+    return src.doc is not None and has_talks(variant_doc(src, variant)[0])
 
 
 def draw_scenario(src: Source, job: Job) -> tuple[Any, dict[str, object]]:
@@ -328,15 +330,17 @@ def lockstep_rows(
     Each row equals the one :func:`talks_rows` gives for its job alone (tests/experiments/test_lockstep_rows.py).
     """
     from accord.experiments.metrics import outcome_cell, talks_metrics
+    from accord.model.batch import compile_worlds_many
     from accord.protocols.talks import run_lockstep_batch
 
     jobs = [g[0] for g in group]
     tss = [g[1] for g in group]
-    batch = run_lockstep_batch(tss, [j.seed for j in jobs])
+    worlds = compile_worlds_many([t.scenario for t in tss], [t.private for t in tss])
+    batch = run_lockstep_batch(tss, [j.seed for j in jobs], worlds=worlds)
     ts0 = tss[0]
     stage = ts0.stages[-1]
     names = [stage.strategies.get(n) or stage.roles.get(n) or "leader" for n in ts0.party_names]
-    points = _points(tss, batch)
+    points = _points(tss, batch, worlds)
     rows = []
     cache: dict[int, tuple[dict[str, object], str]] = {}
     space = ts0.scenario.space
@@ -355,13 +359,21 @@ def lockstep_rows(
     return rows
 
 
-def _points(tss: Sequence[Any], batch: Any) -> list[dict[str, Any]]:
+def _points(tss: Sequence[Any], batch: Any, worlds: tuple[Any, Any, Any]) -> list[dict[str, Any]]:
     """Welfare, Nash product and distances of every run's point, on each run's base scenario (as
-    :func:`accord.experiments.metrics._point_metrics` gives them run by run)."""
-    from accord.experiments.metrics import point_metrics_many
-    from accord.model.batch import compile_many
+    :func:`accord.experiments.metrics._point_metrics` gives them run by run).
 
-    U, A, res = compile_many([ts.scenario for ts in tss])
+    The base scenario's arrays are world 0 of ``worlds`` (every fact false) when no party's preferences set
+    a flag themselves: ``Scenario.compile`` evaluates absent flags as false (tests/model/test_batch.py).
+    """
+    from accord.experiments.metrics import point_metrics_many
+
+    if any(any(p.preferences.flags.values()) for ts in tss for p in ts.scenario.parties):
+        from accord.model.batch import compile_many
+
+        U, A, res = compile_many([ts.scenario for ts in tss])
+    else:
+        U, A, res = worlds[0][:, :, 0], worlds[1][:, :, 0], worlds[2]
     return point_metrics_many(U, A, res, batch.nominal, batch.agreed)
 
 

@@ -518,50 +518,6 @@ class RunParams:
         return hit
 
 
-#: Structural attributes a stacked implementation reads from its first run (equal in every run).
-_SHARED = frozenset(
-    {
-        "scenario",
-        "private",
-        "fact_names",
-        "party_names",
-        "step_names",
-        "cards",
-        "strides",
-        "ordered",
-        "sq",
-        "irreversible",
-        "owner",
-        "scheduled",
-        "act_party",
-        "act_issue",
-        "act_value",
-        "act_step",
-        "act_only_if",
-        "act_last",
-        "on_detection",
-        "compliance",
-        "threat_party",
-        "comp_issue",
-        "comp_at",
-        "comp_only_if",
-        "relief_party",
-        "n_steps",
-        "n_parties",
-        "n_actions",
-        "stochastic",
-        "digits",
-        "encode",
-        "direction",
-        "targets",
-        "initial_levels",
-        "inspection_signals",
-        "reached_components",
-        "reached",
-        "_targets",
-        "_cache",
-    }
-)
 #: Arrays that must be equal in every stacked run (the schedule's structure).
 _STRUCTURE_ARRAYS = (
     "cards",
@@ -584,6 +540,30 @@ _STRUCTURE_ARRAYS = (
     "comp_only_if",
 )
 _STRUCTURE_VALUES = ("party_names", "step_names", "fact_names", "threat_party", "relief_party")
+#: Structural attributes a stacked implementation reads from its first run (equal in every run): the
+#: structure above, the objects it was compiled from, and what is derived from the structure alone.
+_SHARED = frozenset(
+    {
+        *_STRUCTURE_ARRAYS,
+        *_STRUCTURE_VALUES,
+        "scenario",
+        "private",
+        "n_steps",
+        "n_parties",
+        "n_actions",
+        "stochastic",
+        "digits",
+        "encode",
+        "direction",
+        "targets",
+        "initial_levels",
+        "inspection_signals",
+        "reached_components",
+        "reached",
+        "_targets",
+        "_cache",
+    }
+)
 
 
 @dataclass

@@ -181,7 +181,7 @@ class _Runs:
             (
                 self.names.index(d.party),
                 pv.fact_index(d.fact),
-                np.array([t.private.demands[k].above for k, t in ((k, t) for t in tss)], dtype=np.float64),
+                np.array([t.private.demands[k].above for t in tss], dtype=np.float64),
                 self.mask(d.require),
             )
             for k, d in enumerate(pv.demands)

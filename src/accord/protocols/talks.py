@@ -19,7 +19,7 @@ from accord.errors import InputError
 from accord.implementation.engine import Outcome, draw_count, simulate
 from accord.model.beliefs import world_weights
 from accord.model.talks import TalksScenario
-from accord.protocols.tracks import CompiledTalks, TalksResult, run_talks
+from accord.protocols.tracks import CompiledTalks, TalksResult, deal_rows, run_talks
 
 _COMPILED: dict[int, tuple[TalksScenario, CompiledTalks]] = {}
 
@@ -124,23 +124,8 @@ class _StackedImpl:
         only the columns ``cols`` (outcome indices covering every run's ``here``) if given."""
         from accord.implementation.engine import expected
 
-        R, n = here.shape
-        W = self.U.shape[2]
-        counts = here.sum(axis=1)
-        run_of, out_idx = np.nonzero(here)  # run-major, outcomes ascending: each run's `sel`
-        m = counts[run_of]
-        start = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        k = np.arange(run_of.size) - start[run_of]  # position within its run
-        # per run: ag = tile(sel, W), wd = repeat(arange(W), m), in that row order
-        base = np.repeat(start * W, counts)
-        ag = np.empty(run_of.size * W, dtype=np.int64)
-        wd = np.empty_like(ag)
-        runs = np.empty_like(ag)
-        for w in range(W):
-            at = base + w * m + k
-            ag[at] = out_idx
-            wd[at] = w
-            runs[at] = run_of
+        n = here.shape[1]
+        ag, wd, runs = deal_rows(here, self.U.shape[2])  # each run's rows as CompiledTalks.valuation's
         wts = world_weights(beliefs)[runs]  # (M, P, W)
         got = expected(self.stack, ag, wd, wts, runs=runs)
         if cols is None:

@@ -43,6 +43,27 @@ from accord.strategies.belief_based import TalkInfo
 DEFAULT_STRATEGY = {"envoy": "envoy", "leader": "leader"}
 
 
+def deal_rows(here: np.ndarray, worlds: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows on which the exact evaluator values the open deals of R runs in every world: for each run
+    (in order), its open outcomes ``here[r]`` (ascending) in world 0, then world 1, ...; returns the rows'
+    outcome, world and run. One run's rows are ``tile(open, W)`` and ``repeat(arange(W), m)``."""
+    counts = here.sum(axis=1)
+    run_of, out_idx = np.nonzero(here)  # run-major, outcomes ascending
+    m = counts[run_of]
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    k = np.arange(run_of.size) - start[run_of]  # position within its run
+    base = np.repeat(start * worlds, counts)
+    ag = np.empty(run_of.size * worlds, dtype=np.int64)
+    wd = np.empty_like(ag)
+    runs = np.empty_like(ag)
+    for w in range(worlds):
+        at = base + w * m + k
+        ag[at] = out_idx
+        wd[at] = w
+        runs[at] = run_of
+    return ag, wd, runs
+
+
 def world_sum(weights: np.ndarray, values: np.ndarray) -> np.ndarray:
     """``Σ_w weights[..., w] · values[..., w, :]``, added in world order.
 
@@ -209,10 +230,8 @@ class CompiledTalks:
         key = (kind, tuple(np.round(beliefs, 12).ravel()), None if sel is None else sel.tobytes())
         if key not in self._valued:
             W = self.worlds.n_worlds
-            cols = np.arange(n, dtype=np.int64) if sel is None else sel.astype(np.int64)
-            m = cols.size
-            ag = np.tile(cols, W)
-            wd = np.repeat(np.arange(W, dtype=np.int64), m)
+            m = n if sel is None else sel.size
+            ag, wd, _ = deal_rows((np.ones(n, dtype=bool) if rows is None else rows)[None], W)
             wts = np.broadcast_to(world_weights(beliefs)[None], (W * m, self.P, W))
             out = expected(self.impl, ag, wd, wts)
             part = out.realised.T.reshape(self.P, W, m)
