@@ -28,7 +28,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from run_all import NEGMAS_PY, RESULTS, Worker, log
+from run_all import NEGMAS_PY, RESULTS, Worker, cpu_model, log
 
 HERE = Path(__file__).resolve().parent
 TARGET = 50.0
@@ -45,14 +45,7 @@ NO_COUNTERPART = {
 
 
 def machine() -> dict:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model() or platform.processor() or ""
     import os
 
     return {"cpu": cpu, "cores": os.cpu_count(), "os": platform.platform(), "python": sys.version.split()[0]}

@@ -108,14 +108,9 @@ def timed(cmd: list[str], cpu: int | None = None, timeout: float | None = None) 
 
 
 def machine() -> dict[str, object]:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from run_all import cpu_model
+
+    cpu = cpu_model()
     return {
         "load_average_1min_at_start": round(os.getloadavg()[0], 2),  # the machine is shared: note its load
         "date": dt.date.today().isoformat(),

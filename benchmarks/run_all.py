@@ -356,6 +356,17 @@ def bench_cli(acc: Worker, full: bool, cpu: int | None) -> dict:
 # ---------------------------------------------------------------------------------------------------------
 
 
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo ("" where it cannot be read)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+
+
 def machine() -> dict:
     info: dict[str, object] = {"platform": platform.platform(), "cpus_online": os.cpu_count()}
     try:

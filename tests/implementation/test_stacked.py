@@ -244,17 +244,21 @@ def test_hanoi_inspections_update_beliefs_with_each_runs_likelihoods(hanoi_runs)
 # -------------------------------------------------------------------------- the scenario library
 
 
+def _compliance(codes: str, P: int) -> list[int] | None:
+    """Compliance codes of the P parties for a test case (None: as the scenario declares them)."""
+    return {
+        "as_declared": None,
+        "opportunists": [OPPORTUNIST] * P,
+        "random": [RANDOM] * P,
+        "conditional": [OPPORTUNIST] + [CONDITIONAL] * (P - 1),
+    }[codes]
+
+
 @pytest.mark.parametrize(("name", "variant"), STRUCTURES)
 @pytest.mark.parametrize("codes", ["as_declared", "opportunists", "conditional"])
 def test_library_expected_rows_equal_their_runs_alone(name, variant, codes):
     ci = _impl(name, variant)
-    P = ci.n_parties
-    override = {
-        "as_declared": None,
-        "opportunists": [OPPORTUNIST] * P,
-        "conditional": [OPPORTUNIST] + [CONDITIONAL] * (P - 1),
-    }[codes]
-    ci = _with_structure(ci, override)
+    ci = _with_structure(ci, _compliance(codes, ci.n_parties))
     cis = _family(ci, 5, seed=zlib.crc32(f"{name} {variant} {codes}".encode()))
     ag, wd, run, beliefs = _rows(ci, 700, len(cis), np.random.default_rng(6))
     _check_expected(cis, ag, wd, run, beliefs)
@@ -264,13 +268,7 @@ def test_library_expected_rows_equal_their_runs_alone(name, variant, codes):
 @pytest.mark.parametrize("codes", ["as_declared", "random", "conditional"])
 def test_library_simulation_rows_equal_their_runs_alone(name, variant, codes):
     ci = _impl(name, variant)
-    P = ci.n_parties
-    override = {
-        "as_declared": None,
-        "random": [RANDOM] * P,
-        "conditional": [OPPORTUNIST] + [CONDITIONAL] * (P - 1),
-    }[codes]
-    ci = _with_structure(ci, override)
+    ci = _with_structure(ci, _compliance(codes, ci.n_parties))
     cis = _family(ci, 5, seed=7)
     ag, wd, run, beliefs = _rows(ci, 500, len(cis), np.random.default_rng(8))
     _check_simulate(cis, ag, wd, run, beliefs, seed=9)
