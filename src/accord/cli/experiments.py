@@ -16,12 +16,16 @@ from typing import Annotated, Any
 import typer
 
 from accord.cli.core import _split
+from accord.cli.options import MAX_SEED
 
 OutOpt = Annotated[
     Path | None,
     typer.Option("--out", "-o", help="Run directory to write (default: runs/<scenario>-<command>)."),
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the first run; see the manifest for the rule.")]
+SeedOpt = Annotated[
+    int,
+    typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the first run; see the manifest for the rule."),
+]
 WorkersOpt = Annotated[
     int | None,
     typer.Option(
@@ -314,7 +318,10 @@ def report(
         Path | None, typer.Option("--out", "-o", help="Report folder (default: RUN_DIR/report).")
     ] = None,
     seed: Annotated[
-        int, typer.Option("--seed", help="Seed for thinning very large outcome spaces in plots.")
+        int,
+        typer.Option(
+            "--seed", min=0, max=MAX_SEED, help="Seed for thinning very large outcome spaces in plots."
+        ),
     ] = 0,
     run: Annotated[
         int | None,

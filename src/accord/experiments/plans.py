@@ -81,9 +81,21 @@ def _spec(kind: str, sources: list[Source], seed: int, **fields: Any) -> dict[st
     }
 
 
+#: Most rows (negotiations) one plan may hold; larger studies are split into several run directories.
+MAX_PLAN_ROWS = 100_000_000
+
+
 def _check_runs(runs: int, name: str = "--runs") -> None:
     if runs < 1:
         raise InputError(None, name, "a positive number", runs)
+    if runs > MAX_PLAN_ROWS:
+        raise InputError(None, name, f"at most {MAX_PLAN_ROWS:,}", runs)
+
+
+def _check_rows(rows: int, what: str) -> None:
+    """A plan's size is checked before anything is allocated for it."""
+    if rows > MAX_PLAN_ROWS:
+        raise InputError(None, what, f"a plan of at most {MAX_PLAN_ROWS:,} negotiations", f"{rows:,}")
 
 
 def plan_montecarlo(
@@ -131,6 +143,7 @@ def plan_montecarlo(
         _check_runs(k, "--oat-runs")
         sens = {"samples": int(sensitivity), "oat_runs": k, "quantiles": [float(q) for q in quantiles]}
     rows = runs * len(chosen)
+    _check_rows(rows, "--runs")
     spec = _spec(
         "montecarlo",
         [src],
@@ -179,6 +192,7 @@ def plan_sweep(
     _fit(negs, len(sc.parties), sc.party_names)
     points = math.prod(len(g[1]) for g in grid)
     rows = points * runs
+    _check_rows(rows, "--param")
     spec = _spec(
         "sweep",
         [src],
@@ -219,6 +233,7 @@ def plan_tournament(
             seen[s.label] = 1
     n_parties = [len(_nominal_scenario(s).parties) for s in sources]
     rows = sum(len(pool) ** n * repetitions for n in n_parties)
+    _check_rows(rows, "--repetitions")
     spec = _spec(
         "tournament",
         sources,

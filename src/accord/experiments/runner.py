@@ -281,6 +281,20 @@ def execute(
 
     store = RunStore(out)
     executor = executor if executor is not None else InProcess()
+    with store.locked():
+        return _execute(plan, store, executor, resume, progress, command, run_chunk_table)
+
+
+def _execute(
+    plan: Plan,
+    store: Any,
+    executor: Any,
+    resume: bool,
+    progress: Any,
+    command: Sequence[str] | None,
+    run_chunk_table: Any,
+) -> dict[str, Any]:
+    out = store.root
     if resume and store.exists():
         manifest = store.read_manifest()
         if manifest.get("plan_hash") != plan.hash:
@@ -299,6 +313,7 @@ def execute(
     done_rows = 0
     for table, rows in plan.tables:
         if _table_complete(store, table, rows, plan.hash):
+            store.remove_parts(table)  # left over when a merge was cut short after its table was written
             done_rows += rows
             continue
         chunks = plan.chunks(table)

@@ -34,6 +34,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from accord.io import schema_talks as T
+from accord.model.scenario import MAX_ROUNDS
 
 #: Version of the file format this module reads and writes.
 FORMAT_VERSION = 1
@@ -326,7 +327,7 @@ class PartySpec(_Strict):
 class ProtocolSpec(_Strict):
     """Alternating offers: the deadline in rounds (every party acts once per round) and who opens."""
 
-    deadline: Count = Field(ge=1, description="Number of rounds (at least 1).")
+    deadline: Count = Field(ge=1, le=MAX_ROUNDS, description="Number of rounds (1 to 100,000).")
     opener: Name | None = Field(
         None, description="The party that makes the first offer (default: the first)."
     )

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Strict, Tag
 
+from accord.model.scenario import MAX_ROUNDS
+
 Prob = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
@@ -67,7 +69,7 @@ class StageSpec(_Strict):
     name: Text = Field(min_length=1)
     description: Text = ""
     rounds: Annotated[int, Strict()] = Field(
-        ge=1, description="Rounds (every negotiator acts once per round)."
+        ge=1, le=MAX_ROUNDS, description="Rounds (every negotiator acts once per round; 1 to 100,000)."
     )
     negotiators: dict[Text, Role] = Field(
         default_factory=dict, description="Party -> envoy or leader (default leader)."

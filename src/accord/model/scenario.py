@@ -18,6 +18,9 @@ from accord.errors import InputError
 from accord.model.preferences import Preferences
 from accord.model.space import DEFAULT_ENUMERATION_LIMIT, OutcomeSpace
 
+#: Most rounds of a negotiation (a deadline) or of one stage of talks; checked before anything is allocated.
+MAX_ROUNDS = 100_000
+
 
 @dataclass(frozen=True)
 class Party:

@@ -75,6 +75,10 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
+#: Longest number a spec may hold (longer ones are typos, and Python refuses to read > 4,300 digits).
+MAX_NUMBER_CHARS = 40
+
+
 def _syntax(text: str, why: str) -> InputError:
     return InputError(
         None,
@@ -136,6 +140,8 @@ class _Parser:
         kind, v = t
         if kind == "num":
             self.k += 1
+            if len(v) > MAX_NUMBER_CHARS:
+                raise _syntax(self.text, f"numbers of at most {MAX_NUMBER_CHARS} characters")
             return int(v) if re.fullmatch(r"[-+]?\d+", v) else float(v)
         if kind == "str":
             self.k += 1
