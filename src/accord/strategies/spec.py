@@ -77,6 +77,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 #: Longest number a spec may hold (longer ones are typos, and Python refuses to read > 4,300 digits).
 MAX_NUMBER_CHARS = 40
+#: Deepest nesting of specs inside specs (a BOA agent holds components; none needs more than a few levels).
+MAX_NESTING = 16
 
 
 def _syntax(text: str, why: str) -> InputError:
@@ -160,6 +162,12 @@ def parse(text: str) -> Spec:
     """Parse one spec string."""
     if not isinstance(text, str) or not text.strip():
         raise _syntax(str(text), "empty")
+    depth = max_depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        max_depth = max(max_depth, depth)
+    if max_depth > MAX_NESTING:
+        raise _syntax(text, f"specs nested at most {MAX_NESTING} deep")
     p = _Parser(text)
     s = p.spec()
     if p.peek() is not None:
