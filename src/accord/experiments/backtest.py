@@ -33,6 +33,7 @@ __all__ = [
     "CATEGORIES",
     "RPS_ORDER",
     "history_category",
+    "after_signature",
     "implement_deal",
     "run_categories",
     "backtest_one",
@@ -83,6 +84,31 @@ def run_categories(agreed: np.ndarray, impl: Any | None) -> tuple[np.ndarray, np
     return code, undetected
 
 
+def after_signature(
+    ts: TalksScenario, code: np.ndarray, nominal: np.ndarray, seeds: list[int]
+) -> tuple[np.ndarray, dict[str, float]]:
+    """``code`` with completed deals that a pivot does not ratify, or that a change of government or preferences
+    ends within :data:`HORIZON_YEARS`, recoded as collapsed (:mod:`accord.implementation.after_signature`);
+    with the shares of runs each mechanism broke. ``nominal`` (R, P): each party's utility of its run's deal."""
+    from accord.implementation.after_signature import apply_after_signature
+    from accord.io.after_signature import read_after_signature
+    from accord.protocols.talks import compiled
+
+    spec = read_after_signature(ts)
+    if spec is None:
+        return code, {}
+    gains = nominal - compiled(ts).worlds.reservations[None, :]
+    not_ratified, ended = apply_after_signature(spec, gains, seeds, HORIZON_YEARS)
+    done = code == COMPLETED
+    out = code.copy()
+    out[done & (not_ratified | ended)] = COLLAPSED
+    R = max(code.size, 1)
+    return out, {
+        "not_ratified": float((done & not_ratified).sum() / R),
+        "ended_by_political_change": float((done & ended).sum() / R),
+    }
+
+
 def _distribution(code: np.ndarray) -> dict[str, float]:
     n = np.bincount(code, minlength=len(CATEGORIES)) / max(code.size, 1)
     return {c: float(v) for c, v in zip(CATEGORIES, n, strict=True)}
@@ -105,10 +131,10 @@ def _historical_deal(ts: TalksScenario, outcome: dict[str, Any], path: str | Non
     return int(space.index(values))
 
 
-def implement_deal(ts: TalksScenario, deal: int, runs: int, seed: int) -> Any:
+def implement_deal(ts: TalksScenario, deal: int, runs: int, seed: int) -> tuple[Any, np.ndarray]:
     """Implement one given agreement ``runs`` times (run k: seed + k, the same implementation stream as in
     :func:`accord.protocols.talks.run_batch`); decisions on each party's prior beliefs, the world drawn as in
-    the talks."""
+    the talks. Returns the implementation outcome and (R,) each run's world."""
     from accord.implementation.engine import draw_count, simulate
     from accord.model.beliefs import world_index, world_weights
     from accord.protocols.talks import _seed_children, compiled
@@ -127,14 +153,9 @@ def implement_deal(ts: TalksScenario, deal: int, runs: int, seed: int) -> Any:
         beliefs.append(ts.private.priors(names, truth))
         draws.append(np.random.Generator(np.random.PCG64(iss)).random(n))
     bel = np.stack(beliefs)
-    return simulate(
-        ct.impl,
-        np.full(runs, deal),
-        np.array(worlds, dtype=np.int64),
-        world_weights(bel),
-        beliefs=bel,
-        draws=np.stack(draws),
-    )
+    wd = np.array(worlds, dtype=np.int64)
+    out = simulate(ct.impl, np.full(runs, deal), wd, world_weights(bel), beliefs=bel, draws=np.stack(draws))
+    return out, wd
 
 
 def _given_deal(ts: TalksScenario, runs: int, seed: int, path: str | None) -> dict[str, Any] | None:
@@ -142,8 +163,13 @@ def _given_deal(ts: TalksScenario, runs: int, seed: int, path: str | None) -> di
     hist_out = ts.history.get("outcome")
     if ts.implementation is None or not isinstance(hist_out, dict):
         return None
-    o = implement_deal(ts, _historical_deal(ts, hist_out, path), runs, seed)
+    deal = _historical_deal(ts, hist_out, path)
+    o, wd = implement_deal(ts, deal, runs, seed)
     code, undetected = run_categories(np.ones(runs, dtype=bool), o)
+    from accord.protocols.talks import compiled
+
+    nominal = compiled(ts).worlds.utilities[:, wd, deal].T  # (R, P) the deal in each run's world
+    code, broke = after_signature(ts, code, nominal, [seed + k for k in range(runs)])
     dist = _distribution(code)
     dist.pop("no_agreement")
     hist = history_category(dict(ts.history))
@@ -151,6 +177,7 @@ def _given_deal(ts: TalksScenario, runs: int, seed: int, path: str | None) -> di
         "model": dist,
         "agrees": None if hist is None else max(dist, key=lambda c: (dist[c], c)) == hist,
         "undetected_cheating_rate": float(undetected.mean()),
+        **broke,
         "cheating_rate": {n: float(o.cheated[:, i].mean()) for i, n in enumerate(ts.party_names)},
         "caught_rate": {n: float(o.caught[:, i].mean()) for i, n in enumerate(ts.party_names)},
     }
@@ -162,6 +189,7 @@ def backtest_one(ts: TalksScenario, runs: int, seed: int, path: str | None = Non
 
     b = run_batch(ts, runs, seed)
     code, undetected = run_categories(b.agreed, b.impl)
+    code, broke = after_signature(ts, code, b.nominal, b.seeds)
     model = _distribution(code)
     hist = history_category(dict(ts.history))
     modal = max(model.items(), key=lambda kv: (kv[1], kv[0]))[0]
@@ -180,6 +208,7 @@ def backtest_one(ts: TalksScenario, runs: int, seed: int, path: str | None = Non
             "runs": runs,
             "has_implementation": ts.implementation is not None,
             "agreement_undetected_cheating": float(undetected.mean()),
+            **broke,
         },
         "model_modal": modal,
         "probability_of_history": model[hist] if hist else None,

@@ -204,6 +204,27 @@ class ThreatSpec(_Strict):
     components: list[ComponentSpec] = Field(min_length=1)
 
 
+class RatificationSpec(_Strict):
+    """The party's domestic pivot (Putnam 1988; Iida 1993): it ratifies a signed deal iff the party's gain over
+    its walk-away value is at least ``threshold``: a number, or ``[low, high]`` for a threshold drawn uniformly
+    per run (the negotiators' uncertainty about the pivot, part of the model; not an uncertain number of the
+    scenario, which ``{uniform: ...}`` would be)."""
+
+    threshold: Number | tuple[Number, Number] = Field(
+        description="How much better than no deal the deal must be for the pivot (utility scale)."
+    )
+    note: Text = ""
+
+
+class ElectionSpec(_Strict):
+    """A scheduled election: the party's government changes with probability ``turnover``."""
+
+    party: Text
+    year: NonNegative = Field(description="Years after signature.")
+    turnover: Prob
+    note: Text = ""
+
+
 class ImplementationBlock(_Strict):
     status_quo: dict[Text, Any] = Field(
         default_factory=dict, description="Issue -> value before the agreement."
@@ -216,6 +237,17 @@ class ImplementationBlock(_Strict):
     irreversible: dict[Text, Any] = Field(default_factory=dict)
     threat: ThreatSpec | None = None
     relief_party: Text | None = None
+    ratification: dict[Text, RatificationSpec] = Field(
+        default_factory=dict, description="Party -> its domestic pivot (ratification after signature)."
+    )
+    hazard: dict[Text, Prob] = Field(
+        default_factory=dict,
+        description="Party -> per-year probability of a change of government or preferences that can end the deal.",
+    )
+    elections: list[ElectionSpec] = Field(default_factory=list)
+    renege: Prob = Field(
+        1.0, description="Probability that a change of government or preferences ends the deal."
+    )
 
 
 class TalksSpec(_Strict):
