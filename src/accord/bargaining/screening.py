@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["screening_offer", "tioli_uniform", "committed_type"]
+from accord.bargaining.types import acceptance_probability, accepts, bayes_update, response_likelihood
+
+__all__ = ["screening_offer", "screening_round", "tioli_uniform", "committed_type"]
 
 
 def screening_offer(
@@ -37,6 +39,32 @@ def screening_offer(
     eu = accept_probability * proposer_value + (1.0 - accept_probability) * d[:, None]
     best = np.argmax(eu, axis=1)
     return best, eu[np.arange(eu.shape[0]), best]
+
+
+def screening_round(
+    offers: np.ndarray,
+    proposer_value: np.ndarray,
+    values: np.ndarray,
+    probs: np.ndarray,
+    theta: np.ndarray,
+    outside: np.ndarray | float = 0.0,
+    tremble: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One round for B runs at once: each run's proposer makes its screening offer among ``offers`` (n,) (worth
+    ``proposer_value`` (B, n) to it) under its belief ``probs`` (B, K) over the responder's types ``values``
+    (K,); the responder of true type ``theta`` (B,) answers by :func:`~accord.bargaining.types.accepts`; the
+    proposer updates its belief by Bayes' rule with the likelihood of that same rule. Returns (offer index (B,),
+    accepted (B,), posterior (B, K)).
+
+    Repeated after rejections this is myopic sequential screening (the proposer ignores the value of later
+    rounds and the responder does not wait): with θ ~ U[0, 1] the n-th offer is 1 − 2^-n and talks are still
+    without a deal after n rounds with probability 2^-n."""
+    acc = acceptance_probability(offers, values, probs)
+    best, _ = screening_offer(proposer_value, acc, outside)
+    x = np.asarray(offers, dtype=np.float64)[best]
+    ok = accepts(x, theta)
+    post, _ = bayes_update(probs, response_likelihood(x, ok, values, tremble))
+    return best, ok, post
 
 
 def committed_type(
