@@ -20,6 +20,7 @@ import numpy as np
 
 __all__ = [
     "UniformType",
+    "PrivateType",
     "uniform_grid",
     "draw_types",
     "accepts",
@@ -48,6 +49,29 @@ class UniformType:
     def draw(self, rng: np.random.Generator, runs: int) -> np.ndarray:
         """(runs,) true types, one per run, by inverse transform of one uniform each."""
         return self.low + (self.high - self.low) * rng.random(runs)
+
+
+@dataclass(frozen=True)
+class PrivateType:
+    """A private type of party ``owner`` (an index): nature's distribution, and the priors of the other parties
+    (observer index -> prior); an observer not listed holds nature's distribution (a common prior)."""
+
+    name: str
+    owner: int
+    kind: str
+    nature: UniformType
+    priors: dict[int, UniformType]
+
+    def prior(self, observer: int) -> UniformType:
+        """The prior ``observer`` holds over this type."""
+        if observer == self.owner:
+            raise ValueError(f"party {observer} owns type {self.name!r} and knows it")
+        return self.priors.get(observer, self.nature)
+
+    def grid(self, observer: int, k: int, runs: int) -> tuple[np.ndarray, np.ndarray]:
+        """``observer``'s prior as a grid of k values and (runs, k) probabilities (:func:`uniform_grid`)."""
+        p = self.prior(observer)
+        return uniform_grid(p.low, p.high, k, runs)
 
 
 def uniform_grid(low: float, high: float, k: int, runs: int = 1) -> tuple[np.ndarray, np.ndarray]:

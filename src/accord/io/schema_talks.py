@@ -136,10 +136,27 @@ class DemandSpec(_Strict):
     note: Text = ""
 
 
+class TypeSpec(_Strict):
+    """A private type (accord.bargaining.types): a number only ``party`` knows, drawn by nature per run uniformly
+    from ``range`` (the model's own uncertainty; not an uncertain number of the scenario)."""
+
+    party: Text
+    kind: Literal["reservation", "audience_cost"] = Field(
+        description="What the number is: the party's walk-away value, or its audience cost of retreat."
+    )
+    range: tuple[Number, Number] = Field(description="[low, high]: nature draws the type uniformly from it.")
+    note: Text = ""
+
+
 class PrivateSpec(_Strict):
     facts: dict[Text, FactSpec] = Field(default_factory=dict)
     signals: list[SignalSpec] = Field(default_factory=list)
     demands: list[DemandSpec] = Field(default_factory=list)
+    types: dict[Text, TypeSpec] = Field(default_factory=dict, description="Name -> a private type.")
+    type_priors: dict[Text, dict[Text, tuple[Number, Number]]] = Field(
+        default_factory=dict,
+        description="Observer -> type -> [low, high] of its (non-common) prior; default: nature's range.",
+    )
 
 
 # ------------------------------------------------------------------------------------------ implementation
