@@ -29,8 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from accord.errors import InputError
-from accord.implementation.compliance import CONDITIONAL, OPPORTUNIST, RANDOM
+from accord.implementation.compliance import CONDITIONAL, OPPORTUNIST, RANDOM, check_exact
 from accord.implementation.schedule import (
     COLLAPSE,
     NONE,
@@ -549,22 +548,6 @@ def simulate(
 # --------------------------------------------------------------------------------------------- exact
 
 
-def _check_exact(ci: CompiledImplementation) -> None:
-    """The exact evaluator branches on detections only; a random compliance strategy (a lottery per delivery)
-    is simulated, not evaluated exactly: say so, naming the file and the field (an InputError, exit 2)."""
-    rand = np.flatnonzero(ci.compliance == RANDOM)
-    if rand.size:
-        party = ci.party_names[int(rand[0])]
-        raise InputError(
-            ci.scenario.path,
-            f"implementation.compliance.{party}",
-            "a deterministic compliance strategy (faithful, opportunist or conditional) where deals are valued "
-            "exactly after implementation (a stage with valuation: implemented, or accord implement's exact "
-            "values); random(p) is simulated only",
-            f"random(p={float(ci.compliance_p[rand[0]]):g})",
-        )
-
-
 def expected(
     ci: Implementation,
     agreements: np.ndarray,
@@ -581,7 +564,7 @@ def expected(
     :data:`MAX_NODES` bounds the nodes of each run.
     """
     s, par = _resolve(ci)
-    _check_exact(s)
+    check_exact(s.compliance, s.compliance_p, s.party_names, s.scenario.path)
     agreements = np.asarray(agreements)
     if par.n_runs > 1 and agreements.shape[0] > EXPECTED_PART_ROWS:
         run = _runs(par, runs, agreements.shape[0])
