@@ -543,9 +543,10 @@ def questions(path: str | Path, *, runs: int = 100, seed: int = 0) -> dict[str, 
 
 
 def backtest(directory: str | Path = "scenarios", *, runs: int = 100, seed: int = 0) -> list[dict[str, Any]]:
-    """Every scenario in ``directory`` with a recorded history: the model's outcome distribution, what
-    happened, and whether the model's most likely outcome matches it (``accord backtest --json``)."""
-    from accord.protocols.talks import backtest as _bt
+    """Every scenario in ``directory`` (a folder, a file, or a list of them) with a recorded history: the model's
+    probabilities of the three outcome categories, what happened, and whether the model's most likely outcome
+    matches it (``accord backtest --json``; scores: :func:`accord.experiments.backtest.score_cases`)."""
+    from accord.experiments.backtest import backtest as _bt
 
     if runs < 1:
         raise InputError(None, "runs", "a positive number of runs", runs)
