@@ -17,7 +17,7 @@ from accord.cli.app import fail
 from accord.cli.options import MAX_SEED
 
 RunsOpt = Annotated[
-    int, typer.Option("--runs", "-r", min=1, max=1_000_000, help="Seeded runs (run k uses seed + k).")
+    int, typer.Option("--runs", "-r", min=0, max=1_000_000, help="Seeded runs (run k uses seed + k).")
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the first run.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
