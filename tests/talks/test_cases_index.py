@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from accord.errors import InputError
 from accord.io.talks import load_talks, read
-from accord.io.yaml_scenario import load_yaml
+from accord.io.yaml_scenario import dumps_yaml, load_yaml, loads_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 LIB = ROOT / "scenarios"
@@ -96,3 +97,38 @@ def test_library_size_and_balance():
     counts = Counter(r["category"] for r in independent)
     assert len(independent) >= 24, len(independent)
     assert all(counts[c] >= 5 for c in CATEGORIES), dict(counts)
+
+
+SMALL = """\
+name: small
+issues:
+  relief: [none, full]
+parties:
+  a: {weights: {relief: 1}, scores: {relief: {none: 0, full: 1}}}
+  b: {weights: {relief: 1}, scores: {relief: {none: 1, full: 0}}}
+protocol: {deadline: 2}
+history:
+  outcome: {outcome}
+  category: {category}
+"""
+
+
+@pytest.mark.parametrize(
+    ("outcome", "category", "expected"),
+    [
+        ("no_agreement", "agreement_completed", "no_agreement exactly when the outcome is no_agreement"),
+        ("{relief: full}", "no_agreement", "no_agreement exactly when the outcome is no_agreement"),
+        ("no_agreement", "failed", "agreement_collapsed"),
+    ],
+)
+def test_bad_category_is_one_input_error_naming_the_field(outcome, category, expected):
+    text = SMALL.replace("{outcome}", outcome).replace("{category}", category)
+    with pytest.raises(InputError) as err:
+        loads_yaml(text, "s.yaml")
+    assert err.value.field == "history.category" and expected in str(err.value)
+
+
+def test_category_survives_a_dump_and_load():
+    sc = loads_yaml(SMALL.replace("{outcome}", "{relief: full}").replace("{category}", "agreement_collapsed"))
+    again = loads_yaml(dumps_yaml(sc))
+    assert again.history["category"] == "agreement_collapsed"
