@@ -132,3 +132,14 @@ def test_category_survives_a_dump_and_load():
     sc = loads_yaml(SMALL.replace("{outcome}", "{relief: full}").replace("{category}", "agreement_collapsed"))
     again = loads_yaml(dumps_yaml(sc))
     assert again.history["category"] == "agreement_collapsed"
+
+
+def test_cases_page_summarises_every_case_with_its_date_and_category():
+    page = (ROOT / "docs" / "cases.md").read_text(encoding="utf-8")
+    for r in ROWS:
+        if r["variant_of"]:
+            continue
+        entry = f"- **{r['id']}** ({r['date']}, `{r['category']}`):"
+        assert page.count(entry) == 1, entry
+        following = page.split(entry, 1)[1].split("\n- **", 1)[0]
+        assert any(f"[{s}]" in following for s in r["main_sources"].split(";")), r["id"]
