@@ -351,6 +351,10 @@ class HistorySpec(_Strict):
     implementation: Literal["completed", "collapsed"] | None = Field(
         None, description="For an agreement: whether its implementation was completed or collapsed."
     )
+    category: Literal["no_agreement", "agreement_completed", "agreement_collapsed"] | None = Field(
+        None,
+        description="The case's outcome coded at a five-year horizon from `date` (docs/scenario-format.md).",
+    )
 
 
 class ScenarioSpec(_Strict):

@@ -185,6 +185,14 @@ class _Builder:
                 history["date"] = spec.history.date
             if spec.history.implementation is not None:
                 history["implementation"] = spec.history.implementation
+            if spec.history.category is not None:
+                if (spec.history.category == "no_agreement") != (out == "no_agreement"):
+                    raise self.fail(
+                        ("history", "category"),
+                        "no_agreement exactly when the outcome is no_agreement",
+                        spec.history.category,
+                    )
+                history["category"] = spec.history.category
         return Scenario(
             name=spec.name,
             space=space,
