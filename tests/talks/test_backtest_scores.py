@@ -194,8 +194,10 @@ def test_cli_score_json_and_report(tmp_path):
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     assert set(d) == {"cases", "scores"} and d["scores"]["cases"] >= 6
-    y = [CATEGORIES.index(r["history"]["category"]) for r in d["cases"] if r["history"]["category"]]
-    P = [[r["model"][c] for c in CATEGORIES] for r in d["cases"] if r["history"]["category"]]
+    scored = [r for r in d["cases"] if r["history"]["category"] and not r["variant_of"]]
+    assert [r["scenario"] for r in d["cases"] if r["variant_of"]] == d["scores"]["variants_not_scored"]
+    y = [CATEGORIES.index(r["history"]["category"]) for r in scored]
+    P = [[r["model"][c] for c in CATEGORIES] for r in scored]
     brier = sum(
         sum((p - (k == yy)) ** 2 for k, p in enumerate(row)) for row, yy in zip(P, y, strict=True)
     ) / len(y)

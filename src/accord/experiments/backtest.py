@@ -51,8 +51,14 @@ HORIZON_YEARS = 5.0
 
 
 def history_category(history: dict[str, Any]) -> str | None:
-    """The category of what happened, or None when it cannot be coded (no outcome, or an agreement without
-    ``implementation: completed | collapsed``)."""
+    """The category of what happened at the five-year horizon, or None when it cannot be coded.
+
+    ``history.category`` is the coded five-year outcome where the file declares it (it may differ from the
+    eventual fate in ``history.implementation``: the Agreed Framework was in force five years on and collapsed
+    later); otherwise it is derived from ``outcome`` and ``implementation: completed | collapsed``."""
+    declared = history.get("category")
+    if declared in CATEGORIES:
+        return str(declared)
     out = history.get("outcome")
     if out is None:
         return None
@@ -241,21 +247,40 @@ def backtest(paths: str | Path | Iterable[str | Path], runs: int, seed: int) -> 
         ts = load_talks(p)
         if not ts.history:
             continue
-        out.append(backtest_one(ts, runs, seed, str(p)))
+        row = backtest_one(ts, runs, seed, str(p))
+        row["variant_of"] = _variants_of(p.parent).get(p.stem)
+        out.append(row)
     return out
+
+
+def _variants_of(folder: Path) -> dict[str, str]:
+    """``{case id: id of the case it varies}`` from the folder's ``cases.csv`` index, if it has one.
+
+    A variant (the same negotiation under another assumption, e.g. Hanoi with the UN win-set) is listed
+    and backtested but not scored: counting it would count one historical case twice.
+    """
+    import csv
+
+    index = folder / "cases.csv"
+    if not index.is_file():
+        return {}
+    with index.open(newline="", encoding="utf-8") as f:
+        return {r["id"]: r["variant_of"] for r in csv.DictReader(f) if r.get("variant_of")}
 
 
 def score_cases(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The scores of the model's probabilities on the cases that can be coded, next to the uniform and the
     leave-one-out base-rate forecasters; the reliability bins of the model; the cases given under 0.02."""
-    cases = [r for r in rows if r["history"]["category"] is not None]
+    cases = [r for r in rows if r["history"]["category"] is not None and not r.get("variant_of")]
     left_out = [r["scenario"] for r in rows if r["history"]["category"] is None]
+    variants = [r["scenario"] for r in rows if r.get("variant_of")]
     K = len(CATEGORIES)
     out: dict[str, Any] = {
         "categories": list(CATEGORIES),
         "rps_order": [CATEGORIES[k] for k in RPS_ORDER],
         "cases": len(cases),
         "left_out": left_out,
+        "variants_not_scored": variants,
         "log_floor": S.LOG_FLOOR,
     }
     if not cases:
