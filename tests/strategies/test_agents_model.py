@@ -32,6 +32,8 @@ U2 = np.array([W_A[0] * S_A[0][p] + W_A[1] * S_A[1][q] for p in range(3) for q i
 
 
 def run_expected(deadline, offers, decide, agent_first=True):
+    """Expected actions of the agent; in the last round the end-game rule comes first (accept any offer
+    worth the reservation value, 0 in these domains: every offer)."""
     out = []
     for r in range(deadline):
         t = r / (deadline - 1)
@@ -40,7 +42,7 @@ def run_expected(deadline, offers, decide, agent_first=True):
             if agent_first
             else offers[min(r, len(offers) - 1)]
         )
-        act = decide(r, t, x)
+        act = ("accept", x) if r == deadline - 1 and x is not None else decide(r, t, x)
         out.append((r, *act))
         if act[0] == "accept":
             break

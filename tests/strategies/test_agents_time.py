@@ -28,7 +28,9 @@ U = np.array(MINE)
 def expect_loop(deadline, offers, decide, agent_first=True):
     """Expected actions of the agent: ``decide(r, t, x)`` returns ("offer", o) or ("accept", x).
 
-    ``x`` is the opponent's standing offer the agent faces in round r (None when it opens).
+    ``x`` is the opponent's standing offer the agent faces in round r (None when it opens). In the last
+    round the end-game rule comes first: any offer worth the reservation value (0 here: every offer) is
+    accepted.
     """
     out = []
     for r in range(deadline):
@@ -37,7 +39,7 @@ def expect_loop(deadline, offers, decide, agent_first=True):
             x = offers[min(r - 1, len(offers) - 1)] if r > 0 else None
         else:
             x = offers[min(r, len(offers) - 1)]
-        act = decide(r, t, x)
+        act = ("accept", x) if r == deadline - 1 and x is not None else decide(r, t, x)
         out.append((r, *act))
         if act[0] == "accept":
             break

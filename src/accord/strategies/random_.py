@@ -42,6 +42,8 @@ class RandomNegotiator(Negotiator):
         return int(self.pool[self.ctx.rng.integers(self.pool.size)])
 
     def respond(self, state: State, offer: int) -> str:
-        if self.acceptable_offer(offer) and self.ctx.rng.random() < self.p_accept:
+        if not self.acceptable_offer(offer):
+            return REJECT
+        if self.last_chance(state) or self.ctx.rng.random() < self.p_accept:
             return ACCEPT
         return REJECT

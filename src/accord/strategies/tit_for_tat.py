@@ -67,5 +67,7 @@ class RelativeTitForTat(Negotiator):
         self._update(state)
         if not self.acceptable_offer(offer):
             return REJECT
+        if self.last_chance(state):
+            return ACCEPT
         mine = self.ctx.utility[self.index.at_or_above(self.target)]
         return ACCEPT if self.ctx.utility[offer] >= mine else REJECT
