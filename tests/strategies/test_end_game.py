@@ -133,3 +133,16 @@ def test_no_acceptable_last_offer_refused_against_any_opponent(strategy, name, r
                     assert worth < comp.reservations[p], (pair, name, rv, p, worth)
                 if act == "offer":
                     standing = o
+
+
+@pytest.mark.parametrize("agent", ["atlas3", "caduceus", "gahboninho"])
+def test_issue_cell_grocery_with_reservation_half_agrees(agent):
+    """The cell of issue 18: Grocery (mary, sam), both reservation values 0.5, conceder against the agent,
+    100 rounds, seeds 0-2: 0 of 3 agreements before the end-game rule. In round 99 the conceder offers an
+    outcome the agent values above 0.5; the agent must take it."""
+    sc = with_reservation(with_reservation(domain("Grocery"), 0, 0.5), 1, 0.5)
+    comp = sc.compile()
+    for seed in range(3):
+        res = run_alternating(comp, [make("conceder"), make(agent)], deadline=100, seed=seed)
+        assert res.agreement, (agent, seed)
+        assert comp.utilities[1][res.outcome_index] >= 0.5
