@@ -169,3 +169,15 @@ def test_cli_steps_scoring_and_timing(tiny, tmp_path):
     assert bad.returncode == 2 and "--scoring" in bad.stderr and "Traceback" not in bad.stderr
     bad = accord("tournament", tiny, "-n", "boulware", "--steps", 0, "--out", tmp_path / "y")
     assert bad.returncode == 2 and "--steps" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_report_tournament_section_shows_the_scoring_and_the_time(tiny, tmp_path):
+    from accord.report import build_report
+
+    execute(plan_tournament([tiny], POOL, timing=True), tmp_path / "r")
+    html = build_report(tmp_path / "r").read_text(encoding="utf-8")
+    section = html[html.index('id="tournament"') :]
+    assert "ANAC scoring: mean discounted utility" in section
+    assert "mean_wall_seconds" in section and "mean_discounted_utility" in section
+    score, _ = hand_scores()
+    assert f"{score['conceder']:.4f}"[:5] in section  # the winner's score is in the table
