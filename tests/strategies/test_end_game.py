@@ -7,7 +7,8 @@ deadline does the same. Two checks:
 
 1. a scripted opponent whose every earlier offer is worth less than the agent's reservation value offers, at
    the agent's last turn, the cheapest outcome above it (and a seeded random one above it): accepted, on
-   every shared GENIUS domain, the agent opening and answering;
+   every shared GENIUS and GeniusWeb domain but SixIssuesInteger (a million outcomes), the agent opening
+   and answering;
 2. every strategy against every strategy on small shared domains: whenever a negotiation reaches the last
    round, the responder never counter-offers a standing offer worth its reservation value.
 
@@ -44,6 +45,12 @@ DOMAINS = {
     "Amsterdam": ["Amsterdam_party1", "Amsterdam_party2"],
     "Camera": ["camera_buyer_utility", "camera_seller_utility"],
     "Travel": ["travel_chox", "travel_fanny"],
+    "Barter": ["Barter-A-prof1", "Barter-A-prof2"],
+    "ANAC2015-CarDomain": ["car-Profile1", "car-Profile2"],
+    "PartyDomain": ["party1_utility", "party2_utility"],
+    "GeniusWeb-Party": ["party1", "party2"],
+    "ANL2023-domain00": ["profileA", "profileB"],
+    "Energy": ["energy_consumer", "energy_distributor"],
 }
 BY_DESIGN = {"hardliner", "walk_away"}
 STRATEGIES = sorted(set(available()) - BY_DESIGN)
