@@ -2,7 +2,8 @@
 
 It offers a uniformly random outcome among those it could accept (at or above its reservation value
 and within its hard constraints; any outcome if none is) and accepts an acceptable offer with
-probability ``p_accept``. A standard control in agent tournaments (e.g. the RandomAgent of GENIUS,
+probability ``p_accept``, and always at its last chance (its turn in the last round: refusing there
+leaves it the reservation value). A standard control in agent tournaments (e.g. the RandomAgent of GENIUS,
 Lin et al. 2014, "Genius: an integrated environment for supporting the design of generic automated
 negotiators", Computational Intelligence 30(1)).
 """
