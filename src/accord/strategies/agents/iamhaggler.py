@@ -31,7 +31,7 @@ transcription; see docs/strategies/iamhaggler.md):
 Choices made here: fixed GP hyper-parameters (Matern-3/2, signal 0.1, length scale 0.3, noise 0.02; the
 original averages over hyper-parameter priors by Bayesian Monte Carlo); the utility grid spans
 [Pmin, Pmax]; the target stays in [Pmin, Pmax]. Cost: one 36 x 36 solve and a 201 x 101 grid of erf
-values once per slot, O(log N) per round otherwise.
+values (``scipy.special.erf``, imported on first use) once per slot, O(log N) per round otherwise.
 """
 
 from __future__ import annotations
