@@ -205,6 +205,23 @@ def plan_sweep(
     return Plan(spec)
 
 
+#: How a tournament ranks strategies: "utility" (mean utility, the reservation value without a deal) or
+#: "anac" (mean discounted utility u * d^t at the time t of the agreement, the reservation value
+#: discounted at the time the talks ended without one; both roles count). "auto": "anac" when some party
+#: of some scenario discounts (d < 1), else "utility".
+SCORING = ("auto", "anac", "utility")
+
+
+def tournament_scoring(scoring: str, scenarios: Sequence[Any]) -> str:
+    """The scoring a tournament uses ("anac" or "utility"); see :data:`SCORING`."""
+    if scoring not in SCORING:
+        raise InputError(None, "--scoring", f"one of {', '.join(SCORING)}", scoring)
+    if scoring != "auto":
+        return scoring
+    discounts = any(p.preferences.discount < 1.0 for sc in scenarios for p in sc.parties)
+    return "anac" if discounts else "utility"
+
+
 def plan_tournament(
     paths: Sequence[str | Path],
     negotiators: Sequence[str],
@@ -212,10 +229,20 @@ def plan_tournament(
     repetitions: int = 1,
     seed: int = 0,
     chunk_size: int | None = None,
+    steps: int | None = None,
+    scoring: str = "auto",
+    timing: bool = False,
 ) -> Plan:
     """Every ordered assignment of the strategies to the parties (every ordered pair for two parties, self-play
-    included) on every scenario, ``repetitions`` times with seeds ``seed .. seed + repetitions - 1``."""
+    included) on every scenario, ``repetitions`` times with seeds ``seed .. seed + repetitions - 1``.
+
+    ``steps`` sets the deadline in rounds of every negotiation (default: each scenario's own); ``scoring``
+    how strategies are ranked (:data:`SCORING`; ANAC's scoring by default when the scenarios discount);
+    ``timing`` adds each negotiation's wall-clock seconds to the results (``wall_seconds``).
+    """
     _check_runs(repetitions, "--repetitions")
+    if steps is not None and (isinstance(steps, bool) or int(steps) != steps or steps < 1):
+        raise InputError(None, "--steps", "a positive whole number of rounds", steps)
     if not paths:
         raise InputError(None, "PATH", "at least one scenario file or GENIUS folder")
     pool = _check_negotiators(negotiators)
@@ -231,9 +258,15 @@ def plan_tournament(
             sources[i] = Source(f"{s.label}#{seen[s.label]}", s.path, s.sha256, s.doc, s.parties)
         else:
             seen[s.label] = 1
-    n_parties = [len(_nominal_scenario(s).parties) for s in sources]
+    nominal = [_nominal_scenario(s) for s in sources]
+    n_parties = [len(sc.parties) for sc in nominal]
     rows = sum(len(pool) ** n * repetitions for n in n_parties)
     _check_rows(rows, "--repetitions")
+    extra: dict[str, Any] = {"scoring": tournament_scoring(scoring, nominal)}
+    if steps is not None:
+        extra["steps"] = int(steps)
+    if timing:
+        extra["timing"] = True
     spec = _spec(
         "tournament",
         sources,
@@ -242,6 +275,7 @@ def plan_tournament(
         repetitions=int(repetitions),
         n_parties=n_parties,
         chunk_size=int(chunk_size or default_chunk_size(rows)),
+        **extra,
     )
     return Plan(spec)
 

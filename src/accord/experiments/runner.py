@@ -120,6 +120,8 @@ class ChunkTask:
     sources: dict[int, Source]
     jobs: tuple[Job, ...]
     issue_columns: bool = False
+    deadline: int | None = None  # rounds, overriding the scenarios' own (tournament --steps)
+    timed: bool = False  # add each negotiation's wall-clock seconds (tournament timing)
 
 
 # ------------------------------------------------------------------------------------------------ plans
@@ -163,7 +165,16 @@ class Plan:
         _, lo, hi = self.chunks(table)[chunk]
         jobs = tuple(self.jobs(table, lo, hi))
         used = {j.source for j in jobs}
-        return ChunkTask(table, chunk, {i: self.sources[i] for i in used}, jobs, len(self.sources) == 1)
+        spec = self.spec
+        return ChunkTask(
+            table,
+            chunk,
+            {i: self.sources[i] for i in used},
+            jobs,
+            len(self.sources) == 1,
+            spec.get("steps"),
+            bool(spec.get("timing")),
+        )
 
     def layout(self, table: str) -> Any:
         return self._layout[table]

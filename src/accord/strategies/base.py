@@ -100,6 +100,10 @@ class Negotiator:
     def respond(self, state: State, offer: int) -> str:
         raise NotImplementedError
 
+    def last_chance(self, state: State) -> bool:
+        """This is the last round: no later turn will let this negotiator respond to an offer."""
+        return state.round >= self.ctx.deadline - 1
+
     def acceptable_offer(self, offer: int) -> bool:
         """The offer clears the reservation value and the hard constraints."""
         ctx = self.ctx
