@@ -1,18 +1,25 @@
 """GENIUS XML domains and profiles (the ANAC 2010-2019 lingua franca): reading and writing.
 
 A GENIUS scenario is one domain file (root ``<negotiation_template>``) plus one linear-additive
-profile (root ``<utility_space>``) per party. Semantics follow the GENIUS 10.4 evaluators
-(``genius.core.utility.Evaluator{Discrete,Integer,Real}``, ``AbstractUtilitySpace``; GENIUS user
-guide §2; see shared/reference/formats.md §1.1):
+profile (root ``<utility_space>``) per party. The reading rules follow GENIUS 10.4's own reader
+(``genius.core.DomainImpl``, ``genius.core.utility.AdditiveUtilitySpace.loadTreeRecursive`` and
+``Evaluator{Discrete,Integer,Real}``); docs/formats.md states each rule with its source:
 
-- discrete: the raw evaluation of a value, divided by the largest evaluation of that issue if any
-  evaluation exceeds 1, else taken as is (the rule documented in ``EvaluatorDiscrete``);
+- only an element's direct children count: issues are the ``<issue>`` children of the
+  ``<objective>`` tree (objectives nest, issues do not), values and evaluations the ``<item>``
+  children of an issue (items nested deeper, e.g. in ``<similarity_function>``, are ignored);
+- an issue's type is its ``type`` attribute, else ``vtype``/``etype``, else discrete;
+- discrete: the evaluation of a value divided by the largest evaluation the profile gives that
+  issue (``EvaluatorDiscrete.normalize``: always, not only when one exceeds 1; all 0 when that
+  largest evaluation is below 1e-5); items naming a value the domain lacks are skipped with a
+  warning but still count for the largest evaluation; an item whose evaluation is absent or
+  ``null`` gives that value no evaluation;
 - integer: ``offset + slope * (v - lowerbound)``, clipped to [0, 1];
 - real: ``linear`` ``parameter1 * v + parameter0`` clipped to [0, 1], ``constant`` ``parameter0``,
   ``triangular`` (``parameter0`` = lower, ``parameter1`` = upper, ``parameter2`` = top; not clipped),
   evaluated on the real range discretised into ``real_steps`` evenly spaced points (ends included);
 - U(ω) = Σ_i w_i · eval_i(ω_i) with the weights as written (never renormalised: the ANAC Laptop
-  weights sum to 1.0001);
+  weights sum to 1.0001; GENIUS's ``getUtility`` then caps the sum at 1, accord does not);
 - ``discount_factor`` defaults to 1 (a value ≤ 0, > 1 or unparsable means 1, with a warning);
   ``reservation`` defaults to 0 (unparsable means 0, with a warning).
 
@@ -113,12 +120,50 @@ def _integer(text: str | None, file: object, field: str) -> int:
     return int(x)
 
 
-def _issue_type(el: ET.Element) -> str | None:
-    for attr in ("vtype", "type", "etype"):
+def _issue_type(el: ET.Element) -> str:
+    """GENIUS's rule (``DomainImpl.buildTreeRecursive``): ``type`` wins, else ``vtype``; none is discrete."""
+    for attr in ("type", "vtype", "etype"):
         t = el.get(attr)
-        if t:
+        if t and t.strip():
             return t.strip().lower()
-    return "discrete" if el.find("item") is not None else None
+    return "discrete"
+
+
+def children(el: ET.Element, tag: str) -> list[ET.Element]:
+    """The direct children of ``el`` named ``tag`` (GENIUS's ``SimpleElement.getChildByTagName``)."""
+    return [c for c in el if c.tag == tag]
+
+
+def issue_elements(root: ET.Element) -> list[ET.Element]:
+    """The ``<issue>`` elements of a domain or profile, as GENIUS finds them: direct children of the
+    root, its ``<utility_space>`` and the nested ``<objective>`` elements, in document order.
+    Issues inside issues (or inside any other element) are not issues."""
+    found: list[ET.Element] = []
+
+    def walk(el: ET.Element) -> None:
+        for c in el:
+            if c.tag == "issue":
+                found.append(c)
+            elif c.tag in ("objective", "utility_space"):
+                walk(c)
+
+    walk(root)
+    return found
+
+
+def weight_elements(root: ET.Element) -> list[ET.Element]:
+    """The ``<weight>`` elements of a profile: direct children of the objective tree (never inside an issue)."""
+    found: list[ET.Element] = []
+
+    def walk(el: ET.Element) -> None:
+        for c in el:
+            if c.tag == "weight":
+                found.append(c)
+            elif c.tag in ("objective", "utility_space"):
+                walk(c)
+
+    walk(root)
+    return found
 
 
 # ----------------------------------------------------------------------------------------------
@@ -131,13 +176,14 @@ def domain_from_element(
 ) -> tuple[list[Issue], list[int]]:
     """Issues of a parsed domain (``<negotiation_template>``) and their GENIUS indices.
 
-    Issues are collected depth-first in document order, so nested objectives are flattened.
+    Issues are the direct ``<issue>`` children of the objective tree, in document order (nested
+    objectives are flattened); values are an issue's direct ``<item>`` children.
     """
     if real_steps < 1:
         raise InputError(str(file), "real_steps", "at least 1 point per real issue", real_steps)
     issues: list[Issue] = []
     indices: list[int] = []
-    for pos, el in enumerate(root.iter("issue")):
+    for pos, el in enumerate(issue_elements(root)):
         name = el.get("name")
         where = f"issue {name!r}" if name else f"issue #{pos + 1}"
         if not name:
@@ -147,7 +193,7 @@ def domain_from_element(
         kind = _issue_type(el)
         if kind == "discrete":
             values = []
-            for item in el.iter("item"):
+            for item in children(el, "item"):
                 v = item.get("value")
                 if v is None:
                     raise InputError(str(file), f"{where} item", "a value attribute")
@@ -194,23 +240,71 @@ def read_genius_domain(path: str | Path, real_steps: int = DEFAULT_REAL_STEPS) -
 # ----------------------------------------------------------------------------------------------
 
 
+#: Below this largest evaluation GENIUS scores every value of a discrete issue 0 (``EvaluatorDiscrete.normalize``).
+GENIUS_MIN_MAX_EVALUATION = 0.00001
+
+
+def _java_double(text: str) -> float | None:
+    """``text`` read as Java's ``Double.valueOf`` reads a decimal (surrounding blanks and a d/f suffix
+    allowed); None when it is not a finite number."""
+    t = text.strip()
+    if t[-1:] in ("d", "D", "f", "F"):
+        t = t[:-1]
+    try:
+        x = float(t)
+    except ValueError:
+        return None
+    return x if math.isfinite(x) else None
+
+
 def _discrete_scores(el: ET.Element, issue: Issue, file: object, where: str) -> np.ndarray:
-    ev = np.full(issue.size, np.nan)
-    for item in el.iter("item"):
+    """Scores of a discrete issue, as ``EvaluatorDiscrete`` computes them.
+
+    Direct ``<item>`` children only (the last item of a value wins, as in GENIUS's map); each
+    evaluation is divided by the largest evaluation of the issue, whether or not it exceeds 1. Items
+    naming a value the domain lacks are skipped with a warning (they still count for the largest
+    evaluation, as in GENIUS). A value without a usable evaluation is an InputError: GENIUS fails
+    (NullPointerException) on every bid holding it.
+    """
+    raw: dict[str, float] = {}
+    absent: list[str] = []
+    for item in children(el, "item"):
         v = item.get("value")
+        if v is None:
+            raise InputError(str(file), f"{where} item", "a value attribute")
+        text = item.get("evaluation")
+        if text is None or text.strip() == "null":
+            continue
+        x = _java_double(text)
+        if x is None:
+            warn(file, f"{where} item {v!r} evaluation", f"expected a number, got {text!r}; item skipped")
+            continue
+        raw[v] = x
         try:
-            k = issue.index_of(v)
+            issue.index_of(v)
         except KeyError:
-            raise InputError(
-                str(file), f"{where} item", f"a value of the domain issue {list(issue.values)[:12]}", v
-            ) from None
-        ev[k] = _number(item.get("evaluation"), file, f"{where} item {v!r} evaluation")
+            absent.append(v)
+    if absent:
+        warn(file, where, f"values not in the domain skipped: {absent[:8]}")
+    ev = np.full(issue.size, np.nan)
+    for v, x in raw.items():
+        try:
+            ev[issue.index_of(v)] = x
+        except KeyError:
+            pass
     missing = [issue.values[i] for i in np.flatnonzero(np.isnan(ev))]
     if missing:
-        raise InputError(str(file), where, "an <item> with an evaluation for every value", missing)
-    if (ev > 1.0).any():
-        ev = ev / ev.max()
-    return ev
+        raise InputError(
+            str(file),
+            where,
+            "an <item> with a numeric evaluation for every value of the domain "
+            "(GENIUS cannot evaluate a bid holding the others either)",
+            missing[:8],
+        )
+    top = max(raw.values())
+    if top < GENIUS_MIN_MAX_EVALUATION:
+        return np.zeros(issue.size)
+    return ev / top
 
 
 def _evaluator_scores(el: ET.Element, ev: ET.Element, issue: Issue, file: object, where: str) -> np.ndarray:
@@ -269,7 +363,7 @@ def profile_from_element(
     (``issue_indices``, default 1..n in order). Weights are matched by the profile issue's index.
     """
     indices = list(issue_indices) if issue_indices is not None else list(range(1, len(space.issues) + 1))
-    elements = list(root.iter("issue"))
+    elements = issue_elements(root)
     by_name: dict[str, int] = {}
     for j, el in enumerate(elements):
         by_name.setdefault(el.get("name") or "", j)
@@ -277,7 +371,7 @@ def profile_from_element(
     for j, el in enumerate(elements):
         by_index.setdefault((el.get("index") or "").strip(), j)
     weights_by_index: dict[int, tuple[str | None, ET.Element]] = {}
-    for w in root.iter("weight"):
+    for w in weight_elements(root):
         raw = w.get("index")
         if raw is None:
             continue
@@ -303,7 +397,7 @@ def profile_from_element(
         evaluator = el.find("evaluator")
         if evaluator is not None and issue.kind in ("integer", "real"):
             scores.append(_evaluator_scores(el, evaluator, issue, file, where))
-        elif el.find("item") is not None:
+        elif children(el, "item"):
             scores.append(_discrete_scores(el, issue, file, where))
         elif issue.kind == "integer":
             warn(file, where, "integer issue without <evaluator>; GENIUS evaluates it as 0")
@@ -366,6 +460,19 @@ def _linear_fit(x: np.ndarray, s: np.ndarray) -> tuple[float, float] | None:
     return None
 
 
+def discrete_evaluations(scores: np.ndarray, weight: float) -> tuple[np.ndarray, float]:
+    """(evaluations, weight) that GENIUS reads back as ``weight * scores``.
+
+    GENIUS divides a discrete issue's evaluations by their largest (``EvaluatorDiscrete``), so scores
+    whose best is m < 1 are written as ``scores / m`` with the weight ``weight * m`` (exact to a few
+    ulps, not bit for bit); scores whose best is 1 or 0 are written unchanged.
+    """
+    top = float(scores.max()) if scores.size else 0.0
+    if top == 1.0 or top == 0.0:
+        return scores, weight
+    return scores / top, weight * top
+
+
 def _fmt(x: float) -> str:
     return repr(float(x))
 
@@ -408,7 +515,8 @@ def safe_stem(name: str, file: str) -> str:
 def write_genius(scenario: Scenario, folder: str | Path, overwrite: bool = False) -> list[Path]:
     """Write ``scenario`` as a GENIUS folder: ``domain.xml`` plus ``<party>.xml`` per party.
 
-    Evaluations are written as scores in [0, 1] (read back as is), weights unchanged, with
+    Evaluations are written as scores in [0, 1] whose best is 1 (an issue whose best score is m < 1 is
+    written as scores / m with its weight times m, since GENIUS divides by the best), with
     ``discount_factor`` and ``reservation`` elements. An integer issue of consecutive values is
     written as a GENIUS integer issue with a linear evaluator when every party's scores on it are
     exactly linear (bit for bit); otherwise, and for ordinal and real issues, as discrete items
@@ -466,6 +574,7 @@ def write_genius(scenario: Scenario, folder: str | Path, overwrite: bool = False
         prefs = p.preferences
         us = ET.Element("utility_space")
         obj = objective(us)
+        weights = [float(w) for w in prefs.weights]
         for k, iss in enumerate(space.issues):
             el = issue_el(obj, k, iss)
             fit = fits[k]
@@ -473,9 +582,10 @@ def write_genius(scenario: Scenario, folder: str | Path, overwrite: bool = False
                 slope, offset = fit[i]
                 _sub(el, "evaluator", ftype="linear", offset=_fmt(offset), slope=_fmt(slope))
             else:
-                for j, (v, sc) in enumerate(zip(iss.values, prefs.scores[k], strict=True)):
+                evals, weights[k] = discrete_evaluations(prefs.scores[k], weights[k])
+                for j, (v, sc) in enumerate(zip(iss.values, evals, strict=True)):
                     _sub(el, "item", index=j + 1, value=v, evaluation=_fmt(sc))
-        for k, w in enumerate(prefs.weights):
+        for k, w in enumerate(weights):
             _sub(obj, "weight", index=k + 1, value=_fmt(w))
         _sub(us, "discount_factor", value=_fmt(prefs.discount))
         _sub(us, "reservation", value=_fmt(prefs.reservation))
