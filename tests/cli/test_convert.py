@@ -131,13 +131,13 @@ def test_cli_round_trip_genius_yaml_geniusweb_genius(domain: str, tmp_path: Path
 def test_cli_to_overrides_the_suffix_and_force_replaces(tmp_path: Path) -> None:
     src = DATA / "Amsterdam"
     out = tmp_path / "out"
-    assert accord("convert", src, out, "--to", "geniusweb").returncode == 0
+    assert accord("convert", src, out, "--to", "geniusweb", "--parties", "all").returncode == 0
     assert {f.suffix for f in out.iterdir()} == {".json"}
     (out / "notes.txt").write_text("keep me")
     p = accord("convert", src, out, "--to", "geniusweb", "--parties", "Amsterdam_party1,Amsterdam_party2")
     assert p.returncode == 2
     assert "--force" in p.stderr and p.stderr.count("\n") == 1 and "Traceback" not in p.stderr
-    assert len(load_folder(out).parties) == 4  # untouched
+    assert len(load_folder(out, parties=["all"]).parties) == 4  # untouched
     p = accord(
         "convert", src, out, "--to", "geniusweb", "--parties", "Amsterdam_party1,Amsterdam_party2", "--force"
     )
@@ -202,10 +202,10 @@ def test_input_and_output_must_differ(tmp_path: Path) -> None:
 
 
 def test_strict_geniusweb_keeps_the_acceptable_set_not_the_number(tmp_path: Path) -> None:
-    sc = load_folder(DATA / "Amsterdam")
-    convert(DATA / "Amsterdam", tmp_path / "w.json", strict=True)
+    sc = load_folder(DATA / "Amsterdam", parties=["all"])
+    convert(DATA / "Amsterdam", tmp_path / "w.json", parties=["all"], strict=True)
     assert "accordReservationValue" not in (tmp_path / "Amsterdam_A100.json").read_text()
-    back = load_folder(tmp_path).select(sc.party_names)
+    back = load_folder(tmp_path, parties=["all"]).select(sc.party_names)
     u = sc.compile().utilities
     assert np.array_equal(u, back.compile().utilities)
     for i, (p, q) in enumerate(zip(sc.parties, back.parties, strict=True)):

@@ -35,8 +35,8 @@ def test_specials_and_unrelated_files_are_ignored(tmp_path: Path) -> None:
 def test_parties_pick_profiles_in_the_given_order() -> None:
     sc = load_folder(DATA / "PartyDomain", parties=["party3_utility", "party1_utility", "party7_utility"])
     assert sc.party_names == ("party3_utility", "party1_utility", "party7_utility")
-    full = load_folder(DATA / "PartyDomain")
-    assert len(full.parties) == 11  # multilateral: every profile is a party
+    full = load_folder(DATA / "PartyDomain", parties=["all"])
+    assert len(full.parties) == 11  # every profile, asked for
     assert np.array_equal(
         sc.compile().utilities, full.compile().utilities[[full.party_index(n) for n in sc.party_names]]
     )
@@ -68,7 +68,7 @@ def test_missing_domain_and_missing_folder_are_input_errors(tmp_path: Path) -> N
 
 
 def test_identical_domain_copies_are_accepted_but_different_ones_are_not(tmp_path: Path) -> None:
-    sc = load_folder(DATA / "Barter")  # three identical domain files (A, B, C)
+    sc = load_folder(DATA / "Barter", parties=["all"])  # three identical domain files (A, B, C)
     assert sc.space.size == 80 and len(sc.parties) == 6
     folder = copy("Barter", tmp_path)
     f = folder / "Barter-C-domain.xml"
