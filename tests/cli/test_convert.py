@@ -97,7 +97,7 @@ def test_geniusweb_refuses_discount_factors_unless_asked(domain: str, tmp_path: 
     discounted = [p.name for p in sc.parties if p.preferences.discount != 1.0]
     if not discounted:
         write_scenario(sc, tmp_path / "w", "geniusweb")
-        assert_same(sc, load_folder(tmp_path / "w"), False)
+        assert_same(sc, load_folder(tmp_path / "w", parties=["all"]), False)
         return
     with pytest.raises(InputError, match=rf"parties\.{discounted[0]}\.discount.*--drop-discount"):
         write_scenario(sc, tmp_path / "w", "geniusweb")
@@ -120,7 +120,7 @@ def test_cli_round_trip_genius_yaml_geniusweb_genius(domain: str, tmp_path: Path
     assert sorted(f.name for f in (tmp_path / "c").iterdir()) == sorted(
         ["domain.xml", *(f"{n}.xml" for n in sc.party_names)]
     )
-    assert_same(sc, load_folder(tmp_path / "c"), True)
+    assert_same(sc, load_folder(tmp_path / "c", parties=["all"]), True)
     # A .xml/.json input stands for its folder; --parties picks profiles.
     a, b = sc.party_names[:2]
     p = accord("convert", tmp_path / "c" / "domain.xml", tmp_path / "d.yaml", "--parties", f"{b},{a}")
@@ -281,7 +281,7 @@ def test_a_party_named_domain(tmp_path):
     )
     ok = accord("convert", src, tmp_path / "folder", "--to", "genius")
     assert ok.returncode == 0, ok.stderr
-    back = load_folder(tmp_path / "folder")
+    back = load_folder(tmp_path / "folder", parties=["all"])
     assert sorted(p.name for p in back.parties) == ["domain", "other"]
     bad = accord("convert", src, tmp_path / "o2" / "domain.json")
     assert bad.returncode == 2
