@@ -33,6 +33,8 @@ import numpy as np
 from accord.errors import InputError
 from accord.io.genius import (
     DEFAULT_REAL_STEPS,
+    NONLINEAR_TYPES,
+    check_linear_profile,
     domain_from_element,
     profile_from_element,
     read_xml,
@@ -208,6 +210,8 @@ def load_folder(
                 raise InputError(str(folder), "domain", "one domain file (or identical copies)", names)
     else:
         issues = _geniusweb_issues(folder, json_domains, raw)
+    if fmt == "genius":
+        _refuse_nonlinear(folder, raw)
     space = OutcomeSpace(issues)
     wanted = None if parties is None or list(parties) == [ALL_PROFILES] else list(parties)
     available = [f.stem for f, _ in raw]
@@ -215,6 +219,7 @@ def load_folder(
         if name not in available:
             raise InputError(str(folder), "parties", f"one of the profiles {available}", name)
     profiles: list[_Profile] = []
+    n_file_errors = len(errors)
     for f, data in raw:
         try:
             if fmt == "genius":
@@ -227,15 +232,44 @@ def load_folder(
             skipped[f.name] = str(exc)
             errors.append(exc)
     if len(profiles) < 2 and errors:
-        raise errors[0]  # too few readable profiles: the first reason, not a summary
+        raise errors[-1] if len(errors) > n_file_errors else errors[0]  # a profile's own reason first
     if skipped:
         warn(folder, "files skipped", "; ".join(f"{k}: {v}" for k, v in skipped.items()))
-    members = _members(folder, profiles, wanted, all_profiles=parties is not None and wanted is None)
+    default = profiles
+    if fmt == "genius" and len(xml_domains) > 1 and wanted is None and parties is None:
+        default = _first_copy_profiles(xml_domains[0][0], profiles)
+    elsewhere = [p.file.stem for p in profiles if p not in default]
+    members = _members(folder, default, wanted, parties is not None and wanted is None, elsewhere)
     return Scenario(folder.name, space, tuple(members), Protocol(), path=str(folder), format=fmt)
 
 
+def _first_copy_profiles(domain_file: Path, profiles: list[_Profile]) -> list[_Profile]:
+    """The profiles named after the first of several domain copies: ANAC 2012 ships each domain as
+    three scenarios (``X-A-domain`` with ``X-A-prof1``/``X-A-prof2``, then B and C); all profiles when
+    fewer than two are named so."""
+    stem = domain_file.stem
+    if not stem.lower().endswith("domain") or len(stem) == len("domain"):
+        return profiles
+    prefix = stem[: -len("domain")]
+    scoped = [p for p in profiles if p.file.stem.startswith(prefix)]
+    return scoped if len(scoped) >= 2 else profiles
+
+
+def _refuse_nonlinear(folder: Path, raw: list) -> None:
+    """Refuse, before the space is built (ANAC 2014 spaces reach 10^50 outcomes), a folder without two
+    linear-additive profiles: GENIUS nonlinear spaces are not supported (docs/formats.md)."""
+    linear = [f for f, root in raw if (root.get("type") or "").strip().lower() not in NONLINEAR_TYPES]
+    if len(linear) < 2 and len(raw) >= 2:
+        f, root = next((f, r) for f, r in raw if (r.get("type") or "").strip().lower() in NONLINEAR_TYPES)
+        check_linear_profile(root, f)
+
+
 def _members(
-    folder: Path, profiles: list[_Profile], wanted: list[str] | None, all_profiles: bool
+    folder: Path,
+    profiles: list[_Profile],
+    wanted: list[str] | None,
+    all_profiles: bool,
+    elsewhere: Sequence[str] = (),
 ) -> list[Party]:
     by_stem = {p.file.stem: p for p in profiles}
     if wanted is not None:
@@ -260,7 +294,7 @@ def _members(
     variant_names = [pool[i].file.stem for i in variants]
     uncertain = [p.file.stem for p in profiles if p.uncertain and p.file.stem not in names]
     others = [p.file.stem for p in profiles if p.file.stem not in {*names, *variant_names, *uncertain}]
-    if variant_names or uncertain or others:
+    if variant_names or uncertain or others or elsewhere:
         kind = "bilateral" if len(names) == 2 else f"{len(names)}-party"
         parts = [f"a {kind} scenario of {', '.join(names)}"]
         if variant_names:
@@ -272,6 +306,8 @@ def _members(
             parts.append("left out, UNCERTAIN (preference-uncertainty) profiles: " + ", ".join(uncertain))
         if others:
             parts.append("left out: " + ", ".join(others))
+        if elsewhere:
+            parts.append("left out, profiles of the other domain copies: " + ", ".join(elsewhere))
         parts.append("choose with --parties (all: every profile)")
         warnings.warn(ProfileChoice(f"{folder}: " + "; ".join(parts)), stacklevel=3)
     return [Party(p.file.stem, p.preferences) for p in picked]

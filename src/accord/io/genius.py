@@ -29,6 +29,7 @@ Utilities are never computed here: the readers build :class:`~accord.model.prefe
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import warnings
@@ -55,6 +56,9 @@ __all__ = [
     "profile_from_element",
 ]
 
+#: ``<utility_space type=...>`` of GENIUS profiles that are not linear-additive (refused).
+NONLINEAR_TYPES = ("nonlinear", "constraint", "custom")
+
 #: Points a GENIUS real issue is discretised into unless the caller says otherwise.
 DEFAULT_REAL_STEPS = 11
 
@@ -75,11 +79,23 @@ def warn(file: object, field: str, message: str) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
-def read_xml(path: str | Path) -> ET.Element:
-    """Parse an XML file; fall back to Latin-1 when the bytes are not valid UTF-8.
+#: What GENIUS's own parser (``genius.core.xml.SimpleDOMParser``) accepts that XML does not, and how
+#: it reads it: a raw ``&`` stays a character; attributes may touch (``type="a"vtype="a"``); an XML
+#: declaration may follow a comment.
+_LENIENT = (
+    (re.compile(r"&(?![A-Za-z][\w.-]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)"), "&amp;", "a raw '&'"),
+    (re.compile(r'"(?=[A-Za-z_][\w.:-]*\s*=\s*")'), '" ', "attributes without a space between them"),
+    (re.compile(r"<\?xml[^>]*\?>"), "", "an XML declaration not at the start"),
+)
 
-    Several GENIUS distribution files hold Latin-1 characters without an encoding declaration
-    (shared/data/genius/SOURCES.md). Malformed XML raises :class:`InputError` naming the file.
+
+def read_xml(path: str | Path) -> ET.Element:
+    """Parse an XML file as GENIUS would: Latin-1 when the bytes are not valid UTF-8, and the few
+    departures from XML that GENIUS's own parser reads (a raw ``&``, attributes without a space
+    between them, an XML declaration after a comment), each with a warning naming the file.
+
+    Several GENIUS distribution files hold such text (shared/data/genius/SOURCES.md; docs/formats.md).
+    Anything else malformed raises :class:`InputError` naming the file.
     """
     path = Path(path)
     try:
@@ -91,15 +107,25 @@ def read_xml(path: str | Path) -> ET.Element:
     except ET.ParseError as exc:
         first_error = exc
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
+        notes = []
     except UnicodeDecodeError:
         text = _DECL.sub(b"", data).decode("latin-1")
+        notes = ["not valid UTF-8; read as Latin-1"]
+    repaired = text
+    for pattern, replacement, what in _LENIENT:
+        fixed = pattern.sub(replacement, repaired)
+        if fixed != repaired:
+            notes.append(f"{what} read as GENIUS's parser reads it")
+            repaired = fixed
+    if notes:
         try:
-            root = ET.fromstring(text)
-        except ET.ParseError as exc:
-            raise InputError(str(path), None, "well-formed XML", str(exc)) from None
-        warn(path, "encoding", "not valid UTF-8; read as Latin-1")
-        return root
+            root = ET.fromstring(repaired)
+        except ET.ParseError:
+            pass
+        else:
+            warn(path, "encoding" if len(notes) == 1 and "Latin-1" in notes[0] else "XML", "; ".join(notes))
+            return root
     raise InputError(str(path), None, "well-formed XML", str(first_error)) from None
 
 
@@ -113,10 +139,10 @@ def _number(text: str | None, file: object, field: str, expected: str = "a numbe
     return x
 
 
-def _integer(text: str | None, file: object, field: str) -> int:
-    x = _number(text, file, field, "an integer")
+def _integer(text: str | None, file: object, field: str, expected: str = "an integer") -> int:
+    x = _number(text, file, field, expected)
     if x != int(x):
-        raise InputError(str(file), field, "an integer", text)
+        raise InputError(str(file), field, expected, text)
     return int(x)
 
 
@@ -200,10 +226,16 @@ def domain_from_element(
                 values.append(v)
             if not values:
                 raise InputError(str(file), where, "at least one <item>")
+            twice = sorted({v for v in values if values.count(v) > 1})
+            if twice:  # GENIUS evaluates a value by its name: a value listed twice is one value
+                warn(file, where, f"values listed twice, kept once: {twice[:8]}")
+                values = list(dict.fromkeys(values))
             issues.append(Issue.categorical(name, values))
         elif kind == "integer":
-            lo = _integer(el.get("lowerbound"), file, f"{where} lowerbound")
-            hi = _integer(el.get("upperbound"), file, f"{where} upperbound")
+            # GENIUS (DomainImpl) reads an integer issue's bounds from its own attributes, never <range>.
+            bounds = "an integer attribute of the <issue> (GENIUS reads no <range> for integer issues)"
+            lo = _integer(el.get("lowerbound"), file, f"{where} lowerbound", bounds)
+            hi = _integer(el.get("upperbound"), file, f"{where} upperbound", bounds)
             if hi < lo:
                 raise InputError(str(file), f"{where} upperbound", f"at least lowerbound {lo}", hi)
             issues.append(Issue.integer(name, lo, hi))
@@ -288,10 +320,8 @@ def _discrete_scores(el: ET.Element, issue: Issue, file: object, where: str) -> 
         warn(file, where, f"values not in the domain skipped: {absent[:8]}")
     ev = np.full(issue.size, np.nan)
     for v, x in raw.items():
-        try:
+        with contextlib.suppress(KeyError):
             ev[issue.index_of(v)] = x
-        except KeyError:
-            pass
     missing = [issue.values[i] for i in np.flatnonzero(np.isnan(ev))]
     if missing:
         raise InputError(
@@ -351,6 +381,20 @@ def _optional(root: ET.Element, tag: str, file: object) -> float | None:
     return x
 
 
+def check_linear_profile(root: ET.Element, file: object) -> None:
+    """InputError for a GENIUS profile that is not linear-additive (``<utility_space type="nonlinear">``,
+    ANAC 2014's constraints over hyper-rectangles; ``constraint``, ``custom``): not supported."""
+    kind = (root.get("type") or "").strip().lower()
+    if kind in NONLINEAR_TYPES:
+        raise InputError(
+            str(file),
+            "utility_space type",
+            "a linear-additive profile (GENIUS nonlinear and constraint utility spaces, ANAC 2014's "
+            "constraints over hyper-rectangles, are not supported)",
+            root.get("type"),
+        )
+
+
 def profile_from_element(
     root: ET.Element,
     file: object,
@@ -362,6 +406,7 @@ def profile_from_element(
     Profile issues are matched to the space's issues by name, else by GENIUS index
     (``issue_indices``, default 1..n in order). Weights are matched by the profile issue's index.
     """
+    check_linear_profile(root, file)
     indices = list(issue_indices) if issue_indices is not None else list(range(1, len(space.issues) + 1))
     elements = issue_elements(root)
     by_name: dict[str, int] = {}
@@ -403,7 +448,9 @@ def profile_from_element(
             warn(file, where, "integer issue without <evaluator>; GENIUS evaluates it as 0")
             scores.append(np.zeros(issue.size))
         else:
-            raise InputError(str(file), where, "<item> evaluations or an <evaluator>")
+            raise InputError(
+                str(file), where, "<item> evaluations or an <evaluator> (GENIUS cannot evaluate it either)"
+            )
     extra = [elements[j].get("name") for j in range(len(elements)) if j not in used]
     if extra:
         raise InputError(str(file), "issue", f"an issue of the domain {list(space.names)}", extra[0])
