@@ -377,9 +377,11 @@ def test_missing_weight_and_unknown_item_raise(tmp_path: Path) -> None:
     (folder / "p1.xml").write_text(text.replace('value="z"', 'value="w"'))
     # 'w' is not in the domain: skipped with a warning (GENIUS keeps it in its map); 'z' then has no
     # evaluation, which GENIUS cannot evaluate either.
-    with pytest.warns(FormatWarning, match=r"p1\.xml: issue 'A': values not in the domain.*'w'"):
-        with pytest.raises(InputError, match=r"p1\.xml: issue 'A': .*every value.*'z'"):
-            load_folder(folder)
+    with (
+        pytest.warns(FormatWarning, match=r"p1\.xml: issue 'A': values not in the domain.*'w'"),
+        pytest.raises(InputError, match=r"p1\.xml: issue 'A': .*every value.*'z'"),
+    ):
+        load_folder(folder)
 
 
 def test_nested_objectives_and_matching_by_index_or_name(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.analysis.pareto import pareto_indices
+from accord.errors import InputError
 from accord.io.convert import UTILITY_TOLERANCE, read_scenario, write_scenario
 from accord.io.folder import ProfileChoice, load_folder
 from accord.io.genius import FormatWarning
@@ -270,3 +271,62 @@ def test_every_reading_path_gives_the_best_outcome_the_utility_genius_gives_it(c
             best = sc.compile().utilities.max(axis=1)
             for b, e in zip(best, expected, strict=True):
                 assert math.isclose(b, e, rel_tol=0, abs_tol=UTILITY_TOLERANCE), (how, best, expected)
+
+
+# ------------------------------------------------------------------ issue 14: files GENIUS reads
+
+
+def test_what_genius_parser_reads_that_xml_does_not_loads_with_a_warning() -> None:
+    folder = FIXTURES / "lenient_xml"
+    with pytest.warns(FormatWarning) as rec:
+        sc = load_folder(folder)
+    said = " ".join(str(w.message) for w in rec)
+    assert (
+        "a raw '&'" in said
+        and "attributes without a space" in said
+        and "declaration not at the start" in said
+    )
+    assert sc.space.issues[0].values == ("AT & T", "Verizon")
+    # EvaluatorDiscrete by hand: util1 carrier 4,1 -> 1, 0.25; plan 1,3 -> 1/3, 1; util2 carrier 0,2; plan 5,1.
+    u1, u2 = sc.compile().utilities
+    assert u1.tolist() == [
+        0.75 * 1 + 0.25 * (1 / 3),
+        0.75 * 1 + 0.25 * 1,
+        0.75 * 0.25 + 0.25 * (1 / 3),
+        0.75 * 0.25 + 0.25 * 1,
+    ]
+    assert u2.tolist() == [0.5 * 0 + 0.5 * 1, 0.5 * 0 + 0.5 * 0.2, 0.5 * 1 + 0.5 * 1, 0.5 * 1 + 0.5 * 0.2]
+
+
+def test_a_domain_value_listed_twice_is_one_value() -> None:
+    folder = FIXTURES / "duplicate_values"
+    with pytest.warns(FormatWarning, match=r"flight-A-domain\.xml: issue 'date': values listed twice.*Sep4"):
+        sc = load_folder(folder)
+    assert sc.space.issues[0].values == ("Sep2", "Sep3", "Sep4")
+    assert sc.compile().utilities.tolist() == [[1 / 3, 1.0, 2 / 3], [1.0, 1 / 3, 2 / 3]]
+
+
+def test_nonlinear_profiles_are_refused_by_name_not_by_their_pareto_file() -> None:
+    with pytest.raises(
+        InputError, match=r"profile-1\.xml: utility_space type: expected a linear-additive.*'nonlinear'"
+    ):
+        load_folder(FIXTURES / "nonlinear")
+
+
+def test_integer_bounds_in_a_range_are_refused_as_genius_refuses_them() -> None:
+    with pytest.raises(
+        InputError, match=r"ws_domain\.xml: issue 'revenue' lowerbound: .*no <range> for integer"
+    ):
+        load_folder(FIXTURES / "integer_range")
+
+
+def test_several_domain_copies_default_to_the_first_copy_s_profiles() -> None:
+    with pytest.warns(
+        ProfileChoice,
+        match=r"Trip-A-prof1, Trip-A-prof2; left out, profiles of the other domain copies: Trip-B-prof1",
+    ):
+        sc = load_folder(FIXTURES / "domain_copies")
+    assert [p.preferences.reservation for p in sc.parties] == [0.5, 0.5]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert len(load_folder(FIXTURES / "domain_copies", parties=["all"]).parties) == 4
