@@ -110,3 +110,40 @@ def test_unsupported_geniusweb_profile_kind(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="LinearAdditiveUtilitySpace"):
         load_folder(folder)
+
+
+# The "Pair used for check" column of shared/data/genius/SOURCES.md: the pair the data's curator chose.
+SOURCES_PAIRS = {
+    "NiceOrDie": ("NiceOrDie1", "NiceOrDie2"),
+    "Laptop": ("laptop_buyer_utility", "laptop_seller_utility"),
+    "Barter": ("Barter-A-prof1", "Barter-A-prof2"),
+    "ItexvsCypress": ("ItexvsCypress_Itex", "ItexvsCypress_Cypress"),
+    "EnglandZimbabwe": ("England", "Zimbabwe"),
+    "Grocery": ("Grocery_domain_mary", "Grocery_domain_sam"),
+    "Amsterdam": ("Amsterdam_party1", "Amsterdam_party2"),
+    "GeniusWeb-Party": ("party1", "party2"),
+    "Camera": ("camera_buyer_utility", "camera_seller_utility"),
+    "ANL2023-domain00": ("profileA", "profileB"),
+    "Travel": ("travel_chox", "travel_fanny"),
+    "Energy": ("energy_consumer", "energy_distributor"),
+    "SixIssuesInteger": ("6issues_util1", "6issues_util2"),
+}
+# SOURCES.md: "9 profiles -> multilateral" (plus two UNCERTAIN variants each).
+MULTILATERAL = {"ANAC2015-CarDomain": "car-Profile{}", "PartyDomain": "party{}_utility"}
+
+
+@pytest.mark.parametrize("folder", sorted(SOURCES_PAIRS))
+def test_default_parties_are_the_pair_sources_checks(folder: str) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sc = load_folder(DATA / folder)
+    assert set(sc.party_names) == set(SOURCES_PAIRS[folder])
+
+
+@pytest.mark.parametrize("folder", sorted(MULTILATERAL))
+def test_multilateral_shared_domains_load_as_nine_party_scenarios(folder: str) -> None:
+    with pytest.warns(UserWarning, match="9-party"):
+        sc = load_folder(DATA / folder)
+    assert sc.party_names == tuple(MULTILATERAL[folder].format(k) for k in range(1, 10))
