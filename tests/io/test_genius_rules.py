@@ -205,6 +205,8 @@ def test_stray_files_are_skipped_with_a_warning_naming_them() -> None:
     assert sc.party_names == ("buyer", "seller")
     assert not any("pareto.xml" in str(w.message) for w in rec)  # not a GENIUS file at all: ignored
     check_against_genius(folder, "domain.xml")
+    with pytest.raises(InputError, match=r"broken_profile\.xml: expected well-formed XML"):
+        load_folder(folder, parties=["buyer", "broken_profile"])  # asked for by name: its own error
 
 
 # ------------------------------------------------------------------ property: every reading path

@@ -215,8 +215,11 @@ def load_folder(
     space = OutcomeSpace(issues)
     wanted = None if parties is None or list(parties) == [ALL_PROFILES] else list(parties)
     available = [f.stem for f, _ in raw]
+    unreadable = {Path(e.file).stem: e for e in errors if e.file}
     for name in wanted or ():
         if name not in available:
+            if name in unreadable:  # asked for by name: its own reason, not "no such profile"
+                raise unreadable[name]
             raise InputError(str(folder), "parties", f"one of the profiles {available}", name)
     profiles: list[_Profile] = []
     n_file_errors = len(errors)
