@@ -93,6 +93,10 @@ def warnings_as_lines() -> None:
     became the parties, ``warning:`` for the rest), not Python's two-line form with a source line."""
     import warnings
 
+    from accord.io.folder import ProfileChoice
+
+    warnings.filterwarnings("default", category=ProfileChoice)
+
     def show(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
         label = "note" if category.__name__ == "ProfileChoice" else "warning"
         sys.stderr.write(f"{label}: {message}\n")

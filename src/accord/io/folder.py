@@ -53,7 +53,15 @@ ALL_PROFILES = "all"
 
 
 class ProfileChoice(UserWarning):
-    """Which of a folder's profiles became the parties, when some were left out (the CLI prints it)."""
+    """Which of a folder's profiles became the parties, when some were left out.
+
+    Information, not a problem: ignored unless asked for (the CLI asks, and prints it as ``note:``;
+    ``warnings.simplefilter("default", ProfileChoice)`` shows it in Python), so that worker processes
+    and library users loading a folder many times stay quiet.
+    """
+
+
+warnings.filterwarnings("ignore", category=ProfileChoice, append=True)
 
 
 @dataclass(frozen=True)
