@@ -112,34 +112,35 @@ def test_unsupported_geniusweb_profile_kind(tmp_path: Path) -> None:
         load_folder(folder)
 
 
-# The "Pair used for check" column of shared/data/genius/SOURCES.md: the pair the data's curator chose.
-SOURCES_PAIRS = {
-    "NiceOrDie": ("NiceOrDie1", "NiceOrDie2"),
-    "Laptop": ("laptop_buyer_utility", "laptop_seller_utility"),
-    "Barter": ("Barter-A-prof1", "Barter-A-prof2"),
-    "ItexvsCypress": ("ItexvsCypress_Itex", "ItexvsCypress_Cypress"),
-    "EnglandZimbabwe": ("England", "Zimbabwe"),
-    "Grocery": ("Grocery_domain_mary", "Grocery_domain_sam"),
-    "Amsterdam": ("Amsterdam_party1", "Amsterdam_party2"),
-    "GeniusWeb-Party": ("party1", "party2"),
-    "Camera": ("camera_buyer_utility", "camera_seller_utility"),
-    "ANL2023-domain00": ("profileA", "profileB"),
-    "Travel": ("travel_chox", "travel_fanny"),
-    "Energy": ("energy_consumer", "energy_distributor"),
-    "SixIssuesInteger": ("6issues_util1", "6issues_util2"),
-}
+def sources_pairs() -> dict[str, tuple[str, str]]:
+    """Folder -> the "Pair used for check" of shared/data/genius/SOURCES.md's summary table (the pair the
+    data's curator chose, as short names such as "buyer / seller"), multilateral folders left out."""
+    out = {}
+    for line in (DATA / "SOURCES.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if (
+            len(cells) == 8
+            and "/" in cells[4]
+            and "multilateral" not in line
+            and (DATA / cells[0].split()[0]).is_dir()
+        ):
+            a, b = (x.strip() for x in cells[4].split("/"))
+            out[cells[0].split()[0]] = (a, b)
+    return out
+
+
 # SOURCES.md: "9 profiles -> multilateral" (plus two UNCERTAIN variants each).
 MULTILATERAL = {"ANAC2015-CarDomain": "car-Profile{}", "PartyDomain": "party{}_utility"}
 
 
-@pytest.mark.parametrize("folder", sorted(SOURCES_PAIRS))
-def test_default_parties_are_the_pair_sources_checks(folder: str) -> None:
+@pytest.mark.parametrize(("folder", "pair"), sorted(sources_pairs().items()) if DATA.is_dir() else [])
+def test_default_parties_are_the_pair_sources_checks(folder: str, pair: tuple[str, str]) -> None:
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sc = load_folder(DATA / folder)
-    assert set(sc.party_names) == set(SOURCES_PAIRS[folder])
+        x, y = load_folder(DATA / folder).party_names
+    assert (pair[0] in x and pair[1] in y) or (pair[0] in y and pair[1] in x), (pair, x, y)
 
 
 @pytest.mark.parametrize("folder", sorted(MULTILATERAL))

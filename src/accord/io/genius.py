@@ -160,36 +160,31 @@ def children(el: ET.Element, tag: str) -> list[ET.Element]:
     return [c for c in el if c.tag == tag]
 
 
-def issue_elements(root: ET.Element) -> list[ET.Element]:
-    """The ``<issue>`` elements of a domain or profile, as GENIUS finds them: direct children of the
-    root, its ``<utility_space>`` and the nested ``<objective>`` elements, in document order.
-    Issues inside issues (or inside any other element) are not issues."""
+def _tree_children(root: ET.Element, tag: str) -> list[ET.Element]:
+    """The ``tag`` children of the root, its ``<utility_space>`` and its nested ``<objective>`` elements,
+    in document order: where GENIUS looks for issues and weights (never inside an issue)."""
     found: list[ET.Element] = []
 
     def walk(el: ET.Element) -> None:
         for c in el:
-            if c.tag == "issue":
+            if c.tag == tag:
                 found.append(c)
             elif c.tag in ("objective", "utility_space"):
                 walk(c)
 
     walk(root)
     return found
+
+
+def issue_elements(root: ET.Element) -> list[ET.Element]:
+    """The ``<issue>`` elements of a domain or profile, as GENIUS finds them (issues inside issues, or
+    inside any other element, are not issues)."""
+    return _tree_children(root, "issue")
 
 
 def weight_elements(root: ET.Element) -> list[ET.Element]:
-    """The ``<weight>`` elements of a profile: direct children of the objective tree (never inside an issue)."""
-    found: list[ET.Element] = []
-
-    def walk(el: ET.Element) -> None:
-        for c in el:
-            if c.tag == "weight":
-                found.append(c)
-            elif c.tag in ("objective", "utility_space"):
-                walk(c)
-
-    walk(root)
-    return found
+    """The ``<weight>`` elements of a profile: direct children of the objective tree."""
+    return _tree_children(root, "weight")
 
 
 # ----------------------------------------------------------------------------------------------
