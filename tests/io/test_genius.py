@@ -532,3 +532,15 @@ def test_write_genius_round_trip_on_generated_scenarios(sc: Scenario) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         write_genius(sc, tmp)
         assert_same_utilities(sc, load_folder(tmp, parties=["all"]))
+
+
+def test_write_genius_rescales_an_issue_whose_best_score_is_below_one(tmp_path: Path) -> None:
+    space = OutcomeSpace([Issue.categorical("c", ["a", "b"]), Issue.categorical("d", ["x", "y"])])
+    prefs = Preferences(space, np.array([0.6, 0.4]), (np.array([0.2, 0.5]), np.array([1.0, 0.0])))
+    sc = Scenario("low", space, (Party("p", prefs), Party("q", prefs.with_reservation(0.1))))
+    write_genius(sc, tmp_path)
+    prof = ET.parse(tmp_path / "p.xml").getroot()
+    evals = [float(i.get("evaluation")) for i in prof.find("objective").find("issue").findall("item")]
+    weights = [float(w.get("value")) for w in prof.iter("weight")]
+    assert evals == [0.2 / 0.5, 1.0] and weights == [0.6 * 0.5, 0.4]  # GENIUS divides by the best: 0.5
+    assert_same_utilities(sc, load_folder(tmp_path, parties=["p", "q"]))
