@@ -50,6 +50,9 @@ def fail(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
+    from accord.cli import warnings_as_lines
+
+    warnings_as_lines()
     _register_all()
     try:
         app(args=argv, standalone_mode=True)

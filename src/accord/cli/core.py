@@ -19,7 +19,13 @@ def _dump(obj: Any) -> None:
 
 PathArg = Annotated[Path, typer.Argument(help="Scenario: an accord YAML file or a GENIUS/GeniusWeb folder.")]
 PartiesOpt = Annotated[
-    str | None, typer.Option("--parties", "-p", help="Comma-separated party names to keep (e.g. usa,dprk).")
+    str | None,
+    typer.Option(
+        "--parties",
+        "-p",
+        help="Comma-separated party names to keep (e.g. usa,dprk); for a GENIUS/GeniusWeb folder, profile "
+        "names or 'all' (default: a bilateral scenario, or every base profile of a multilateral domain).",
+    ),
 ]
 
 
