@@ -227,9 +227,8 @@ def run_batch(
     if any(sc.protocol.type != "alternating_offers" for sc in scs):  # accord.protocols.registry
         from accord.protocols.registry import run_protocol
 
-        parties = [
-            resolve_negotiators(sc, specs) if specs and isinstance(specs[0], str) else specs for sc in scs
-        ]
+        named = not specs or isinstance(specs[0], str)  # specs, or (from run) strategy objects
+        parties = [resolve_negotiators(sc, specs) if named else specs for sc in scs]
         seeds = [seed + k for k in range(len(scs))]
         return run_protocol(scs, parties, seeds=seeds, deadline=steps, compile_fn=compile_scenario)
     shared: dict[tuple[str, ...], list[Negotiator]] = {}

@@ -125,15 +125,17 @@ def register(*names: str, **presets: object) -> Callable[[type], type]:
 
     ``presets`` are keyword arguments baked into that registration (e.g. ``e=0.2`` for Boulware). The
     class declares ``info`` (a :class:`StrategyInfo`; its ``protocol`` says which protocol it plays).
-    Registering the same class under the same name again (a module imported twice) changes nothing;
-    another class under a taken name is an error.
+    Registering the same class under the same name again changes nothing, and a class of the same
+    module and name (its module run again, as a script run twice in one session) replaces it; another
+    class under a taken name is an error.
     """
 
     def deco(cls: type) -> type:
         for n in names:
-            if n in _REGISTRY:
-                if _CLASSES.get(n) is cls:
-                    continue
+            old = _CLASSES.get(n)
+            if old is cls:
+                continue
+            if n in _REGISTRY and not _same_definition(old, cls):
                 raise ValueError(f"strategy name {n!r} registered twice")
             _REGISTRY[n] = (lambda c=cls, p=presets: lambda **kw: c(**{**p, **kw}))()
             _CLASSES[n] = cls
@@ -142,6 +144,10 @@ def register(*names: str, **presets: object) -> Callable[[type], type]:
         return cls
 
     return deco
+
+
+def _same_definition(a: type | None, b: type) -> bool:
+    return a is not None and (a.__module__, a.__qualname__) == (b.__module__, b.__qualname__)
 
 
 _loaded = False
