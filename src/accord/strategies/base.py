@@ -151,10 +151,11 @@ def _same_definition(a: type | None, b: type) -> bool:
 
 
 _loaded = False
+_entry_points_loaded = False
 
 
 def _load_builtin() -> None:
-    """Import the built-in strategy modules (importing registers them), then installed entry points."""
+    """Import the built-in strategy modules (importing registers them)."""
     global _loaded
     if _loaded:
         return
@@ -170,30 +171,33 @@ def _load_builtin() -> None:
     )
 
     _loaded = True
-    _load_entry_points()
 
 
 def _load_entry_points() -> None:
-    """Register every class installed under the ``accord.strategies`` entry-point group by its name."""
+    """Register every class installed under the ``accord.strategies`` entry-point group by its name
+    (once; only when a listing or a name not built in asks, so a broken package never stops a run
+    of built-in strategies)."""
+    global _entry_points_loaded
+    if _entry_points_loaded:
+        return
+    _entry_points_loaded = True
     from importlib.metadata import entry_points
 
     for ep in entry_points(group=ENTRY_POINTS):
-        if ep.name in _REGISTRY:
-            continue  # the module registered it itself (``@register``), or a duplicate entry point
-        cls = load_class(ep.value, f"entry point {ENTRY_POINTS}:{ep.name}")
-        if ep.name in _REGISTRY:  # registered while its module was imported
-            continue
+        where = f"entry point {ENTRY_POINTS}:{ep.name}"
+        cls = load_class(ep.value, where)
+        taken = _CLASSES.get(ep.name)
+        if taken is cls:
+            continue  # its module registered it under this name (``@register``)
+        if taken is not None:
+            owner = f"{taken.__module__}:{taken.__qualname__}"
+            raise InputError(None, where, f"a strategy name not taken (it names {owner})", ep.name)
         info = getattr(cls, "info", None)
         if not isinstance(info, StrategyInfo):
             doc = (cls.__doc__ or "").strip().splitlines()
             info = StrategyInfo(ep.name, "out-of-tree", ep.value, doc[0] if doc else "")
-        cls.info = info  # type: ignore[attr-defined]
-        try:
-            register(ep.name)(cls)
-        except ValueError as exc:
-            raise InputError(
-                None, f"entry point {ENTRY_POINTS}:{ep.name}", "a name not taken", str(exc)
-            ) from None
+            cls.info = info  # type: ignore[attr-defined]
+        register(ep.name)(cls)
 
 
 def load_class(path: str, where: str = _FIELD) -> type:
@@ -242,7 +246,16 @@ def available(protocol: str | None = DEFAULT_PROTOCOL) -> dict[str, StrategyInfo
     """Every registered strategy name with its declared info: those playing ``protocol`` (default:
     alternating offers), or every one for ``protocol=None``. Installed entry points included."""
     _load_builtin()
+    _load_entry_points()
     return dict(sorted((n, i) for n, i in _INFO.items() if protocol is None or i.protocol == protocol))
+
+
+def is_registered(name: str) -> bool:
+    """``name`` is a registered strategy (built in, or installed: those are loaded only if needed)."""
+    _load_builtin()
+    if name not in _REGISTRY and ":" not in name:
+        _load_entry_points()
+    return name in _REGISTRY
 
 
 def make(name: str, **params: object) -> Negotiator:
@@ -250,6 +263,9 @@ def make(name: str, **params: object) -> Negotiator:
     the nearest names suggested."""
     _load_builtin()
     factory = _REGISTRY.get(name)
+    if factory is None and ":" not in name:
+        _load_entry_points()
+        factory = _REGISTRY.get(name)
     if factory is None:
         if ":" in name:
             factory = load_class(name)

@@ -236,10 +236,10 @@ def build_negotiator(spec: str | Spec) -> Negotiator:
 
 def _check_name(name: str) -> None:
     """A BOA component named where a negotiator is expected gets a pointed hint."""
-    from accord.strategies.base import available
+    from accord.strategies.base import is_registered
     from accord.strategies.boa.components import KINDS, available_components
 
-    if name in available():
+    if is_registered(name) or ":" in name:
         return
     for kind in KINDS:
         if name in available_components(kind):
