@@ -110,7 +110,7 @@ register_protocol(
     ProtocolInfo(
         single_text.PROTOCOL,
         "Mediated single text: a mediator proposes a change to one text each step; it moves if all accept",
-        "Raiffa (1982), The Art and Science of Negotiation, ch. 14; Klein, Faratin, Sayama & Bar-Yam "
+        "Raiffa (1982), The Art and Science of Negotiation; Klein, Faratin, Sayama & Bar-Yam "
         "(2003), Protocols for negotiating complex contracts, IEEE Intelligent Systems 18(6)",
         single_text.run_single_text,
         keys=("start",),

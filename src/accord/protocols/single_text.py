@@ -1,8 +1,8 @@
 """The mediated single-text protocol, on arrays with a leading run axis.
 
 A mediator holds one text (an outcome) and, at every step, proposes a change to it; each party accepts
-or vetoes the change, and the text moves only when every party accepts (Raiffa 1982, ch. 14: the single
-negotiating text of the Camp David talks; Klein, Faratin, Sayama & Bar-Yam 2003: the mediator proposes a
+or vetoes the change, and the text moves only when every party accepts (Raiffa 1982: the single negotiating
+text of the Camp David talks; Klein, Faratin, Sayama & Bar-Yam 2003: the mediator proposes a
 random mutation of the current contract, the parties vote). After ``deadline`` steps each party ratifies
 the final text if it clears its walk-away value and its hard constraints; the talks end in agreement if
 every party ratifies, else the first party that does not walks away.

@@ -1,6 +1,6 @@
 """Strategies of the mediated single-text protocol: each party accepts or vetoes the mediator's change.
 
-In the single-text protocol (Raiffa 1982, ch. 14; Klein, Faratin, Sayama & Bar-Yam 2003) a mediator holds
+In the single-text protocol (Raiffa 1982; Klein, Faratin, Sayama & Bar-Yam 2003) a mediator holds
 one text and proposes a change to it at every step; the text moves when every party accepts the change.
 A party's strategy is therefore one question: accept this change or veto it? The strategies here are
 array policies: one object answers for B runs at once (``current`` and ``proposed`` hold one outcome
@@ -8,8 +8,8 @@ index per run), so a batch of runs is a few numpy operations a step. Randomness 
 per-run generators of the context (``ctx.rngs[b]`` for run b), drawn once in :meth:`Voter.setup`, so a
 run's votes depend on its own seed alone: a batch of k runs equals k runs alone.
 
-References: H. Raiffa (1982), *The Art and Science of Negotiation*, Harvard University Press, ch. 14 and
-17 (the single negotiating text); M. Klein, P. Faratin, H. Sayama, Y. Bar-Yam (2003), "Protocols for
+References: H. Raiffa (1982), *The Art and Science of Negotiation*, Harvard University Press (the single
+negotiating text); M. Klein, P. Faratin, H. Sayama, Y. Bar-Yam (2003), "Protocols for
 negotiating complex contracts", IEEE Intelligent Systems 18(6):32-38 (hill-climbing and annealing voters).
 """
 
