@@ -173,47 +173,68 @@ def run_single_text(
             )
         )
     texts, proposed, votes = simulate(compiled.space, voters, first, issue, value)
-    return [_result(compiled, texts[b], proposed[b], votes[b], seed) for b, seed in enumerate(seeds)]
+    return _results(compiled, texts, proposed, votes, seeds)
 
 
-def _result(
-    compiled: CompiledScenario, texts: np.ndarray, proposed: np.ndarray, votes: np.ndarray, seed: int
-) -> SingleTextResult:
-    """One run's result: the final text ratified (or not), and its trace (every vote, then each verdict)."""
+def _results(
+    compiled: CompiledScenario,
+    texts: np.ndarray,
+    proposed: np.ndarray,
+    votes: np.ndarray,
+    seeds: Sequence[int],
+) -> list[SingleTextResult]:
+    """Each run's result: the final text ratified (or not), and its trace (every vote, then each
+    verdict). Ratification is computed for all runs at once; the columns every trace shares (round,
+    party, time) are built once and shared read-only."""
     names = compiled.scenario.party_names
     n = len(names)
-    steps = len(proposed)
-    final = int(texts[-1])
-    u_final = compiled.utilities[:, final]
+    B, steps = proposed.shape
+    final = texts[:, -1]
+    u_final = compiled.utilities[:, final].T  # (B, n)
     ok = u_final >= compiled.reservations
     if compiled.has_constraints:
-        ok &= compiled.acceptable[:, final]
-    agreed = bool(ok.all())
-    u = u_final if agreed else compiled.reservations
+        ok &= compiled.acceptable[:, final].T
+    agreed = ok.all(axis=1)
     t_end = normalised_time(steps - 1, steps)
-    walker = None if agreed else names[int(np.flatnonzero(~ok)[0])]
     times = np.array([normalised_time(k, steps) for k in range(steps)])
-    offers = np.concatenate([np.repeat(proposed, n), np.full(n, final)])
-    trace = Trace(
-        names,
-        np.concatenate([np.repeat(np.arange(steps), n), np.full(n, steps - 1)]),
-        np.tile(np.arange(n), steps + 1),
-        [VOTES[x] for x in votes.ravel().tolist()] + [VERDICTS[x] for x in ok.tolist()],
-        offers,
-        compiled.utilities[:, offers].T,
-        np.concatenate([np.repeat(times, n), np.full(n, t_end)]),
+    rounds = np.concatenate([np.repeat(np.arange(steps), n), np.full(n, steps - 1)])
+    party = np.tile(np.arange(n), steps + 1)
+    time = np.concatenate([np.repeat(times, n), np.full(n, t_end)])
+    for col in (rounds, party, time):
+        col.setflags(write=False)
+    words = np.concatenate(
+        [
+            np.array(VOTES, dtype=object)[votes.reshape(B, -1).astype(np.intp)],
+            np.array(VERDICTS, dtype=object)[ok.astype(np.intp)],
+        ],
+        axis=1,
     )
-    return SingleTextResult(
-        agreement=agreed,
-        outcome_index=final if agreed else None,
-        outcome=compiled.space.outcome(final) if agreed else None,
-        utilities={nm: float(u[j]) for j, nm in enumerate(names)},
-        discounted_utilities={nm: float(u[j] * compiled.discounts[j] ** t_end) for j, nm in enumerate(names)},
-        rounds=steps,
-        end="agreement" if agreed else "walk_away",
-        walked_away_by=walker,
-        time=t_end,
-        trace=trace,
-        seed=seed,
-        texts=texts,
-    )
+    offers = np.concatenate([np.repeat(proposed, n, axis=1), np.repeat(final[:, None], n, axis=1)], axis=1)
+    out = []
+    for b, seed in enumerate(seeds):
+        deal = bool(agreed[b])
+        u = u_final[b] if deal else compiled.reservations
+        f = int(final[b])
+        walker = None if deal else names[int(np.flatnonzero(~ok[b])[0])]
+        trace = Trace(
+            names, rounds, party, words[b].tolist(), offers[b], compiled.utilities[:, offers[b]].T, time
+        )
+        out.append(
+            SingleTextResult(
+                agreement=deal,
+                outcome_index=f if deal else None,
+                outcome=compiled.space.outcome(f) if deal else None,
+                utilities={nm: float(u[j]) for j, nm in enumerate(names)},
+                discounted_utilities={
+                    nm: float(u[j] * compiled.discounts[j] ** t_end) for j, nm in enumerate(names)
+                },
+                rounds=steps,
+                end="agreement" if deal else "walk_away",
+                walked_away_by=walker,
+                time=t_end,
+                trace=trace,
+                seed=seed,
+                texts=texts[b],
+            )
+        )
+    return out
