@@ -111,7 +111,7 @@ def test_an_out_of_tree_single_text_voter(folder):
     ("spec", "needles"),
     [
         ("nosuchmodule:Greedy", ["negotiators", "an importable module", "No module named 'nosuchmodule'"]),
-        ("myagents:Gredy", ["a class Gredy in module myagents", "did you mean Greedy"]),
+        ("myagents:Gredy", ["a name Gredy in module myagents", "did you mean Greedy"]),
         ("myagents:not_a_class", ["a class, but myagents:not_a_class is a int"]),
         ("myagents:", ["a strategy name or module:Class, such as"]),
         ("myagents:Greedy(levle=1)", ["negotiators.myagents:Greedy", "levle"]),
@@ -167,7 +167,7 @@ def test_entry_points_are_listed_and_run_by_name(tmp_path):
         ("ghost = nosuchmodule:Ghost\n", ["entry point accord.strategies:ghost", "No module named"]),
         (
             "ghost = myagents:Ghost\n",
-            ["entry point accord.strategies:ghost", "a class Ghost in module myagents"],
+            ["entry point accord.strategies:ghost", "a name Ghost in module myagents"],
         ),
         (
             "boulware = myagents:Greedy\n",

@@ -21,6 +21,7 @@ from accord.errors import InputError
 from accord.model.scenario import CompiledScenario, Scenario
 from accord.protocols import single_text
 from accord.protocols.alternating import Result, run_alternating
+from accord.strategies.base import load_object
 from accord.strategies.spec import build_negotiator
 
 #: Entry-point group through which installed packages add protocols.
@@ -131,12 +132,7 @@ def _load_entry_points() -> None:
 
     for ep in entry_points(group=ENTRY_POINTS):
         where = f"entry point {ENTRY_POINTS}:{ep.name}"
-        try:
-            info = ep.load()
-        except (ImportError, AttributeError, SyntaxError) as exc:
-            raise InputError(
-                None, where, f"an importable ProtocolInfo ({type(exc).__name__}: {exc})", ep.value
-            ) from None
+        info = load_object(ep.value, where)
         if not isinstance(info, ProtocolInfo):
             raise InputError(None, where, "a ProtocolInfo object", type(info).__name__)
         try:

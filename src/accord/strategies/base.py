@@ -200,13 +200,13 @@ def _load_entry_points() -> None:
         register(ep.name)(cls)
 
 
-def load_class(path: str, where: str = _FIELD) -> type:
-    """The class ``path`` names as ``package.module:Class`` (a user's strategy or protocol, out of tree).
+def load_object(path: str, where: str = _FIELD) -> object:
+    """The object ``path`` names as ``package.module:name`` (a user's strategy class or protocol).
 
     The module is imported as Python would; if it is not found, the current directory is tried too
     (where a user's ``halfway.py`` usually sits, as the console script does not look there). A missing
-    module or class, a module that fails to import, or a name that is not a class raises
-    :class:`~accord.errors.InputError` naming ``where``.
+    module or name, or a module that fails to import, raises :class:`~accord.errors.InputError` naming
+    ``where``.
     """
     import importlib
     import os
@@ -233,10 +233,16 @@ def load_class(path: str, where: str = _FIELD) -> type:
         ) from None
     obj = getattr(mod, attr, None)
     if obj is None:
-        names = [n for n, v in vars(mod).items() if isinstance(v, type) and not n.startswith("_")]
+        names = [n for n in vars(mod) if not n.startswith("_")]
         near = difflib.get_close_matches(attr, names, n=3)
         hint = f" (did you mean {', '.join(near)}?)" if near else ""
-        raise InputError(None, where, f"a class {attr} in module {module}{hint}", path)
+        raise InputError(None, where, f"a name {attr} in module {module}{hint}", path)
+    return obj
+
+
+def load_class(path: str, where: str = _FIELD) -> type:
+    """The class ``path`` names as ``package.module:Class`` (see :func:`load_object`)."""
+    obj = load_object(path, where)
     if not isinstance(obj, type):
         raise InputError(None, where, f"a class, but {path} is a {type(obj).__name__}", path)
     return obj
