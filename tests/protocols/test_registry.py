@@ -183,3 +183,15 @@ def test_a_broken_installed_protocol_is_one_clear_error(tmp_path):
     p = accord("protocols", path=[site])
     assert p.returncode == 2 and "Traceback" not in p.stderr
     assert "entry point accord.protocols:fixed_start_text: expected a ProtocolInfo object" in p.stderr
+
+
+def test_choosing_parties_keeps_the_protocol():
+    sc = scenario([3, 2], seed=1, parties=3, start={"i0": "v1", "i1": "v0"})
+    kept = sc.select(["p2", "p0"])
+    assert kept.protocol == sc.protocol and kept.protocol.type == "single_text"
+
+
+def test_strategies_of_an_unknown_protocol_is_one_clear_line():
+    p = accord("strategies", "--protocol", "single_txt")
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert "--protocol: expected a protocol among" in p.stderr
