@@ -195,3 +195,20 @@ def test_strategies_of_an_unknown_protocol_is_one_clear_line():
     p = accord("strategies", "--protocol", "single_txt")
     assert p.returncode == 2 and "Traceback" not in p.stderr
     assert "--protocol: expected a protocol among" in p.stderr
+
+
+def test_montecarlo_runs_the_scenarios_protocol(tmp_path):
+    sc = scenario([3, 2, 2], seed=4, deadline=30, reservation=0.3)
+    path = tmp_path / "st.yaml"
+    path.write_text(yaml.safe_dump(scenario_to_dict(sc), sort_keys=False))
+    p = accord("montecarlo", path, "--runs", "12", "--seed", "0", "--out", tmp_path / "mc")
+    assert p.returncode == 0, p.stderr
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(tmp_path / "mc" / "results.parquet").to_pylist()
+    want = {r.seed: r for r in run_single_text(sc.compile(), ["hill_climber"] * 2, seeds=range(12))}
+    assert len(rows) == 12
+    for row in rows:
+        w = want[row["seed"]]
+        assert row["agreement"] == w.agreement and row["utility_0"] == w.utilities["p0"]
+        assert row["outcome_index"] == w.outcome_index

@@ -176,6 +176,12 @@ def negotiate(prep: Prepared, specs: Sequence[str], seed: int) -> Any:
     from accord.api import negotiator_for
     from accord.protocols.alternating import run_alternating
 
+    if prep.scenario.protocol.type != "alternating_offers":  # another protocol: accord.protocols.registry
+        from accord.protocols.registry import run_protocol
+
+        return run_protocol(
+            [prep.scenario], [specs], seeds=[seed], deadline=None, compile_fn=lambda _: prep.compiled
+        )[0]
     return run_alternating(prep.compiled, [negotiator_for(s) for s in specs], seed=seed)
 
 
@@ -274,7 +280,14 @@ def plain_rows(
         negs.append([negotiator_for(s) for s in specs])
         seeds.append(job.seed)
         specs_all.append(specs)
-    results = run_alternating_batch(scs, negs, seeds=seeds, compile_fn=lambda sc: by_id[id(sc)].compiled)
+    if any(sc.protocol.type != "alternating_offers" for sc in scs):  # accord.protocols.registry
+        from accord.protocols.registry import run_protocol
+
+        results = run_protocol(
+            scs, specs_all, seeds=seeds, deadline=None, compile_fn=lambda sc: by_id[id(sc)].compiled
+        )
+    else:
+        results = run_alternating_batch(scs, negs, seeds=seeds, compile_fn=lambda sc: by_id[id(sc)].compiled)
     rows = []
     for (job, prep, drawn), specs, result in zip(group, specs_all, results, strict=True):
         src = task.sources[job.source]
