@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "accord.cli.core",
     "accord.cli.forecast",
     "accord.cli.strategies",
+    "accord.cli.protocols",
     "accord.cli.convert",
     "accord.cli.experiments",
     "accord.cli.talks",

@@ -177,6 +177,12 @@ def negotiate(prep: Prepared, specs: Sequence[str], seed: int, deadline: int | N
     from accord.api import negotiator_for
     from accord.protocols.alternating import run_alternating
 
+    if prep.scenario.protocol.type != "alternating_offers":  # another protocol: accord.protocols.registry
+        from accord.protocols.registry import run_protocol
+
+        return run_protocol(
+            [prep.scenario], [specs], seeds=[seed], deadline=deadline, compile_fn=lambda _: prep.compiled
+        )[0]
     return run_alternating(prep.compiled, [negotiator_for(s) for s in specs], deadline=deadline, seed=seed)
 
 
@@ -282,7 +288,11 @@ def plain_rows(
         specs_all.append(specs)
     compile_fn = lambda sc: by_id[id(sc)].compiled  # noqa: E731
     seconds: list[float | None] = [None] * len(scs)
-    if task.timed:
+    if any(sc.protocol.type != "alternating_offers" for sc in scs):  # accord.protocols.registry
+        from accord.protocols.registry import run_protocol
+
+        results = run_protocol(scs, specs_all, seeds=seeds, deadline=task.deadline, compile_fn=compile_fn)
+    elif task.timed:
         results = []
         for k, (sc, spec) in enumerate(zip(scs, specs_all, strict=True)):
             t0 = time.perf_counter()

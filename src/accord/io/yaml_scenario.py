@@ -197,7 +197,9 @@ class _Builder:
             name=spec.name,
             space=space,
             parties=parties,
-            protocol=Protocol(spec.protocol.deadline, opener),
+            protocol=Protocol(
+                spec.protocol.deadline, opener, spec.protocol.type, dict(spec.protocol.model_extra or {})
+            ),
             description=spec.description,
             sources=dict(spec.sources),
             history=history,
@@ -333,9 +335,13 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         doc["sources"] = dict(scenario.sources)
     doc["issues"] = {iss.name: _issue_doc(iss) for iss in sp.issues}
     doc["parties"] = {p.name: _party_doc(sp, p) for p in scenario.parties}
-    proto: dict[str, Any] = {"deadline": int(scenario.protocol.deadline)}
+    proto: dict[str, Any] = {}
+    if scenario.protocol.type != S.DEFAULT_PROTOCOL:
+        proto["type"] = scenario.protocol.type
+    proto["deadline"] = int(scenario.protocol.deadline)
     if scenario.protocol.opener is not None:
         proto["opener"] = scenario.protocol.opener
+    proto.update(scenario.protocol.options)
     doc["protocol"] = proto
     if scenario.history:
         doc["history"] = {k: v for k, v in scenario.history.items() if v not in ("", None)}
