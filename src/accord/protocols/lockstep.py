@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from accord.model.beliefs import bayes, world_index, world_weights
+from accord.model.seeding import facts_rng
 from accord.model.talks import TalksScenario
 from accord.protocols.tracks import (
     DEFAULT_STRATEGY,
@@ -671,8 +672,6 @@ def run_lockstep(
     run by run; ``impl`` values implemented deals (see :class:`accord.protocols.talks`). Returns the
     :class:`TalksResult` of every run (stage traces are not kept) and the final beliefs (R, P, F).
     """
-    from accord.protocols.talks import _seed_children
-
     runs = _Runs(tss, worlds)
     R, P, n = runs.R, runs.P, runs.n
     ts0 = runs.ts0
@@ -680,9 +679,7 @@ def run_lockstep(
     truths = []
     for t, s in zip(tss, seeds, strict=True):
         if pv.drawn:
-            talk_rng, _ = _seed_children(s)
-            fact_rng = talk_rng.spawn(2)[0]
-            truths.append(t.private.draw_truth(fact_rng))
+            truths.append(t.private.draw_truth(facts_rng(s)))
         else:
             truths.append(t.private.draw_truth(None))
     world = np.array([world_index(tr) for tr in truths], dtype=np.int64)
