@@ -59,7 +59,8 @@ def test_streams_are_the_spawned_children_numpy_documents():
     assert np.array_equal(seeding.facts_rng(s).random(4), draw(facts))
     assert np.array_equal(seeding.implementation_draws(s, 4), draw(impl))
     assert all(
-        np.array_equal(g.random(4), draw(c)) for g, c in zip(seeding.stage_rngs(s, 3), stages.spawn(3), strict=True)
+        np.array_equal(g.random(4), draw(c))
+        for g, c in zip(seeding.stage_rngs(s, 3), stages.spawn(3), strict=True)
     )
     parties = np.random.SeedSequence(s).spawn(3)
     assert all(

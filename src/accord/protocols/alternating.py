@@ -76,6 +76,9 @@ class Result:
     time: float
     trace: Trace = field(repr=False)
     seed: int | None = None
+    #: Which engine computed the result: "turns" (played turn by turn, :class:`Session`) or "arrays"
+    #: (:mod:`accord.protocols.batch`). Not part of equality: both give the same result.
+    engine: str = field(default="turns", compare=False, repr=False)
 
     def summary(self) -> dict[str, object]:
         return {

@@ -540,4 +540,5 @@ def _result(
         time=t_end,
         trace=LazyTrace(replay),
         seed=seed,
+        engine="arrays",
     )

@@ -48,6 +48,7 @@ class Batch:
     impl: Outcome | None  # rows = runs with an agreement (see agreed)
     agreed: np.ndarray  # (R,) bool
     reservations: np.ndarray | None = None  # (R, P) per run when the runs' scenarios differ (lockstep)
+    engine: str = "run_by_run"  # which engine played the talks: "run_by_run" (tracks.run_talks) or "lockstep"
 
 
 def run_batch(ts: TalksScenario, runs: int = 1, seed: int = 0) -> Batch:
@@ -159,7 +160,7 @@ def run_lockstep_batch(tss: list[TalksScenario], seeds: list[int], worlds=None, 
         draws = implementation_draws_many([seeds[k] for k in rows.tolist()], n)
         out = impl.simulate(rows, ag, wd, wts, bel, draws)
         realised[rows] = out.realised
-    return Batch(tss[0], list(seeds), results, nominal, realised, out, agreed, res)
+    return Batch(tss[0], list(seeds), results, nominal, realised, out, agreed, res, engine="lockstep")
 
 
 def _outcome(ts: TalksScenario, idx: int | None) -> dict[str, Any] | None:
