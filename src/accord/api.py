@@ -123,32 +123,17 @@ def outcome_distances(scenario: Scenario | str | Path, outcome_index: int | None
 
 
 def negotiator_for(spec: str) -> Negotiator:
-    """Build a negotiator from a name or a spec such as ``aspiration(e=2)`` or ``boa(...)``."""
-    if "(" in spec:
-        from accord.strategies.spec import parse_negotiator
+    """Build a negotiator from a name or a spec such as ``aspiration(e=2)`` (:mod:`accord.strategies.choice`)."""
+    from accord.strategies.choice import negotiator_for as build
 
-        return parse_negotiator(spec)
-    from accord.strategies.base import make
-
-    return make(spec.strip())
+    return build(spec)
 
 
 def resolve_negotiators(scenario: Scenario, names: Sequence[str] | None) -> list[str]:
     """One negotiator spec per party: given per party, one for all, or each party's default."""
-    n = len(scenario.parties)
-    if not names:
-        return [p.strategy or "boulware" for p in scenario.parties]
-    names = [s.strip() for s in names if s.strip()]
-    if len(names) == 1:
-        return names * n
-    if len(names) != n:
-        raise InputError(
-            None,
-            "negotiators",
-            f"one strategy for all parties or one per party ({n}: {', '.join(scenario.party_names)})",
-            ",".join(names),
-        )
-    return list(names)
+    from accord.strategies.choice import resolve_negotiators as resolve
+
+    return resolve(scenario, names)
 
 
 def run(

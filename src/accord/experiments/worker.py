@@ -15,7 +15,8 @@ from typing import Any
 
 from accord.errors import InputError
 from accord.experiments import params as P
-from accord.experiments.runner import ChunkTask, Job, Source, _canonical
+from accord.experiments.jobs import ChunkTask, Job, Source, canonical, to_arrow
+from accord.strategies.choice import negotiator_for, resolve_negotiators
 
 __all__ = ["Prepared", "variant_doc", "prepare", "negotiate", "run_job", "run_chunk", "run_chunk_table"]
 
@@ -159,7 +160,7 @@ def prepare(src: Source, job: Job) -> tuple[Prepared, dict[str, object]]:
         return hit, {}
     doc, unc, _ = variant_doc(src, job.variant)
     values, drawn = P.sample_values(doc, unc, job.seed, job_overrides(src, job))
-    key = (src.sha256, job.variant, _canonical(drawn))
+    key = (src.sha256, job.variant, canonical(drawn))
     hit = _BUILT.get(key)
     if hit is None:
         sc = _build(src, job.variant, values, drawn, job.seed)
@@ -173,7 +174,6 @@ def prepare(src: Source, job: Job) -> tuple[Prepared, dict[str, object]]:
 
 def negotiate(prep: Prepared, specs: Sequence[str], seed: int) -> Any:
     """One negotiation of a prepared scenario between the named strategies, with seed ``seed``."""
-    from accord.api import negotiator_for
     from accord.protocols.alternating import run_alternating
 
     return run_alternating(prep.compiled, [negotiator_for(s) for s in specs], seed=seed)
@@ -181,7 +181,6 @@ def negotiate(prep: Prepared, specs: Sequence[str], seed: int) -> Any:
 
 def run_job(src: Source, job: Job, issue_columns: bool = False) -> dict[str, Any]:
     """The results row of one job."""
-    from accord.api import resolve_negotiators
     from accord.experiments.metrics import run_metrics
 
     prep, drawn = prepare(src, job)
@@ -243,7 +242,6 @@ def talks_rows(
 
 
 def _specs(prep: Prepared, job: Job) -> list[str]:
-    from accord.api import resolve_negotiators
 
     specs = list(job.negotiators) if job.negotiators else resolve_negotiators(prep.scenario, None)
     if job.negotiators and len(specs) == 1:
@@ -260,7 +258,6 @@ def plain_rows(
     strategies as arrays and plays the others one by one with :func:`run_alternating`; each result equals
     that of :func:`negotiate` for the job (same compiled scenario, strategies and seed).
     """
-    from accord.api import negotiator_for
     from accord.experiments.metrics import run_metrics
     from accord.protocols.batch import run_alternating_batch
 
@@ -454,6 +451,4 @@ def run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
 def run_chunk_table(task: ChunkTask) -> Any:
     """Worker entry point of the runner: the rows of one chunk as an Arrow table (converted where they were
     computed, so a worker process sends Arrow buffers back instead of pickled dicts)."""
-    from accord.experiments.runner import to_arrow
-
     return to_arrow(run_chunk(task))
