@@ -19,7 +19,6 @@ import numpy as np
 from accord.model.expr import Expression
 from accord.model.space import DEFAULT_ENUMERATION_LIMIT, OutcomeSpace
 
-
 #: Outcomes so far from which the outer sum is taken one value of the next issue at a time.
 _LONG = 256
 
