@@ -123,34 +123,17 @@ def outcome_distances(scenario: Scenario | str | Path, outcome_index: int | None
 
 
 def negotiator_for(spec: str) -> Negotiator:
-    """Build a negotiator from a name or a spec such as ``aspiration(e=2)`` or ``boa(...)``."""
-    if "(" in spec:
-        from accord.strategies.spec import parse_negotiator
+    """Build a negotiator from a name or a spec such as ``aspiration(e=2)`` (:mod:`accord.strategies.choice`)."""
+    from accord.strategies.choice import negotiator_for as build
 
-        return parse_negotiator(spec)
-    from accord.strategies.base import make
-
-    return make(spec.strip())
+    return build(spec)
 
 
 def resolve_negotiators(scenario: Scenario, names: Sequence[str] | None) -> list[str]:
     """One negotiator spec per party: given per party, one for all, or each party's default."""
-    n = len(scenario.parties)
-    if not names:
-        from accord.protocols.registry import default_strategy
+    from accord.protocols.registry import resolve_negotiators as resolve
 
-        return [p.strategy or default_strategy(scenario) for p in scenario.parties]
-    names = [s.strip() for s in names if s.strip()]
-    if len(names) == 1:
-        return names * n
-    if len(names) != n:
-        raise InputError(
-            None,
-            "negotiators",
-            f"one strategy for all parties or one per party ({n}: {', '.join(scenario.party_names)})",
-            ",".join(names),
-        )
-    return list(names)
+    return resolve(scenario, names)
 
 
 def run(
@@ -416,29 +399,6 @@ def run_talks_with_variants(path: str | Path, *, runs: int = 1, seed: int = 0) -
     return out
 
 
-def _deal_index(ts: Any, deal: str | dict[str, Any]) -> int:
-    if isinstance(deal, str):
-        pairs = [p for p in deal.split(",") if p.strip()]
-        d: dict[str, Any] = {}
-        for p in pairs:
-            k, sep, v = p.partition("=")
-            if not sep:
-                raise InputError(None, "deal", "issue=value pairs separated by commas", p)
-            d[k.strip()] = v.strip()
-        deal = d
-    sp = ts.scenario.space
-    labels = {}
-    for k, v in deal.items():
-        if k not in sp.names:
-            raise InputError(None, f"deal.{k}", f"an issue, one of {list(sp.names)}", k)
-        iss = sp.issue(k)
-        try:
-            labels[k] = iss.values[iss.index_of(v)]
-        except KeyError:
-            raise InputError(None, f"deal.{k}", f"a value of {k}, one of {list(iss.values)}", v) from None
-    return sp.index(labels, field="deal")
-
-
 def implement(
     scenario: Any,
     *,
@@ -451,99 +411,11 @@ def implement(
 
     ``deal`` (``"issue=value,..."`` or a mapping naming every issue) defaults to the talks' most frequent
     agreement. Decisions use each party's prior beliefs; the world is the scenario's truth (drawn per run
-    when a fact has a probability).
+    when a fact has a probability, from the same stream as in ``accord run``: :mod:`accord.model.seeding`).
     """
-    from accord.implementation.deterrence import deterrence_table
-    from accord.implementation.engine import draw_count, expected, simulate
-    from accord.model.beliefs import world_index, world_weights
-    from accord.protocols.talks import compiled, run_batch
+    from accord.protocols.deals import implementation_report
 
-    ts = _talks(scenario, variant)
-    if ts.implementation is None:
-        raise InputError(ts.scenario.path, "implementation", "an implementation block in the scenario")
-    if runs < 1:
-        raise InputError(None, "runs", "a positive number of runs", runs)
-    ct = compiled(ts)
-    ci = ct.impl
-    if deal is None:
-        from collections import Counter
-
-        b = run_batch(ts, 1, seed)
-        done = [r.outcome_index for r in b.results if r.agreement]
-        if not done:
-            raise InputError(
-                ts.scenario.path, "deal", "a deal: the talks end without agreement, name one with --deal"
-            )
-        idx = int(Counter(done).most_common(1)[0][0])
-    else:
-        idx = _deal_index(ts, deal)
-    names = ts.party_names
-    worlds, beliefs = [], []
-    for k in range(runs):
-        ss = np.random.SeedSequence(seed + k).spawn(2)[0]
-        truth = ts.private.draw_truth(np.random.Generator(np.random.PCG64(ss)) if ts.private.drawn else None)
-        worlds.append(world_index(truth))
-        beliefs.append(ts.private.priors(names, truth))
-    wd = np.array(worlds, dtype=np.int64)
-    bel = np.stack(beliefs)
-    n = draw_count(ci)
-    draws = np.stack(
-        [
-            np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed + k).spawn(2)[1])).random(n)
-            for k in range(runs)
-        ]
-    )
-    sim = simulate(ci, np.full(runs, idx), wd, world_weights(bel), beliefs=bel, draws=draws)
-    out: dict[str, Any] = {
-        "scenario": ts.name,
-        "variant": ts.variant,
-        "deal": ts.scenario.space.outcome(idx),
-        "runs": runs,
-        "steps": list(ci.step_names),
-        "simulated": {
-            "realised_utilities": {nm: float(sim.realised[:, i].mean()) for i, nm in enumerate(names)},
-            "realised_utilities_se": {
-                nm: float(sim.realised[:, i].std(ddof=1) / np.sqrt(runs)) if runs > 1 else None
-                for i, nm in enumerate(names)
-            },
-            "completed_rate": float(sim.completed.mean()),
-            "steps_completed_mean": float(sim.steps_completed.mean()),
-            "cheating_rate": {nm: float(sim.cheated[:, i].mean()) for i, nm in enumerate(names)},
-            "caught_rate": {nm: float(sim.caught[:, i].mean()) for i, nm in enumerate(names)},
-            "threat_reduction_mean": None
-            if np.isnan(sim.threat_reduction).all()
-            else float(np.nanmean(sim.threat_reduction)),
-            "dismantled_share_mean": None
-            if np.isnan(sim.dismantled_share).all()
-            else float(np.nanmean(sim.dismantled_share)),
-            "relief_delivered_mean": None
-            if np.isnan(sim.relief_delivered).all()
-            else float(np.nanmean(sim.relief_delivered)),
-            "beliefs_after": {
-                nm: {f: float(sim.beliefs[:, i, k].mean()) for k, f in enumerate(ts.private.names)}
-                for i, nm in enumerate(names)
-            },
-        },
-    }
-    if not ci.stochastic:
-        uw, inv = np.unique(wd, return_inverse=True)
-        wts0 = world_weights(bel[[int(np.flatnonzero(inv == j)[0]) for j in range(uw.size)]])
-        e = expected(ci, np.full(uw.size, idx), uw, wts0)
-        share = np.bincount(inv, minlength=uw.size) / runs
-        out["exact"] = {
-            "realised_utilities": {nm: float(share @ e.realised[:, i]) for i, nm in enumerate(names)},
-            "completed_probability": float(share @ e.completed),
-            "cheating_probability": {nm: float(share @ e.cheated[:, i]) for i, nm in enumerate(names)},
-            "caught_probability": {nm: float(share @ e.caught[:, i]) for i, nm in enumerate(names)},
-            "threat_reduction": None
-            if np.isnan(e.threat_reduction).all()
-            else float(share @ e.threat_reduction),
-            "dismantled_share": None
-            if np.isnan(e.dismantled_share).all()
-            else float(share @ e.dismantled_share),
-        }
-        out["deterrence"] = [x.as_dict() for x in deterrence_table(ci, idx, int(uw[0]), wts0[0])]
-    return out
+    return implementation_report(_talks(scenario, variant), deal, runs, seed)
 
 
 def questions(path: str | Path, *, runs: int = 100, seed: int = 0) -> dict[str, Any]:

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from accord.experiments import params as P
-from accord.experiments.fastbuild import Patcher, _same
+from accord.experiments.fastbuild import Patcher
+from accord.experiments.patch_compare import _same
 from accord.io.yaml_scenario import read_document, scenario_from_dict
 
 from .conftest import HANOI

@@ -200,7 +200,7 @@ def test_ppf_is_monotone_and_finite_at_the_ends():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from accord.experiments.distributions import values_at  # noqa: E402
+from accord.io.distributions import values_at  # noqa: E402
 
 _EVERY_KIND = {
     "parties": {

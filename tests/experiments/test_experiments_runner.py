@@ -321,7 +321,7 @@ def test_chunks_negotiated_together_give_the_rows_of_one_by_one(toy, tmp_path):
     """run_chunk plays a chunk's plain negotiations together (time-dependent pairs as arrays); every row
     equals the row of its job negotiated alone with run_alternating (run_job)."""
     from accord.experiments import worker as W
-    from accord.experiments.runner import to_arrow
+    from accord.experiments.jobs import to_arrow
 
     plans = [
         plan_tournament(

@@ -138,29 +138,13 @@ def _historical_deal(ts: TalksScenario, outcome: dict[str, Any], path: str | Non
 
 
 def implement_deal(ts: TalksScenario, deal: int, runs: int, seed: int) -> tuple[Any, np.ndarray]:
-    """Implement one given agreement ``runs`` times (run k: seed + k, the same implementation stream as in
-    :func:`accord.protocols.talks.run_batch`); decisions on each party's prior beliefs, the world drawn as in
-    the talks. Returns the implementation outcome and (R,) each run's world."""
-    from accord.implementation.engine import draw_count, simulate
-    from accord.model.beliefs import world_index, world_weights
-    from accord.protocols.talks import _seed_children, compiled
+    """Implement one given agreement ``runs`` times (run k: seed + k, the world and the implementation
+    stream drawn as in the talks, :mod:`accord.model.seeding`); the outcome and (R,) each run's world."""
+    from accord.protocols.talks import deal_worlds
+    from accord.protocols.talks import implement_deal as implement
 
-    ct = compiled(ts)
-    if ct.impl is None:
-        raise InputError(ts.scenario.path, "implementation", "an implementation block in the scenario")
-    names = ts.party_names
-    worlds, beliefs, draws = [], [], []
-    n = draw_count(ct.impl)
-    for k in range(runs):
-        talk_rng, iss = _seed_children(seed + k)
-        fact_rng = talk_rng.spawn(2)[0]
-        truth = ts.private.draw_truth(fact_rng if ts.private.drawn else None)
-        worlds.append(world_index(truth))
-        beliefs.append(ts.private.priors(names, truth))
-        draws.append(np.random.Generator(np.random.PCG64(iss)).random(n))
-    bel = np.stack(beliefs)
-    wd = np.array(worlds, dtype=np.int64)
-    out = simulate(ct.impl, np.full(runs, deal), wd, world_weights(bel), beliefs=bel, draws=np.stack(draws))
+    out = implement(ts, deal, runs, seed)
+    wd, _beliefs = deal_worlds(ts, [seed + k for k in range(runs)])
     return out, wd
 
 

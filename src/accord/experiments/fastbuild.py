@@ -22,33 +22,34 @@ sample_values` does): the full build cannot read a distribution, the patch start
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
-from dataclasses import fields, is_dataclass
 from typing import Any
 
 import numpy as np
 
 from accord.experiments.params import Path, set_paths
+from accord.experiments.patch_build import (
+    _BASE_KINDS,
+    _BOUNDS,
+    _NO_PLAN,
+    _NONNEG,
+    _NUMBER,
+    _RULES,
+    _SCORE_FUNCTIONS,
+    _action_index,
+    _check,
+    _compose,
+    _doc_plan,
+    _each_party,
+    _Leaf,
+    _protocol_of,
+    _put,
+    _Unsupported,
+    _write,
+)
+from accord.experiments.patch_compare import _equal, same_scenario, same_talks
 
 __all__ = ["Patcher", "same_scenario", "same_talks"]
-
-_SCORE_FUNCTIONS = ("linear", "triangular", "piecewise", "constant")
-_PROB, _NUMBER, _NONNEG = "prob", "number", "nonneg"
-
-
-def _num(v: object) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def _check(v: object, rule: str) -> float | None:
-    """``v`` as the schema would store it (a float), or None if the schema would refuse it."""
-    if not (type(v) is float or _num(v)):
-        return None
-    x = float(v)  # type: ignore[arg-type]
-    if not -math.inf < x < math.inf or rule == _PROB and not 0.0 <= x <= 1.0 or rule == _NONNEG and x < 0.0:
-        return None
-    return x
 
 
 def _copy(obj: Any, **changes: Any) -> Any:
@@ -359,7 +360,7 @@ class Patcher:
             posts[pref] = (self.names[p], res)
         root_obj = ts if ts is not None else self.template
         try:
-            return _generate(root_obj, edits, posts, self._reservation, checks, counts, texts, ts is not None)
+            return _compose(root_obj, edits, posts, self._reservation, checks, counts, texts, ts is not None)
         except _Unsupported:
             return None
 
@@ -573,288 +574,3 @@ class Patcher:
             same = False
         self.ok = bool(same)
         return self.ok
-
-
-#: What the schema (accord.io.schema_talks) accepts for each talks field: a probability, any finite
-#: number, or a number >= 0 (stakes: audience_cost >= 0, prestige any number).
-_RULES = {
-    "belief": _PROB,
-    "fact_probability": _PROB,
-    "signal": _PROB,
-    "demand": _PROB,
-    "mandate": _NUMBER,
-    "verification_all": _PROB,
-    "verification_party": _PROB,
-    "verification_cost": _NONNEG,
-    "step_rate": _PROB,
-    "action": _PROB,
-    "threat_share": _NONNEG,
-}
-_BASE_KINDS = frozenset({"deadline", "weight", "score", "term", "discount", "reservation", "strategy"})
-_NO_PLAN: Any = object()
-
-
-_MAX = float(np.finfo(np.float64).max)
-#: The values each check accepts, as a closed interval of floats (NaN fails every comparison): a
-#: probability, any finite number, a number >= 0, a weight (>= 0), a discount factor (0 < d <= 1).
-_BOUNDS = {
-    _PROB: (0.0, 1.0),
-    _NUMBER: (-_MAX, _MAX),
-    _NONNEG: (0.0, _MAX),
-    "weight": (0.0, _MAX),
-    "score": (-_MAX, _MAX),
-    "term": (-_MAX, _MAX),
-    "reservation": (-_MAX, _MAX),
-    "discount": (5e-324, 1.0),  # the smallest float above 0
-}
-
-
-class _Unsupported(Exception):
-    """A model object the compiled builder does not know how to copy (then :meth:`Patcher._base` does)."""
-
-
-class _Leaf:
-    """A field set from value ``i`` (through ``fn`` when the field is not the value itself)."""
-
-    __slots__ = ("i", "fn")
-
-    def __init__(self, i: int, fn: Callable[[object], object] | None) -> None:
-        self.i, self.fn = i, fn
-
-
-def _put(tree: dict[Any, Any], where: tuple, leaf: _Leaf) -> bool:
-    """Adds a leaf at ``where``; False if it collides with another edit (the same field twice, or a
-    field inside a field another path replaces whole)."""
-    node = tree
-    for key in where[:-1]:
-        node = node.setdefault(key, {})
-        if not isinstance(node, dict):
-            return False
-    if where[-1] in node:
-        return False
-    node[where[-1]] = leaf
-    return True
-
-
-def _protocol_of(tp: Any) -> Callable[[object], object]:
-    from accord.model.scenario import Protocol
-
-    def protocol(deadline: object) -> Any:
-        return tp if deadline == tp.deadline else Protocol(deadline, tp.opener)  # type: ignore[arg-type]
-
-    return protocol
-
-
-def _each_party(names: tuple[str, ...]) -> Callable[[object], object]:
-    def each(x: object) -> dict[str, object]:
-        return {n: x for n in names}
-
-    return each
-
-
-def _generate(
-    root: Any,
-    edits: dict[Any, Any],
-    posts: dict[tuple, tuple[str, int | None]],
-    walk_away: Callable[[str, Any], float],
-    checks: list[tuple[int, float, float]],
-    counts: list[int],
-    texts: list[int],
-    talks: bool,
-) -> Callable[[list[object], Any], Any]:
-    """One straight-line function for one set of paths: the checks of :func:`_check` and
-    :meth:`Patcher._base` (numbers within bounds, whole numbers stored as floats as the schema stores
-    them; counts ints >= 1; strategies text), then the copies of the objects on the way to the edited
-    fields, innermost first, as :meth:`Patcher._base`/:meth:`Patcher._talks` make them: a frozen model
-    object gets a copy of its template's ``__dict__`` with the new fields (as :func:`_copy`), a tuple or
-    list becomes a tuple, a mapping a dict, an array a read-only copy. A talks scenario gets ``document``.
-
-    Generated once per set of paths (as :mod:`dataclasses` generates ``__init__``): no dispatch, loop or
-    call per object at run time. Raises :class:`_Unsupported` for an object it cannot copy.
-    """
-    env: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_check": _check}
-    lines: list[str] = []
-
-    def const(obj: object) -> str:
-        name = f"k{len(env)}"
-        env[name] = obj
-        return name
-
-    for i, lo, hi in checks:
-        lines += [
-            f"x{i} = x[{i}]",
-            f"if type(x{i}) is not float:",
-            f"    x{i} = _check(x{i}, {_NUMBER!r})",
-            f"    if x{i} is None:",
-            "        return None",
-            f"if not {lo!r} <= x{i} <= {hi!r}:",
-            "    return None",
-        ]
-    for i in counts:
-        lines += [f"x{i} = x[{i}]", f"if not (type(x{i}) is int and x{i} >= 1):", "    return None"]
-    for i in texts:
-        lines += [f"x{i} = x[{i}]", f"if not isinstance(x{i}, str):", "    return None"]
-
-    def literal(key: object) -> str:
-        if type(key) not in (int, str):
-            raise _Unsupported(key)
-        return repr(key)
-
-    def emit(tmpl: Any, node: dict[Any, Any], at: tuple) -> str:
-        obj = is_dataclass(tmpl) and not isinstance(tmpl, type) and hasattr(tmpl, "__dict__")
-        seq = type(tmpl) in (tuple, list)
-        if not (obj or seq or isinstance(tmpl, np.ndarray | Mapping)):
-            raise _Unsupported(at)
-        kids: list[tuple[str, str]] = []
-        for k, v in node.items():
-            if isinstance(v, _Leaf):
-                kids.append((literal(k), f"x{v.i}" if v.fn is None else f"{const(v.fn)}(x{v.i})"))
-                continue
-            try:
-                sub = tmpl.__dict__[k] if obj else tmpl[k]
-            except (KeyError, IndexError, TypeError) as exc:
-                raise _Unsupported((*at, k)) from exc
-            kids.append((literal(k), emit(sub, v, (*at, k))))
-        var = f"v{len(lines)}"
-        if isinstance(tmpl, np.ndarray):
-            if any(not isinstance(v, _Leaf) or v.fn is not None for v in node.values()):
-                raise _Unsupported(at)
-            lines.append(f"{var} = {const(tmpl)}.copy()")
-            lines.extend([f"{var}[{k}] = {e}" for k, e in kids])
-            lines.append(f"{var}.setflags(write=False)")
-            return var
-        if not obj:
-            lines.append(f"{var} = {'list' if seq else 'dict'}({const(tmpl)})")
-            lines.extend([f"{var}[{k}] = {e}" for k, e in kids])
-            if seq:
-                lines.append(f"{var} = tuple({var})")
-            return var
-        lines.append(f"{var} = {const(tmpl.__dict__)}.copy()")
-        lines.extend([f"{var}[{k}] = {e}" for k, e in kids])
-        if talks and not at:
-            lines.append(f"{var}['document'] = document")
-        out = f"o{len(lines)}"
-        lines.extend([f"{out} = _new({const(type(tmpl))})", f"_set({out}, '__dict__', {var})"])
-        if at in posts:
-            name, res = posts[at]
-            if res is None:
-                lines.append(f"{var}['reservation'] = float({const(walk_away)}({name!r}, {out}))")
-            else:
-                lines.append(f"{var}['reservation'] = float(x{res})")
-        return out
-
-    result = emit(root, edits, ())
-    lines.append(f"return {result}")
-    source = "def build(x, document):\n" + "".join(f"    {line}\n" for line in lines)
-    exec(compile(source, "<accord.experiments.fastbuild plan>", "exec"), env)  # noqa: S102 (our own code)
-    build: Callable[[list[object], Any], Any] = env["build"]
-    build.__doc__ = source
-    return build
-
-
-def _action_index(step: object, party: object, item: object) -> int | None:
-    """Index in the built step's actions of the action written at ``step[party]`` (``[item]``).
-
-    The builder (:meth:`accord.io.talks._Builder.implementation`) takes the parties in the order the step
-    names them and each party's actions in its order, skipping ``null``.
-    """
-    if not isinstance(step, Mapping) or party in ("name", "inspection_rate"):
-        return None
-    j = 0
-    for key, raw in step.items():
-        if key in ("name", "inspection_rate") or raw is None:
-            continue
-        items = raw if isinstance(raw, list) else [raw]
-        if key == party:
-            if item is None and not isinstance(raw, list) and isinstance(raw, Mapping):
-                return j
-            if isinstance(raw, list) and isinstance(item, int) and 0 <= item < len(raw):
-                return j + item if isinstance(raw[item], Mapping) else None
-            return None
-        j += len(items)
-    return None
-
-
-def _doc_plan(paths: tuple[Path, ...]) -> tuple | None:
-    """The tree of containers ``set_paths`` copies for ``paths`` (None if a path lies inside another)."""
-    tree: dict[Any, Any] = {}
-    for i, path in enumerate(paths):
-        node = tree
-        for key in path[:-1]:
-            node = node.setdefault(key, {})
-            if not isinstance(node, dict):
-                return None
-        if not path or path[-1] in node:
-            return None
-        node[path[-1]] = i
-
-    def freeze(node: dict[Any, Any]) -> tuple:
-        return tuple(
-            (k, None, v) if isinstance(v, int) and not isinstance(v, bool) else (k, freeze(v), -1)
-            for k, v in node.items()
-        )
-
-    return freeze(tree)
-
-
-def _write(node: Any, plan: tuple, vals: list[object]) -> Any:
-    t = type(node)
-    out = dict(node) if t is dict or t is not list and isinstance(node, Mapping) else list(node)
-    for key, sub, i in plan:
-        out[key] = vals[i] if sub is None else _write(out[key], sub, vals)
-    return out
-
-
-# ------------------------------------------------------------------------------------------ comparison
-def _equal(a: Any, b: Any) -> bool:  # noqa: PLR0911
-    """Exact structural equality of model objects: same types, every field, floats and arrays bit for bit
-    (so 0.0 and -0.0 differ), expressions by their text and space, mappings in the same key order."""
-    if a is b:
-        return True
-    t = type(a)
-    if t is not type(b):
-        return False
-    if t is float:
-        return a.hex() == b.hex()
-    if t in (int, bool, str, bytes, type(None)):
-        return a == b
-    if isinstance(a, np.ndarray | np.generic):
-        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
-    from accord.model.expr import Expression
-    from accord.model.space import OutcomeSpace
-
-    if isinstance(a, Expression):
-        same = (a.text, a.issues_used, a.flags_used) == (b.text, b.issues_used, b.flags_used)
-        return same and _equal(a.space, b.space)
-    if isinstance(a, OutcomeSpace):
-        return _equal(a.issues, b.issues)
-    if is_dataclass(a):
-        return all(_equal(getattr(a, f.name), getattr(b, f.name)) for f in fields(a) if f.compare)
-    if isinstance(a, Mapping):
-        return _equal(list(a), list(b)) and all(_equal(a[k], b[k]) for k in a)
-    if isinstance(a, list | tuple):
-        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
-
-
-def same_scenario(a: Any, b: Any) -> bool:
-    """Two scenarios are the same in every field (arrays bit for bit); see :func:`_equal`."""
-    return _equal(a, b)
-
-
-def same_talks(a: Any, b: Any) -> bool:
-    """Two talks scenarios are the same in every field: base scenario, stages, private information,
-    implementation, variants, document and history (arrays bit for bit)."""
-    return _equal(a, b)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Two scenarios compile alike: same parties, protocol, arrays and strategies (the older, looser check)."""
-    if a.party_names != b.party_names or a.protocol != b.protocol or a.space.names != b.space.names:
-        return False
-    ca, cb = a.compile(), b.compile()
-    if not (np.array_equal(ca.utilities, cb.utilities) and np.array_equal(ca.acceptable, cb.acceptable)):
-        return False
-    if not (np.array_equal(ca.reservations, cb.reservations) and np.array_equal(ca.discounts, cb.discounts)):
-        return False
-    return all(p.strategy == q.strategy for p, q in zip(a.parties, b.parties, strict=True))

@@ -9,6 +9,7 @@ exist and fit the number of parties. What is left for the runs to discover is on
 from __future__ import annotations
 
 import bisect
+import hashlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,18 @@ from typing import Any
 
 from accord.errors import InputError
 from accord.experiments import params as P
-from accord.experiments.runner import SPEC_VERSION, Job, Plan, Source, job_grid, source_from
+from accord.experiments.jobs import (
+    KINDS,
+    SPEC_VERSION,
+    ChunkTask,
+    Job,
+    Source,
+    canonical,
+    job_grid,
+    source_from,
+)
+from accord.experiments.worker import variant_doc
+from accord.strategies.choice import negotiator_for
 
 __all__ = ["plan_montecarlo", "plan_sweep", "plan_tournament", "layout", "default_chunk_size"]
 
@@ -37,7 +49,6 @@ def default_chunk_size(rows: int) -> int:
 
 
 def _check_negotiators(specs: Sequence[str]) -> list[str]:
-    from accord.api import negotiator_for
 
     out = [s.strip() for s in specs if s and s.strip()]
     for s in out:
@@ -52,7 +63,6 @@ def _nominal_scenario(
         from accord.io import load
 
         return load(src.path, src.parties)
-    from accord.experiments.worker import variant_doc
     from accord.io.yaml_scenario import scenario_from_dict
 
     doc, unc, _ = variant_doc(src, variant)
@@ -131,8 +141,6 @@ def plan_montecarlo(
         _fit(negs, len(sc.parties), sc.party_names)
     sens = None
     if sensitivity is not None:
-        from accord.experiments.worker import variant_doc
-
         unc = variant_doc(src, "base")[1]
         if not unc:
             raise InputError(src.path, None, "uncertain numbers (distributions) to study the sensitivity to")
@@ -176,7 +184,6 @@ def plan_sweep(
             str(scenario), None, "an accord YAML scenario (a sweep sets numbers in its document)"
         )
     negs = _check_negotiators(negotiators) if negotiators else None
-    from accord.experiments.worker import variant_doc
 
     doc, _unc, _ = variant_doc(src, "base")
     grid: list[list[Any]] = []
@@ -288,8 +295,55 @@ def _negs(spec: dict[str, Any]) -> tuple[str, ...] | None:
     return tuple(n) if n else None
 
 
+class Plan:
+    """The full description of an experiment; see the module doc. Build with the ``plan_*`` functions."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        if spec.get("kind") not in KINDS:
+            raise InputError(None, "kind", f"an experiment kind among {KINDS}", spec.get("kind"))
+        self.spec = spec
+        self.kind: str = spec["kind"]
+        self.seed = int(spec["seed"])
+        self.sources = [Source.from_json(s) for s in spec["sources"]]
+        self.hash = hashlib.sha256(canonical(spec).encode()).hexdigest()
+        self.chunk_size = int(spec["chunk_size"])
+        self._layout = layout(self)
+
+    @property
+    def tables(self) -> list[tuple[str, int]]:
+        """(table name, number of rows) in the order they are computed."""
+        return [(name, lay.rows) for name, lay in self._layout.items()]
+
+    def jobs(self, table: str, lo: int, hi: int) -> list[Job]:
+        return [self._layout[table].job(j) for j in range(lo, hi)]
+
+    def chunks(self, table: str) -> list[tuple[int, int, int]]:
+        """(chunk number, first row, end row) of a table."""
+        rows = self._layout[table].rows
+        c = self.chunk_size
+        return [(k, lo, min(lo + c, rows)) for k, lo in enumerate(range(0, rows, c))]
+
+    def task(self, table: str, chunk: int) -> ChunkTask:
+        _, lo, hi = self.chunks(table)[chunk]
+        jobs = tuple(self.jobs(table, lo, hi))
+        used = {j.source for j in jobs}
+        spec = self.spec
+        return ChunkTask(
+            table,
+            chunk,
+            {i: self.sources[i] for i in used},
+            jobs,
+            len(self.sources) == 1,
+            spec.get("steps"),
+            bool(spec.get("timing")),
+        )
+
+    def layout(self, table: str) -> Any:
+        return self._layout[table]
+
+
 def layout(plan: Plan) -> dict[str, Layout]:
-    """The tables of a plan and the job of every row (see :class:`accord.experiments.runner.Plan`)."""
+    """The tables of a plan and the job of every row (see :class:`Plan`)."""
     spec, seed = plan.spec, plan.seed
     out: dict[str, Layout] = {}
     if plan.kind == "montecarlo":
@@ -344,7 +398,6 @@ def itertools_product(pool: Sequence[str], n: int) -> list[tuple[str, ...]]:
 
 def _sensitivity_layouts(plan: Plan, negs: tuple[str, ...] | None) -> dict[str, Layout]:
     from accord.experiments.sensitivity import design_values, oat_points, unit_design
-    from accord.experiments.worker import variant_doc
 
     sens, seed = plan.spec["sensitivity"], plan.seed
     unc = variant_doc(plan.sources[0], "base")[1]

@@ -16,9 +16,6 @@ a run are drawn from its seed (:mod:`accord.experiments.params`).
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
@@ -26,190 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from accord.errors import InputError
-from accord.experiments import params as P
+from accord.experiments.jobs import KINDS, ChunkTask, Job, Source, sha256_folder, source_from
+from accord.experiments.plans import Plan
+from accord.experiments.worker import negotiate, prepare, run_chunk_table
+from accord.protocols.registry import resolve_negotiators
 
 __all__ = ["Source", "Job", "Plan", "ChunkTask", "source_from", "execute", "reproduce", "replay", "KINDS"]
-
-KINDS = ("montecarlo", "sweep", "tournament")
-#: Version of the plan spec (bumped when the meaning of a spec changes).
-SPEC_VERSION = 1
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def _sha256_folder(path: Path) -> str:
-    h = hashlib.sha256()
-    for f in sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".xml", ".json")):
-        h.update(f.name.encode() + b"\0")
-        h.update(hashlib.sha256(f.read_bytes()).digest())
-    return h.hexdigest()
-
-
-@dataclass(frozen=True)
-class Source:
-    """A scenario as experiments use it: a YAML document (shipped to workers) or a GENIUS folder (by path)."""
-
-    label: str
-    path: str
-    sha256: str
-    doc: dict[str, Any] | None = None
-    parties: tuple[str, ...] | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "label": self.label,
-            "path": self.path,
-            "sha256": self.sha256,
-            "parties": list(self.parties) if self.parties else None,
-            "doc": self.doc,
-        }
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> Source:
-        parties = tuple(d["parties"]) if d.get("parties") else None
-        return cls(d["label"], d["path"], d["sha256"], d.get("doc"), parties)
-
-
-def source_from(spec: str | Path, parties: Sequence[str] | None = None) -> Source:
-    """A source from a path: ``file.yaml``, a GENIUS/GeniusWeb folder, or ``folder@profileA,profileB``."""
-    text = str(spec)
-    if parties is None and "@" in text and not Path(text).exists():
-        text, _, sel = text.rpartition("@")
-        parties = [s.strip() for s in sel.split(",") if s.strip()]
-    p = Path(text)
-    if not p.exists():
-        raise InputError(text, None, "an existing scenario file (.yaml) or a GENIUS/GeniusWeb folder")
-    sel = tuple(parties) if parties else None
-    if p.is_dir():
-        label = p.name + (f"@{','.join(sel)}" if sel else "")
-        try:
-            sha = _sha256_folder(p)
-        except OSError as exc:
-            raise InputError(text, None, f"a readable folder ({exc.strerror})") from None
-        return Source(label, str(p.resolve()), sha, None, sel)
-    from accord.io.yaml_scenario import read_document
-
-    doc = read_document(p)
-    P.find_uncertain(doc, str(p))  # impossible distributions fail here, before any run
-    return Source(p.stem, str(p.resolve()), _sha256_file(p), json.loads(json.dumps(doc)), sel)
-
-
-@dataclass(frozen=True)
-class Job:
-    """One negotiation of a plan."""
-
-    run: int
-    source: int
-    seed: int
-    negotiators: tuple[str, ...] | None = None
-    overrides: tuple[tuple[str, object], ...] = ()
-    variant: str = "base"
-    labels: tuple[tuple[str, object], ...] = ()
-
-
-@dataclass(frozen=True)
-class ChunkTask:
-    """What a worker needs to compute one chunk: the sources its jobs use, and the jobs."""
-
-    table: str
-    chunk: int
-    sources: dict[int, Source]
-    jobs: tuple[Job, ...]
-    issue_columns: bool = False
-    deadline: int | None = None  # rounds, overriding the scenarios' own (tournament --steps)
-    timed: bool = False  # add each negotiation's wall-clock seconds (tournament timing)
-
-
-# ------------------------------------------------------------------------------------------------ plans
-
-
-def _canonical(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
-
-
-class Plan:
-    """The full description of an experiment; see the module doc. Build with the ``plan_*`` functions."""
-
-    def __init__(self, spec: dict[str, Any]) -> None:
-        from accord.experiments import plans
-
-        if spec.get("kind") not in KINDS:
-            raise InputError(None, "kind", f"an experiment kind among {KINDS}", spec.get("kind"))
-        self.spec = spec
-        self.kind: str = spec["kind"]
-        self.seed = int(spec["seed"])
-        self.sources = [Source.from_json(s) for s in spec["sources"]]
-        self.hash = hashlib.sha256(_canonical(spec).encode()).hexdigest()
-        self.chunk_size = int(spec["chunk_size"])
-        self._layout = plans.layout(self)
-
-    @property
-    def tables(self) -> list[tuple[str, int]]:
-        """(table name, number of rows) in the order they are computed."""
-        return [(name, lay.rows) for name, lay in self._layout.items()]
-
-    def jobs(self, table: str, lo: int, hi: int) -> list[Job]:
-        return [self._layout[table].job(j) for j in range(lo, hi)]
-
-    def chunks(self, table: str) -> list[tuple[int, int, int]]:
-        """(chunk number, first row, end row) of a table."""
-        rows = self._layout[table].rows
-        c = self.chunk_size
-        return [(k, lo, min(lo + c, rows)) for k, lo in enumerate(range(0, rows, c))]
-
-    def task(self, table: str, chunk: int) -> ChunkTask:
-        _, lo, hi = self.chunks(table)[chunk]
-        jobs = tuple(self.jobs(table, lo, hi))
-        used = {j.source for j in jobs}
-        spec = self.spec
-        return ChunkTask(
-            table,
-            chunk,
-            {i: self.sources[i] for i in used},
-            jobs,
-            len(self.sources) == 1,
-            spec.get("steps"),
-            bool(spec.get("timing")),
-        )
-
-    def layout(self, table: str) -> Any:
-        return self._layout[table]
-
-
-def job_grid(values: Sequence[Sequence[object]]) -> list[tuple[object, ...]]:
-    """Every combination of swept values, the first parameter varying slowest."""
-    return list(itertools.product(*values))
-
-
-# ------------------------------------------------------------------------------------------- execution
-
-
-def to_arrow(rows: Sequence[dict[str, Any]]) -> Any:
-    """Rows (dicts) as an Arrow table; the columns are the union of the keys, in order of appearance."""
-    import pyarrow as pa
-
-    if rows:
-        first = list(rows[0])
-        if all(list(r) == first for r in rows):
-            # the usual case (every row has the same columns): Arrow's own conversion, the same inference
-            # per column as below, without a Python list per column
-            try:
-                return pa.Table.from_pylist(list(rows))
-            except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-                pass
-    keys = list(dict.fromkeys(k for r in rows for k in r))
-    arrays = {}
-    for k in keys:
-        values = [r.get(k) for r in rows]
-        try:
-            arrays[k] = pa.array(values)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-            arrays[k] = pa.array([None if v is None else str(v) for v in values], type=pa.string())
-    return pa.table(arrays)
 
 
 def _versions() -> dict[str, str]:
@@ -288,7 +107,6 @@ def execute(
     """
     from accord.experiments.executors import InProcess
     from accord.experiments.store import RunStore
-    from accord.experiments.worker import run_chunk_table
 
     store = RunStore(out)
     executor = executor if executor is not None else InProcess()
@@ -363,7 +181,7 @@ def reproduce(
     """Run the experiment of ``run_dir`` again into ``out`` (same plan; GENIUS folders must be unchanged)."""
     plan = plan_of(run_dir)
     for src in plan.sources:
-        if src.doc is None and _sha256_folder(Path(src.path)) != src.sha256:
+        if src.doc is None and sha256_folder(Path(src.path)) != src.sha256:
             raise InputError(src.path, None, "the scenario folder the run used (its files have changed)")
     return execute(plan, out, executor, progress=progress, command=["reproduce", str(run_dir)])
 
@@ -426,7 +244,6 @@ def replay(run_dir: str | Path, run: int, table: str = "results") -> tuple[Any, 
     rows = dict(plan.tables).get(table, 0)
     if not 0 <= run < rows:
         raise InputError(str(run_dir), table, f"a run number in 0..{rows - 1}", run)
-    from accord.experiments.worker import negotiate, prepare
 
     job = plan.jobs(table, run, run + 1)[0]
     src = plan.sources[job.source]
@@ -435,7 +252,6 @@ def replay(run_dir: str | Path, run: int, table: str = "results") -> tuple[Any, 
         from accord.protocols.talks import run_batch
 
         return prep.scenario, _join_stages(run_batch(prep.talks, 1, job.seed).results[0], job.seed), drawn
-    from accord.api import resolve_negotiators
 
     specs = list(job.negotiators) if job.negotiators else resolve_negotiators(prep.scenario, None)
     if len(specs) == 1:

@@ -16,7 +16,9 @@ from typing import Any
 
 from accord.errors import InputError
 from accord.experiments import params as P
-from accord.experiments.runner import ChunkTask, Job, Source, _canonical
+from accord.experiments.jobs import ChunkTask, Job, Source, canonical, to_arrow
+from accord.protocols.registry import resolve_negotiators
+from accord.strategies.choice import negotiator_for
 
 __all__ = ["Prepared", "variant_doc", "prepare", "negotiate", "run_job", "run_chunk", "run_chunk_table"]
 
@@ -160,7 +162,7 @@ def prepare(src: Source, job: Job) -> tuple[Prepared, dict[str, object]]:
         return hit, {}
     doc, unc, _ = variant_doc(src, job.variant)
     values, drawn = P.sample_values(doc, unc, job.seed, job_overrides(src, job))
-    key = (src.sha256, job.variant, _canonical(drawn))
+    key = (src.sha256, job.variant, canonical(drawn))
     hit = _BUILT.get(key)
     if hit is None:
         sc = _build(src, job.variant, values, drawn, job.seed)
@@ -174,7 +176,6 @@ def prepare(src: Source, job: Job) -> tuple[Prepared, dict[str, object]]:
 
 def negotiate(prep: Prepared, specs: Sequence[str], seed: int, deadline: int | None = None) -> Any:
     """One negotiation of a prepared scenario between the named strategies, with seed ``seed``."""
-    from accord.api import negotiator_for
     from accord.protocols.alternating import run_alternating
 
     if prep.scenario.protocol.type != "alternating_offers":  # another protocol: accord.protocols.registry
@@ -190,7 +191,6 @@ def run_job(
     src: Source, job: Job, issue_columns: bool = False, deadline: int | None = None
 ) -> dict[str, Any]:
     """The results row of one job (``deadline``: rounds overriding the scenario's)."""
-    from accord.api import resolve_negotiators
     from accord.experiments.metrics import run_metrics
 
     prep, drawn = prepare(src, job)
@@ -252,7 +252,6 @@ def talks_rows(
 
 
 def _specs(prep: Prepared, job: Job) -> list[str]:
-    from accord.api import resolve_negotiators
 
     specs = list(job.negotiators) if job.negotiators else resolve_negotiators(prep.scenario, None)
     if job.negotiators and len(specs) == 1:
@@ -271,7 +270,6 @@ def plain_rows(
     task (``task.timed``) plays them one at a time instead and adds ``wall_seconds``: the wall-clock time
     of building the strategies and negotiating (the compiled scenario is shared, its build not counted).
     """
-    from accord.api import negotiator_for
     from accord.experiments.metrics import run_metrics
     from accord.protocols.batch import run_alternating_batch
 
@@ -484,6 +482,4 @@ def run_chunk(task: ChunkTask) -> list[dict[str, Any]]:
 def run_chunk_table(task: ChunkTask) -> Any:
     """Worker entry point of the runner: the rows of one chunk as an Arrow table (converted where they were
     computed, so a worker process sends Arrow buffers back instead of pickled dicts)."""
-    from accord.experiments.runner import to_arrow
-
     return to_arrow(run_chunk(task))

@@ -9,7 +9,7 @@ thing to ``accord run``, ``accord analyze``, the experiment runner and the web a
    :mod:`accord.forecast.link`) are computed and replaced by their numbers, and a top-level
    ``stakeholders:`` actor table is read (checked) and removed;
 2. uncertain numbers (a ``{dist: ...}`` mapping where a number is expected,
-   :mod:`accord.experiments.distributions`) take their nominal value; the experiment runner draws them
+   :mod:`accord.io.distributions`) take their nominal value; the experiment runner draws them
    per run instead and hands the drawn document to :func:`scenario_from_dict` (so a drawn stakeholder
    table gives a drawn forecast).
 """
@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from accord.io.uncertain import find_uncertain, nominal_document
+
 
 def prepare_document(doc: Mapping[str, Any], file: str | None = None) -> dict[str, Any]:
     """The document the schema validates: forecasts resolved, distributions at their nominal values."""
-    from accord.experiments.params import find_uncertain, nominal_document
-
     out = dict(doc)
     if "stakeholders" in out or _has_forecast(out):
         from accord.forecast.link import resolve_document

@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 
 from accord.model.beliefs import MAX_FACTS, PrivateInfo, world_flags
-from accord.model.preferences import Preferences
+from accord.model.preferences import Preferences, additive_sum
 from accord.model.scenario import Scenario
 from accord.model.space import DEFAULT_ENUMERATION_LIMIT, OutcomeSpace
 
@@ -213,15 +213,7 @@ def _utilities(
     step = max(1, _CHUNK // max(n, 1))
     for a in range(0, G, step):
         b = min(G, a + step)
-        u = weights[a:b, 0, None] * (scores[0] if scores[0].shape[0] == 1 else scores[0][a:b])
-        for j in range(1, len(scores)):
-            s = scores[j]
-            c = weights[a:b, j, None] * (s if s.shape[0] == 1 else s[a:b])
-            # np.add.outer(u, c) row by row, one value of issue j at a time (long inner loops)
-            nxt = np.empty((b - a, u.shape[1], c.shape[1]), dtype=np.float64)
-            for x in range(c.shape[1]):
-                np.add(u, c[:, x, None], out=nxt[:, :, x])
-            u = nxt.reshape(b - a, -1)
+        u = additive_sum(weights[a:b], [s if s.shape[0] == 1 else s[a:b] for s in scores])
         v = values[a:b]
         tmp = np.empty_like(u) if terms else u
         for t in range(first_dep):

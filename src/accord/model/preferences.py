@@ -19,6 +19,48 @@ import numpy as np
 from accord.model.expr import Expression
 from accord.model.space import DEFAULT_ENUMERATION_LIMIT, OutcomeSpace
 
+#: Outcomes so far from which the outer sum is taken one value of the next issue at a time.
+_LONG = 256
+
+
+def additive_sum(
+    weights: np.ndarray, scores: Sequence[np.ndarray], out: np.ndarray | None = None
+) -> np.ndarray:
+    """(G, n): the linear-additive utility Σ_i w_i · s_i of every outcome, in index order, for a stack of G
+    preference rows (one party's preferences is a stack of one).
+
+    ``weights`` is (G, k); ``scores[j]`` is (G, card_j), or (1, card_j) when every row shares it. The one
+    summation of accord: c_j = w_j · s_j, u = c_0, then u[i * card_j + v] = u[i] + c_j[v] issue after issue
+    (first issue most significant), so every caller (one party, a stack of scenarios, every run of a Monte
+    Carlo chunk) gets the same floats. The outer sum is written one value of issue j at a time when the
+    outcomes so far are many (long inner loops), in one broadcast call when few. Written into ``out`` when
+    given.
+    """
+    G = weights.shape[0]
+    u = weights[:, 0, None] * scores[0]
+    if u.shape[0] != G:
+        u = np.broadcast_to(u, (G, u.shape[1]))
+    last = len(scores) - 1
+    if last == 0:
+        if out is None:
+            return np.array(u, dtype=np.float64)
+        out[...] = u
+        return out
+    for j in range(1, len(scores)):
+        c = weights[:, j, None] * scores[j]
+        card = c.shape[1]
+        if j == last and out is not None:
+            nxt = out.reshape(G, u.shape[1], card)
+        else:
+            nxt = np.empty((G, u.shape[1], card), dtype=np.float64)
+        if u.shape[1] >= _LONG:
+            for x in range(card):
+                np.add(u, c[:, x, None], out=nxt[:, :, x])
+        else:  # short rows: one broadcast call (the same additions)
+            np.add(u[:, :, None], c[:, None, :], out=nxt)
+        u = nxt.reshape(G, -1)
+    return u
+
 
 @dataclass(frozen=True)
 class Term:
@@ -81,12 +123,9 @@ class Preferences:
     def evaluate_all(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> np.ndarray:
         """Utility of every outcome, in index order (guarded by ``limit``)."""
         self.space.check_enumerable("evaluating every outcome", limit)
-        contrib = self.contributions()
-        # u[i * card_j + v] = u_prev[i] + c_j[v]: index order (first issue most significant), summed
-        # left to right in issue order as in ``evaluate``.
-        u = contrib[0]
-        for c in contrib[1:]:
-            u = np.add.outer(u, c).reshape(-1)
+        # a stack of one: index order (first issue most significant), summed left to right in issue
+        # order as in ``evaluate``
+        u = additive_sum(self.weights[None, :], [s[None, :] for s in self.scores])[0]
         if self.terms:
             u = self._add_terms(u, self.space.digits(np.arange(self.space.size, dtype=np.int64)))
         return u

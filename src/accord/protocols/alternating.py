@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from accord.model.scenario import CompiledScenario
+from accord.model.seeding import party_rngs
 from accord.strategies.base import ACCEPT, REJECT, WALK, Context, Negotiator, State
 
 OFFER = "offer"
@@ -75,6 +76,9 @@ class Result:
     time: float
     trace: Trace = field(repr=False)
     seed: int | None = None
+    #: Which engine computed the result: "turns" (played turn by turn, :class:`Session`) or "arrays"
+    #: (:mod:`accord.protocols.batch`). Not part of equality: both give the same result.
+    engine: str = field(default="turns", compare=False, repr=False)
 
     def summary(self) -> dict[str, object]:
         return {
@@ -125,10 +129,7 @@ class Session:
         if rng is not None:
             children = rng.spawn(n)
         elif seed is None or isinstance(seed, int | np.integer):
-            # Same streams as default_rng(seed).spawn(n), without building the parent's bit generator.
-            children = [
-                np.random.Generator(np.random.PCG64(s)) for s in np.random.SeedSequence(seed).spawn(n)
-            ]
+            children = party_rngs(seed, n)  # the seeding recipe (accord.model.seeding)
         else:
             children = np.random.default_rng(seed).spawn(n)
         acc = compiled.acceptable if compiled.has_constraints else None

@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.model.preferences import additive_sum
 from accord.model.scenario import CompiledScenario, Scenario
 from accord.model.space import _plain
 from accord.protocols.alternating import Result, Trace, normalised_time, run_alternating
@@ -330,19 +331,8 @@ def _stacked_utilities(scenarios: Sequence[Scenario], out: np.ndarray) -> None:
     cards = [int(c) for c in scenarios[0].space.cards]
     W = np.concatenate([pr.weights for pr in prefs]).reshape(rows, len(cards))
     S = np.concatenate([x for pr in prefs for x in pr.scores]).reshape(rows, sum(cards))
-    target = out.reshape(rows, -1)
-    if len(cards) == 1:
-        np.multiply(W[:, 0, None], S, out=target)
-        return
-    u = W[:, 0, None] * S[:, : cards[0]]
-    off = cards[0]
-    for i, card in enumerate(cards[1:], 1):
-        c = W[:, i, None] * S[:, off : off + card]
-        off += card
-        if i == len(cards) - 1:
-            np.add(u[:, :, None], c[:, None, :], out=target.reshape(rows, u.shape[1], card))
-        else:
-            u = (u[:, :, None] + c[:, None, :]).reshape(rows, -1)
+    edges = np.cumsum([0, *cards])
+    additive_sum(W, [S[:, edges[j] : edges[j + 1]] for j in range(len(cards))], out=out.reshape(rows, -1))
 
 
 def run_alternating_batch(
@@ -540,4 +530,5 @@ def _result(
         time=t_end,
         trace=LazyTrace(replay),
         seed=seed,
+        engine="arrays",
     )

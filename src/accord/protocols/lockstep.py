@@ -21,13 +21,25 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from accord.model.beliefs import bayes, world_index, world_weights
+from accord.model.seeding import facts_rng
 from accord.model.talks import TalksScenario
+from accord.protocols.lockstep_turns import (
+    _END_NAMES,
+    _END_WALK,
+    _STAGED,
+    _WALK,
+    _Cols,
+    _Kind,
+    _negotiate,
+    _Party,
+    _StageRun,
+    order_keys,
+)
 from accord.protocols.tracks import (
     DEFAULT_STRATEGY,
     StageOutcome,
@@ -36,26 +48,9 @@ from accord.protocols.tracks import (
     world_sum,
     world_sum_pointwise,
 )
-from accord.strategies.base import TargetIndex
 from accord.strategies.belief_based import city_block
-from accord.strategies.time_based import concession
 
 __all__ = ["supported", "structure_key", "run_lockstep"]
-
-TOL = TargetIndex.TOLERANCE
-_WALK, _STAGED = 0, 1
-_END_AGREE, _END_WALK, _END_DEADLINE = 0, 1, 2
-_END_NAMES = ("agreement", "walk_away", "deadline")
-
-
-@dataclass(frozen=True)
-class _Kind:
-    """A staged strategy as the lockstep engine plays it."""
-
-    code: int  # _WALK or _STAGED
-    e: float = 1.0
-    tradeoff: bool = True
-    walks: bool = False
 
 
 @functools.lru_cache(maxsize=256)
@@ -367,251 +362,6 @@ def _stage_arrays(
     return util, acc, res, resp
 
 
-# ------------------------------------------------------------------------------------------ negotiation
-
-
-_GAIN: dict[tuple[float, int], np.ndarray] = {}
-
-
-def _gain(e: float, deadline: int) -> np.ndarray:
-    """``1 - f(t_r)`` per round, in Python floats (as the strategies compute their target)."""
-    key = (e, deadline)
-    g = _GAIN.get(key)
-    if g is None:
-        from accord.protocols.alternating import normalised_time
-
-        g = np.array([1.0 - concession(normalised_time(r, deadline), e) for r in range(deadline)])
-        _GAIN[key] = g
-    return g
-
-
-_SIGN = np.int64(0x7FFFFFFFFFFFFFFF)
-_TOP = np.int64(-0x8000000000000000)
-
-
-def order_keys(x: np.ndarray) -> np.ndarray:
-    """Unsigned integers in the order of the floats ``x`` (no NaN): equal floats, equal keys (-0.0 is 0.0).
-
-    Comparisons and arg-searches on these keys are exact comparisons of the utilities, done with integer
-    arithmetic (a masked arg-min of floats needs a fill pass that costs more than the search).
-    """
-    bits = np.add(x, 0.0).view(np.int64)
-    k = bits >> 63
-    k &= _SIGN
-    k ^= bits
-    k ^= _TOP
-    return k.view(np.uint64)
-
-
-class _Cols:
-    """The columns of a stage's arrays: ``idx`` the outcome of each column (None: all outcomes, in order),
-    ``pos`` the column of each outcome, ``near`` the nearness rows of offers over these columns."""
-
-    def __init__(self, runs: _Runs, idx: np.ndarray | None) -> None:
-        self.idx = idx
-        if idx is None:
-            self.pos = np.arange(runs.n, dtype=np.int64)
-        else:
-            self.pos = np.full(runs.n, -1, dtype=np.int64)
-            self.pos[idx] = np.arange(idx.size)
-        self.near = runs.nearness(idx)
-
-
-class _Party:
-    """One party's arrays in one stage, for all runs."""
-
-    def __init__(
-        self, kind: _Kind, util: np.ndarray, acc: np.ndarray, res: np.ndarray, resp: dict, cols: _Cols
-    ) -> None:
-        self.kind = kind
-        self.cols = cols
-        self.u = util  # (R, c)
-        self.acc = acc
-        self.res = res  # (R,)
-        self.resp = resp
-        anyok = acc.any(axis=1)
-        # keys of the acceptable outcomes' utilities; 0 (below every float's key) where not acceptable
-        self.key = order_keys(util)
-        self.key *= acc
-        rows = np.arange(util.shape[0])
-        best = util[rows, self.key.argmax(axis=1)]
-        worst = np.where(acc, util, np.inf).min(axis=1)
-        self.empty = ~anyok
-        self.p_max = np.where(anyok, best, np.nan)
-        self.p_min = np.where(self.empty, res, np.where(worst > res, worst, res))
-
-    def target(self, rows: np.ndarray, gain: np.ndarray) -> np.ndarray:
-        pmin, pmax = self.p_min[rows], self.p_max[rows]
-        return pmin + (pmax - pmin) * gain
-
-    def value(
-        self, rows: np.ndarray, offers: np.ndarray, proposer: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The value of each offer (outcome indices) to this party, and whether it may accept it."""
-        c = self.cols.pos[offers]
-        v = self.u[rows, c]
-        for j, rsp in self.resp.items():
-            use = rsp.has[rows] & (proposer == j)
-            if use.any():
-                k = np.flatnonzero(use)
-                v[k] = rsp.at(rows[k], offers[k], c[k])
-        return v, self.acc[rows, c]
-
-
-def _propose(runs: _Runs, party: _Party, rows: np.ndarray, tau: np.ndarray, opp: np.ndarray) -> np.ndarray:
-    """Offers of ``party`` in ``rows`` (-1: walk away), as the staged strategies' ``propose``.
-
-    Without an opponent's offer (or without trade-offs): TargetIndex.at_or_above, the outcome with the
-    smallest utility at or above the target less the tolerance, lowest index among ties, else the best.
-    With one: among the outcomes at or above it, the closest to the opponent's last offer; ties by utility
-    (highest), then index (lowest) — the order of TargetIndex.in_range that ``argmin`` keeps.
-    """
-    kind = party.kind
-    out = np.full(rows.size, -1, dtype=np.int64)
-    if kind.code == _WALK:
-        return out
-    walk = party.empty[rows]
-    if kind.walks:
-        walk = walk | (party.p_max[rows] < party.res[rows])
-    go = ~walk
-    if not go.any():
-        return out
-    r = rows[go]
-    o = opp[go]
-    key = party.key if r.size == party.key.shape[0] and (r == np.arange(r.size)).all() else party.key[r]
-    kl = order_keys(tau[go] - TOL)[:, None]
-    cand = key >= kl  # acceptable (key > 0) and utility >= target - tolerance
-    has_cand = cand.any(axis=1)
-    plain = (o < 0) | (not kind.tradeoff) | ~has_cand
-    pick = np.empty(r.size, dtype=np.int64)
-    m = r.size
-
-    def take(a: np.ndarray, k: np.ndarray) -> np.ndarray:
-        return a if k.size == m else a[k]
-
-    if plain.any():
-        k = np.flatnonzero(plain & has_cand)
-        # key - kl wraps below kl to more than any key at or above it: argmin is the smallest at or above
-        pick[k] = (take(key, k) - kl[k]).argmin(axis=1)
-        k = np.flatnonzero(~has_cand)
-        if k.size:
-            pick[k] = key[k].argmax(axis=1)  # nothing reaches the target: the best
-    if (~plain).any():
-        k = np.flatnonzero(~plain)
-        near = party.cols.near(o[k])  # larger = closer
-        near *= take(cand, k)  # not a candidate: 0, below every candidate
-        tied = near == near.max(axis=1)[:, None]
-        pick[k] = (take(key, k) * tied).argmax(axis=1)
-    out[go] = pick if party.cols.idx is None else party.cols.idx[pick]
-    return out
-
-
-@dataclass
-class _StageRun:
-    end: np.ndarray  # (R,) code
-    rounds: np.ndarray  # (R,)
-    agreed: np.ndarray  # (R,) outcome or -1
-    walker: np.ndarray  # (R,) party or -1
-    last: np.ndarray  # (R, P) last offer of each party or -1
-
-
-def _negotiate(runs: _Runs, s: int, parties: list[_Party], active: np.ndarray) -> _StageRun:
-    """The stacked alternating-offers protocol of one stage for the runs ``active``."""
-    stage = runs.ts0.stages[s]
-    R, P = runs.R, runs.P
-    D = np.array([t.stages[s].rounds for t in runs.tss], dtype=np.int64)
-    opener = runs.names.index(stage.opener) if stage.opener else 0
-    order = [(opener + j) % P for j in range(P)]
-    last_party = order[-1]
-    standing = np.full(R, -1, dtype=np.int64)
-    proposer = np.full(R, -1, dtype=np.int64)
-    accepted = np.zeros(R, dtype=np.int64)
-    live = active.copy()
-    end = np.full(R, _END_DEADLINE, dtype=np.int64)
-    walker = np.full(R, -1, dtype=np.int64)
-    agreed = np.full(R, -1, dtype=np.int64)
-    last = np.full((R, P), -1, dtype=np.int64)
-    stamp = np.full((R, P), -1, dtype=np.int64)
-    rounds = np.where(active, D, 0)
-    gains = {(p.kind.e, int(d)): _gain(p.kind.e, int(d)) for p in parties for d in np.unique(D[active])}
-    clock = 0
-    for k in range(int(D[active].max()) if active.any() else 0):
-        live &= k < D
-        for p in order:
-            rows = np.flatnonzero(live)
-            if rows.size == 0:
-                break
-            party = parties[p]
-            Dr = D[rows]
-            gain = np.empty(rows.size)
-            for d in np.unique(Dr):
-                sel = Dr == d
-                gain[sel] = gains[(party.kind.e, int(d))][k]
-            tau = party.target(rows, gain) if party.kind.code == _STAGED else gain
-            stand = standing[rows]
-            has = stand >= 0
-            # respond
-            propose_rows = ~has
-            if has.any():
-                hr = rows[has]
-                off = stand[has]
-                if party.kind.code == _WALK:
-                    dec = np.full(hr.size, 2)
-                else:
-                    u, ok = party.value(hr, off, proposer[hr])
-                    res = party.res[hr]
-                    lastc = (k >= D[hr] - 1) & (p == last_party)
-                    acc_last = ok & (u >= res)
-                    t = tau[has]
-                    thr = np.where(res > t, res, t) - TOL
-                    acc_now = ok & (u >= thr)
-                    accept = np.where(lastc, acc_last, acc_now)
-                    walk = lastc & ~acc_last & party.kind.walks
-                    dec = np.where(accept, 1, np.where(walk, 2, 0))
-                # accept
-                a_rows = hr[dec == 1]
-                accepted[a_rows] += 1
-                done = a_rows[accepted[a_rows] == P - 1]
-                agreed[done] = standing[done]
-                end[done] = _END_AGREE
-                rounds[done] = k + 1
-                live[done] = False
-                # walk
-                w_rows = hr[dec == 2]
-                end[w_rows] = _END_WALK
-                walker[w_rows] = p
-                rounds[w_rows] = k + 1
-                live[w_rows] = False
-                pr = np.zeros(rows.size, dtype=bool)
-                pr[np.flatnonzero(has)[dec == 0]] = True
-                propose_rows = propose_rows | pr
-            if not propose_rows.any():
-                continue
-            prow = rows[propose_rows]
-            ptau = tau[propose_rows]
-            # most recent offer by another party
-            others = [q for q in range(P) if q != p]
-            st = stamp[prow][:, others]
-            lo = last[prow][:, others]
-            pos = np.argmax(st, axis=1)
-            opp = np.where(st.max(axis=1) >= 0, lo[np.arange(prow.size), pos], -1)
-            offers = _propose(runs, party, prow, ptau, opp)
-            w = offers < 0
-            wr = prow[w]
-            end[wr] = _END_WALK
-            walker[wr] = p
-            rounds[wr] = k + 1
-            live[wr] = False
-            mr = prow[~w]
-            standing[mr] = offers[~w]
-            proposer[mr] = p
-            accepted[mr] = 0
-            last[mr, p] = offers[~w]
-            stamp[mr, p] = clock
-            clock += 1
-    return _StageRun(end, rounds, agreed, walker, last)
-
-
 # ------------------------------------------------------------------------------------------------ talks
 
 
@@ -671,8 +421,6 @@ def run_lockstep(
     run by run; ``impl`` values implemented deals (see :class:`accord.protocols.talks`). Returns the
     :class:`TalksResult` of every run (stage traces are not kept) and the final beliefs (R, P, F).
     """
-    from accord.protocols.talks import _seed_children
-
     runs = _Runs(tss, worlds)
     R, P, n = runs.R, runs.P, runs.n
     ts0 = runs.ts0
@@ -680,9 +428,7 @@ def run_lockstep(
     truths = []
     for t, s in zip(tss, seeds, strict=True):
         if pv.drawn:
-            talk_rng, _ = _seed_children(s)
-            fact_rng = talk_rng.spawn(2)[0]
-            truths.append(t.private.draw_truth(fact_rng))
+            truths.append(t.private.draw_truth(facts_rng(s)))
         else:
             truths.append(t.private.draw_truth(None))
     world = np.array([world_index(tr) for tr in truths], dtype=np.int64)

@@ -175,6 +175,13 @@ def default_strategy(scenario: Scenario) -> str:
     return protocol_of(scenario).default_strategy
 
 
+def resolve_negotiators(scenario: Scenario, names: Sequence[str] | None) -> list[str]:
+    """One negotiator spec per party, a party without one playing its protocol's default strategy."""
+    from accord.strategies.choice import resolve_negotiators as resolve
+
+    return resolve(scenario, names, default_strategy(scenario))
+
+
 def run_protocol(
     scenarios: Sequence[Scenario],
     negotiators: Sequence[Sequence[object]],

@@ -17,7 +17,8 @@ import numpy as np
 
 from accord.errors import InputError
 from accord.implementation.engine import Outcome, draw_count, simulate
-from accord.model.beliefs import world_weights
+from accord.model.beliefs import world_index, world_weights
+from accord.model.seeding import facts_rng, implementation_draws_many
 from accord.model.talks import TalksScenario
 from accord.protocols.tracks import CompiledTalks, TalksResult, deal_rows, run_talks
 
@@ -47,16 +48,7 @@ class Batch:
     impl: Outcome | None  # rows = runs with an agreement (see agreed)
     agreed: np.ndarray  # (R,) bool
     reservations: np.ndarray | None = None  # (R, P) per run when the runs' scenarios differ (lockstep)
-
-
-def impl_stream(seed: int) -> np.random.SeedSequence:
-    """Run ``seed``'s implementation stream: ``SeedSequence(seed).spawn(2)[1]`` without spawning the talks'."""
-    return np.random.SeedSequence(seed, spawn_key=(1,))
-
-
-def _seed_children(seed: int) -> tuple[np.random.Generator, np.random.SeedSequence]:
-    talks_ss, impl_ss = np.random.SeedSequence(seed).spawn(2)
-    return np.random.Generator(np.random.PCG64(talks_ss)), impl_ss
+    engine: str = "run_by_run"  # which engine played the talks: "run_by_run" (tracks.run_talks) or "lockstep"
 
 
 def run_batch(ts: TalksScenario, runs: int = 1, seed: int = 0) -> Batch:
@@ -67,16 +59,13 @@ def run_batch(ts: TalksScenario, runs: int = 1, seed: int = 0) -> Batch:
     seeds = [seed + k for k in range(runs)]
     results: list[TalksResult] = []
     shared: TalksResult | None = None
-    impl_ss = []
     for s in seeds:
-        talk_rng, iss = _seed_children(s)
-        impl_ss.append(iss)
         if ct.deterministic:
             if shared is None:
-                shared = run_talks(ct, rng=talk_rng)
+                shared = run_talks(ct, s)
             results.append(shared)
         else:
-            results.append(run_talks(ct, rng=talk_rng))
+            results.append(run_talks(ct, s))
     W = ct.worlds
     res = W.reservations
     agreed = np.array([r.agreement for r in results], dtype=bool)
@@ -93,11 +82,7 @@ def run_batch(ts: TalksScenario, runs: int = 1, seed: int = 0) -> Batch:
         bel = np.stack([results[k].beliefs for k in rows])
         wts = world_weights(bel)
         n = draw_count(ct.impl)
-        draws = (
-            np.stack([np.random.Generator(np.random.PCG64(impl_ss[k])).random(n) for k in rows])
-            if n
-            else None
-        )
+        draws = implementation_draws_many([seeds[k] for k in rows.tolist()], n)
         impl = simulate(ct.impl, ag, wd, wts, beliefs=bel, draws=draws if n else np.zeros((rows.size, 0)))
         realised[rows] = impl.realised
     return Batch(ts, seeds, results, nominal, realised, impl, agreed)
@@ -172,16 +157,10 @@ def run_lockstep_batch(tss: list[TalksScenario], seeds: list[int], worlds=None, 
         bel = beliefs[rows]
         wts = world_weights(bel)
         n = impl.draw_count()
-        draws = (
-            np.stack(
-                [np.random.Generator(np.random.PCG64(impl_stream(seeds[k]))).random(n) for k in rows.tolist()]
-            )
-            if n
-            else np.zeros((rows.size, 0))
-        )
+        draws = implementation_draws_many([seeds[k] for k in rows.tolist()], n)
         out = impl.simulate(rows, ag, wd, wts, bel, draws)
         realised[rows] = out.realised
-    return Batch(tss[0], list(seeds), results, nominal, realised, out, agreed, res)
+    return Batch(tss[0], list(seeds), results, nominal, realised, out, agreed, res, engine="lockstep")
 
 
 def _outcome(ts: TalksScenario, idx: int | None) -> dict[str, Any] | None:
@@ -353,6 +332,32 @@ def run_variants(
     for name, ts in variants.items():
         out[name] = variant_summary(run_batch(ts, runs, seed))
     return out
+
+
+# ---------------------------------------------------------------------------------------- a given deal
+
+
+def implement_deal(ts: TalksScenario, deal: int, runs: int, seed: int) -> Outcome:
+    """Implement one given agreement ``runs`` times (run k: seed + k, the same implementation stream as in
+    :func:`run_batch`); decisions on each party's prior beliefs, the world drawn as in the talks."""
+    ct = compiled(ts)
+    if ct.impl is None:
+        raise InputError(ts.scenario.path, "implementation", "an implementation block in the scenario")
+    seeds = [seed + k for k in range(runs)]
+    wd, bel = deal_worlds(ts, seeds)
+    draws = implementation_draws_many(seeds, draw_count(ct.impl))
+    return simulate(ct.impl, np.full(runs, deal), wd, world_weights(bel), beliefs=bel, draws=draws)
+
+
+def deal_worlds(ts: TalksScenario, seeds: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Per run of ``seeds``: the true world (the facts drawn as in the talks) and every party's prior
+    beliefs in it, ((R,) world indices, (R, P, F) beliefs)."""
+    worlds, beliefs = [], []
+    for s in seeds:
+        truth = ts.private.draw_truth(facts_rng(s) if ts.private.drawn else None)
+        worlds.append(world_index(truth))
+        beliefs.append(ts.private.priors(ts.party_names, truth))
+    return np.array(worlds, dtype=np.int64), np.stack(beliefs)
 
 
 def trace_rows(b: Batch, run: int = 0) -> list[dict[str, Any]]:

@@ -35,6 +35,7 @@ from accord.model.beliefs import (
     world_index,
     world_weights,
 )
+from accord.model.seeding import facts_rng, stage_rngs
 from accord.model.talks import Stage, TalksScenario
 from accord.protocols.alternating import Result, run_alternating
 from accord.strategies.base import Negotiator
@@ -328,20 +329,16 @@ def _carry(
     return new, settled
 
 
-def run_talks(
-    ct: CompiledTalks, seed: int | None = None, rng: np.random.Generator | None = None
-) -> TalksResult:
-    """Run the staged talks once (the implementation is run separately, see :mod:`accord.protocols.talks`)."""
-    if rng is None:
-        rng = np.random.default_rng(seed)
-    fact_rng, talk_rng = rng.spawn(2)
-    truth = ct.private.draw_truth(fact_rng if ct.private.drawn else None)
+def run_talks(ct: CompiledTalks, seed: int | None = None) -> TalksResult:
+    """Run the staged talks once with run ``seed``'s streams (:mod:`accord.model.seeding`: the facts, then
+    one stream per stage); the implementation is run separately, see :mod:`accord.protocols.talks`."""
+    truth = ct.private.draw_truth(facts_rng(seed) if ct.private.drawn else None)
     world = world_index(truth)
     beliefs = ct.private.priors(ct.names, truth)
     open_ = np.ones(ct.digits.shape[0], dtype=bool)
     stages: list[StageOutcome] = []
     end, walker, agreed, rounds = "deadline", None, None, 0
-    stage_rngs = talk_rng.spawn(max(1, len(ct.talks.stages)))
+    streams = stage_rngs(seed, len(ct.talks.stages))
     for s, stage in enumerate(ct.talks.stages):
         final = s == len(ct.talks.stages) - 1
         here = open_ & ct.mask(stage.table) if stage.table is not None else open_
@@ -361,7 +358,7 @@ def run_talks(
             neg = make_negotiator(stage.strategies.get(nm) or DEFAULT_STRATEGY[role])
             neg.talks = TalkInfo(stage.name, role, order, ct.digits, ct.spans, resp[i], walk_allowed=True)  # type: ignore[attr-defined]
             negs.append(neg)
-        result = run_alternating(view, negs, deadline=stage.rounds, opener=opener, rng=stage_rngs[s])  # type: ignore[arg-type]
+        result = run_alternating(view, negs, deadline=stage.rounds, opener=opener, rng=streams[s])  # type: ignore[arg-type]
         rounds += result.rounds
         before = beliefs.copy()
         for i in range(ct.P):  # beliefs from the others' final positions (informative signals only)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from accord.errors import InputError
+from accord.model.seeding import DRAW_KEY, parameter_rng
 
 __all__ = [
     "DISTRIBUTIONS",
@@ -43,8 +44,6 @@ __all__ = [
 ]
 
 DISTRIBUTIONS = ("uniform", "normal", "triangular", "beta", "choice")
-#: Spawn key of the parameter draws of a run (far from the party indices the protocol spawns).
-DRAW_KEY = 0x5EED_DA7A
 _NAMED_ARGS = {
     "normal": ("mean", "sd", "low", "high"),
     "beta": ("a", "b", "low", "high"),
@@ -235,8 +234,7 @@ def _plain(x: object) -> object:
 
 def draw_uniforms(seed: int, count: int) -> np.ndarray:
     """The ``count`` uniforms in (0, 1) of run ``seed`` (see the module doc)."""
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(int(seed), spawn_key=(DRAW_KEY,))))
-    return rng.random(count) + 2.0**-54  # open interval: never exactly 0
+    return parameter_rng(seed).random(count) + 2.0**-54  # open interval: never exactly 0
 
 
 def value_at(dist: Distribution, u: float) -> object:
