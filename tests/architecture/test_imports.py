@@ -19,6 +19,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "accord"
 RANK = {
     "errors": 0,
     "model": 1,
+    "bargaining": 1,  # rules of bargaining on arrays (numpy only), for the protocols to call
     "io": 2,
     "strategies": 2,
     "implementation": 2,
@@ -40,15 +41,16 @@ KNOWN_UP = {
     ("accord.forecast.report", "report"),  # the forecast report uses report.html
 }
 #: Arrows inside one layer that close a package cycle (io -> forecast.link -> ...; forecast.api -> io).
-KNOWN_CYCLE = {("accord.forecast.api", "io")}
+KNOWN_CYCLE = {
+    ("accord.forecast.api", "io"),
+    ("accord.forecast.tables", "io"),  # the bounded file reader and YAML parser of io.yaml_dialect
+}
 #: Packages whose modules still import each other in a circle (through their ``__init__`` or a registry
 #: loader): io (schema <-> yaml_scenario), report (build <-> sections), strategies (base loads every
 #: strategy module, each imports base), web (app <-> routes). The list may only shrink.
 KNOWN_MODULE_CYCLES = {"io", "report", "strategies", "web"}
 #: Engines (model, strategies, implementation, analysis, protocols) never read files; these still do.
-KNOWN_READERS = {
-    "accord.protocols.talks",  # the backtest reads a folder of scenarios: to move to experiments
-}
+KNOWN_READERS: set[str] = set()
 ENGINES = ("model", "strategies", "implementation", "analysis", "protocols")
 _READS = {"open", "read_text", "read_bytes", "glob", "rglob", "iterdir", "load_talks", "read"}
 

@@ -12,25 +12,9 @@ from __future__ import annotations
 
 import sys
 
+from accord.cli.lines import split_list, warnings_as_lines
+
 __all__ = ["app", "main", "split_list", "warnings_as_lines"]
-
-
-def split_list(value: str | None) -> list[str] | None:
-    """Split a comma-separated option at top-level commas (commas inside parentheses stay)."""
-    if not value:
-        return None
-    out, depth, cur = [], 0, ""
-    for ch in value:
-        if ch == "," and depth == 0:
-            out.append(cur.strip())
-            cur = ""
-            continue
-        depth += ch == "("
-        depth -= ch == ")"
-        cur += ch
-    if cur.strip():
-        out.append(cur.strip())
-    return out
 
 
 def fast_analyze_args(args: list[str]) -> tuple[str, str | None] | None:
@@ -86,22 +70,6 @@ def _analyze_json(path: str, parties: str | None) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         sys.exit(1)
-
-
-def warnings_as_lines() -> None:
-    """Show the library's warnings as one line each on stderr (``note:`` for which profiles of a folder
-    became the parties, ``warning:`` for the rest), not Python's two-line form with a source line."""
-    import warnings
-
-    from accord.io.folder import ProfileChoice
-
-    warnings.filterwarnings("default", category=ProfileChoice)
-
-    def show(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
-        label = "note" if category.__name__ == "ProfileChoice" else "warning"
-        sys.stderr.write(f"{label}: {message}\n")
-
-    warnings.showwarning = show
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -51,7 +51,7 @@ def fail(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
-    from accord.cli import warnings_as_lines
+    from accord.cli.lines import warnings_as_lines
 
     warnings_as_lines()
     _register_all()

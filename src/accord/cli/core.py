@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from accord.cli import split_list as _split
 from accord.cli.app import fail
+from accord.cli.lines import split_list as _split
 from accord.cli.options import MAX_ROUNDS, MAX_SEED
 
 
