@@ -399,8 +399,12 @@ def run_talks_with_variants(path: str | Path, *, runs: int = 1, seed: int = 0) -
     out["negotiators"] = [
         ts.stages[-1].strategies.get(n) or ts.stages[-1].roles.get(n, "leader") for n in ts.party_names
     ]
+    from accord.io.talks import read, variant_changes
+
+    doc = read(path)[0]
     out["variants"] = {
-        name: variant_summary(_batch(v, runs, seed)) for name, v in talks_variants(path).items()
+        name: {**variant_summary(_batch(v, runs, seed)), "changes": variant_changes(doc, name)}
+        for name, v in talks_variants(path).items()
     }
     return out
 

@@ -167,11 +167,18 @@ def test_variant_overriding_an_unknown_field():
     assert e.field == "variants.oops.trackz" and "field of the scenario" in str(e)
 
 
-def test_variant_naming_an_unknown_stage():
+def test_variant_naming_a_stage_by_a_bare_string():
     doc = toy()
-    doc["variants"]["oops"] = {"tracks": ["gala_dinner"]}
+    doc["variants"]["oops"] = {"tracks": ["summit"]}
     e = _err(doc, variant="oops")
-    assert e.field == "variants.oops.tracks[0]" and "base stage" in str(e)
+    assert e.field == "variants.oops.tracks[0]" and "drop: true" in str(e)
+
+
+def test_variant_dropping_an_unknown_stage():
+    doc = toy()
+    doc["variants"]["oops"] = {"tracks": [{"name": "gala_dinner", "drop": True}]}
+    e = _err(doc, variant="oops")
+    assert e.field == "variants.oops.tracks[0].name" and "base stage to drop" in str(e)
 
 
 def test_error_inside_a_variant_is_named_by_the_variant():

@@ -184,6 +184,7 @@ def print_variants(v: dict[str, Any]) -> None:
             "caught",
             "completed",
             "deal (most frequent)",
+            "changes from the base",
         ],
     )
     for name, s in v.items():
@@ -195,8 +196,13 @@ def print_variants(v: dict[str, Any]) -> None:
             _f(s.get("cheating_detected_rate")),
             _f(s.get("completed_rate")),
             _deal((s.get("modal_outcome") or {}).get("outcome")),
+            "; ".join(s.get("changes", [])),
         )
     con.print(t)
+    for name, s in v.items():
+        for c in s.get("changes", []):
+            if c.startswith(("drops", "removes")):
+                con.print(f"warning: variant {name} {c} of the base")
 
 
 def print_questions(q: dict[str, Any]) -> None:
