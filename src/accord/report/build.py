@@ -176,31 +176,62 @@ def _assumptions(plan: Any, stored: dict[str, Any], summary: dict[str, Any]) -> 
 
 
 def _uncertain(plan: Any, results: Any) -> str:
+    """The uncertain inputs of every variant run: distribution, nominal value, what was drawn (over the
+    runs that drew it) and, where variants differ, which variants drew it and which fixed or removed it."""
     from accord.experiments.worker import variant_doc
 
     src = plan.sources[0]
     if src.doc is None:
         return ""
-    _doc, unc, _ = variant_doc(src, "base")
-    if not unc:
+    ran = list(plan.spec.get("variants") or ["base"])
+    per = {v: {u.name: u for u in variant_doc(src, v)[1]} for v in ran}
+    names = list(dict.fromkeys(n for v in ran for n in per[v]))
+    if not names:
         return section(
             "Uncertain inputs",
             "<p>The scenario has no uncertain numbers: runs differ only by the strategies' own randomness.</p>",
             anchor="inputs",
         )
+    vcol = _col(results, "variant", object) if "variant" in results.column_names else None
     rows = []
-    for u in unc:
-        col = f"param.{u.name}"
+    for name in names:
+        where = [v for v in ran if name in per[v]]
+        u = per[where[0]][name]
+        col = f"param.{name}"
         drawn = "–"
         if col in results.column_names and u.dist.numeric:
             x = _col(results, col)
-            drawn = f"{x.mean():.4g} [{x.min():.4g}, {x.max():.4g}]"
-        rows.append((u.name, u.dist.describe(), u.dist.nominal(), drawn))
+            if vcol is not None:
+                x = x[np.isin(vcol, where)]
+            x = x[np.isfinite(x)]
+            if x.size:
+                drawn = f"{x.mean():.4g} [{x.min():.4g}, {x.max():.4g}]"
+        dists = {per[v][name].dist.describe() for v in where}
+        row = [name, "; ".join(sorted(dists)), u.dist.nominal(), drawn]
+        if len(ran) > 1:
+            others = [_fixed_in(src, v, name) for v in ran if v not in where]
+            row.append("all" if not others else ", ".join(where) + "; " + "; ".join(others))
+        rows.append(tuple(row))
+    cols = ["parameter", "distribution", "nominal", "drawn: mean [min, max]"]
     return section(
         "Uncertain inputs",
-        table(["parameter", "distribution", "nominal", "drawn: mean [min, max]"], rows),
+        table([*cols, "drawn in variants"] if len(ran) > 1 else cols, rows),
         anchor="inputs",
     )
+
+
+def _fixed_in(src: Any, variant: str, name: str) -> str:
+    """How variant ``variant`` treats an input it does not draw: the number it fixes, or its removal."""
+    from accord.errors import InputError
+    from accord.experiments import params as P
+    from accord.experiments.worker import variant_doc
+
+    doc = variant_doc(src, variant)[0]
+    try:
+        value = P.get_path(doc, P.resolve_path(doc, name))
+    except (InputError, KeyError, IndexError, TypeError):
+        return f"{variant}: removed"
+    return f"{variant}: fixed at {value}" if value is not None else f"{variant}: removed"
 
 
 def _utility_space(out: _Out, plan: Any, results: Any, sample: tuple | None, seed: int) -> str:
@@ -232,7 +263,7 @@ def _utility_space(out: _Out, plan: Any, results: Any, sample: tuple | None, see
             traj = [(int(tr.party[k]), tr.utilities[k, :2]) for k in offers]
         fig = F.utility_space(
             U,
-            list(sc.party_names[:2]),
+            list(sc.party_names),  # every proposer of the sample run is named (n parties: the first two axes)
             pareto,
             sols,
             comp.reservations[:2],
