@@ -251,7 +251,8 @@ def print_questions(q: dict[str, Any]) -> None:
             con.print(
                 f"  {name}: deterrent inspection rate per delivery with a gain from cheating: "
                 + "; ".join(
-                    f"{x['party']} {x['issue']} at '{x['step']}' r*={_f(x['deterrent_rate'])} (in force {_f(x['rate_in_force'], 2)})"
+                    f"{x['party']} {x['issue']} at '{x['step']}' r*={_f(x['deterrent_rate'])} (in force "
+                    f"{', '.join(_f(r, 2) for r in x['rates_in_force'])}: {'deterred' if x['deterred'] else 'not deterred'})"
                     for x in worst
                 )
             )
@@ -277,8 +278,9 @@ def print_questions(q: dict[str, Any]) -> None:
                 f"  {name}, {leader}: offer worth {_f(x['total'])} (value {_f(x['expected_value'])}, prestige "
                 f"{_f(x['prestige'])}, audience cost {_f(x['audience_cost'])}) vs walk-away {_f(x['walk_away_value'])}"
                 f" -> {x['decision']}"
+                + (f" ({'; '.join(x['reasons'])})" if x.get("reasons") else "")
+                + (f"; in the run: {x['in_the_run']}" if x.get("in_the_run") else "")
                 + (f"; {be}" if be else "")
-                + (f"; unmet demands: {x['demands_unmet']}" if x["demands_unmet"] else "")
             )
     con.print(
         "\nAssumptions: every input is in the scenario file, with its source or marked as a judgement; "
@@ -384,9 +386,10 @@ def implement(
                 "penalty b",
                 "1-beta",
                 "steps left",
-                "rate",
-                "r*",
-                "deterred",
+                "rates in force (this step on)",
+                "P(caught)",
+                "deterred at these rates",
+                "r* (one common rate)",
             ],
         )
         for x in out["deterrence"]:
@@ -398,11 +401,16 @@ def implement(
                 _f(x["penalty"]),
                 _f(x["detection"], 2),
                 str(x["remaining_steps"]),
-                _f(x["rate_in_force"], 2),
+                " ".join(_f(r, 2) for r in x["rates_in_force"]),
+                _f(x["caught_probability"]),
+                "yes" if x["deterred"] else "no",
                 _f(x["deterrent_rate"]),
-                str(x["deterred"]),
             )
         con.print(t)
+        con.print(
+            "deterred: (1 - P(caught)) d - P(caught) b <= - expected nuisance, at each remaining step's own rate "
+            "(the opportunist's rule); r*: the one rate at every remaining step that would deter"
+        )
 
 
 def questions(

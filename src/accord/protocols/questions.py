@@ -219,11 +219,22 @@ def walk_or_concede(
             if stage.roles.get(n) != "leader" or n not in offers:
                 continue
             decisions[n] = leader_decision(v, stage, i, offers[n], before)
+            acts = [tr.action[k] for k in range(len(tr)) if tr.party[k] == i]
+            decisions[n]["in_the_run"] = _did(acts[-1] if acts else None, n == r.walked_away_by)
         out[name] = {"end": r.end, "walked_away_by": r.walked_away_by, "decisions": decisions}
     out["belief_sweep"] = {"base": belief_sweep(ts, runs, seed)}
     if "no_working_level" in variants:
         out["belief_sweep"]["no_working_level"] = belief_sweep(ts, runs, seed, variants["no_working_level"])
     return out
+
+
+def _did(last_action: str | None, walked: bool) -> str:
+    """What a leader did at the end of the run, in words."""
+    if walked:
+        return "walked away"
+    return {"accept": "accepted", "offer": "made the last offer", None: "did not act"}.get(
+        last_action, str(last_action)
+    )
 
 
 SWEEP_BELIEFS = (0.0, 0.2, 0.4, 0.5, 0.6, 0.8, 1.0)
@@ -277,6 +288,26 @@ def leader_decision(
     value = float(w @ V[party][:, offer])
     total = value + prestige - audience
     res = float(ct.worlds.reservations[party])
+    unmet = [
+        dm.require.text
+        for dm in ts.private.demands
+        if dm.party == n
+        and beliefs[party, ts.private.fact_index(dm.fact)] >= dm.above
+        and not ct.mask(dm.require)[offer]
+    ]
+    md = stage.mandates.get(n)
+    broken = [c.text for c in (md.constraints if md else ()) if not ct.mask(c)[offer]]
+    if not ct.worlds.robust_acceptable(party, w)[offer]:
+        broken.append("the party's own constraints")
+    # the leader's rule (accord.strategies.belief_based): concede iff the offer may be accepted at all
+    # (constraints, mandate, belief-dependent demands, as tracks._stage_arrays masks them) and is worth
+    # at least the walk-away value
+    reasons = [f"demand unmet: {d}" for d in unmet] + [f"constraint broken: {c}" for c in broken]
+    if total < res:
+        reasons.append(f"worth {total:.3f} < walk-away value {res:.3f}")
+    spec = stage.strategies.get(n)
+    if spec and not spec.startswith("leader"):
+        reasons.append(f"played by `{spec}`, not the leader's rule: this comparison is the leader's")
     out: dict[str, Any] = {
         "offer": ts.scenario.space.outcome(offer),
         "expected_value": value,
@@ -284,14 +315,9 @@ def leader_decision(
         "audience_cost": audience,
         "total": total,
         "walk_away_value": res,
-        "decision": "concede" if total >= res else "walk away",
-        "demands_unmet": [
-            dm.require.text
-            for dm in ts.private.demands
-            if dm.party == n
-            and beliefs[party, ts.private.fact_index(dm.fact)] >= dm.above
-            and not ct.mask(dm.require)[offer]
-        ],
+        "decision": "walk away" if reasons else "concede",
+        "reasons": reasons,
+        "demands_unmet": unmet,
     }
     flips = {}
     for f, fact in enumerate(ts.private.facts):
