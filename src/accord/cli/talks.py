@@ -230,6 +230,8 @@ def print_questions(q: dict[str, Any]) -> None:
         )
     con.print("\n[bold]2. What does relief buy when one side may hold undeclared facilities?[/bold]")
     for name, d in q["relief_under_private_facts"].items():
+        if d.get("note"):
+            con.print(f"  {name}: {d['note']}")
         for wv in d.get("worlds", []):
             facts = ", ".join(f"{k}={v}" for k, v in wv["facts"].items()) or "no private facts"
             con.print(
@@ -241,6 +243,9 @@ def print_questions(q: dict[str, Any]) -> None:
         "\n[bold]3. Phased and verified, big bargain, Yongbyon only, or walk away? Which inspection rate deters?[/bold]"
     )
     for name, d in c["deal_values"].items():
+        if d.get("note"):
+            con.print(f"  {name}: {d['note']}")
+            continue
         con.print(
             f"  {name}: value if signed {_u(d['value_if_signed'])} vs walking away {_u(d['walk_away_value'])}; "
             f"threat reduction {_f(d['threat_reduction'])}"

@@ -247,8 +247,28 @@ class _Builder:
         private = self.private(sc, spec.private)
         stages = self.stages(sc, spec.tracks, variant)
         impl = self.implementation(sc, private, spec.implementation) if spec.implementation else None
+        if impl is not None:
+            self.valuation_needs_exact(stages, impl)
         history = dict(doc.get("history") or {})
         return TalksScenario(sc, stages, private, impl, dict(spec.variants), dict(doc), variant, history)
+
+    def valuation_needs_exact(self, stages: tuple[Stage, ...], impl: ImplementationSpec) -> None:
+        """A stage with ``valuation: implemented`` values every deal by the exact expectation of its
+        implementation, which needs deterministic compliance: a random strategy is refused here, at load."""
+        implemented = [k for k, st in enumerate(stages) if st.valuation == "implemented"]
+        if not implemented:
+            return
+        from accord.implementation.compliance import RANDOM
+
+        for p, c in impl.compliance.items():
+            if parse_compliance(c)[0] == RANDOM:
+                raise self.fail(
+                    ("implementation", "compliance", p),
+                    f"a deterministic compliance (faithful, opportunist, conditional) where a stage values deals "
+                    f"as implemented (tracks[{implemented[0]}].valuation: implemented, an exact expectation); "
+                    "use random compliance with valuation: nominal",
+                    c,
+                )
 
     # -------------------------------------------------------------------------------------------- helpers
 

@@ -29,6 +29,10 @@ from accord.model.talks import TalksScenario
 from accord.protocols.talks import compiled, run_batch, variant_summary
 
 SWEEP_ROUNDS = (1, 2, 3, 4, 6, 8, 12, 20)
+STOCHASTIC = (
+    "random compliance: no exact expectation (the exact evaluator needs deterministic strategies); "
+    "see the simulated rates of the variants table, or accord implement"
+)
 SWEEP_RATES = tuple(round(0.1 * k, 1) for k in range(11))
 
 
@@ -57,6 +61,9 @@ def deal_values(ts: TalksScenario, deal: int) -> dict[str, Any]:
         return {}
     names = ts.party_names
     out: dict[str, Any] = {"deal": ts.scenario.space.outcome(deal), "worlds": []}
+    if ct.impl.stochastic:
+        out["note"] = STOCHASTIC
+        return out
     for w in range(ct.worlds.n_worlds):
         wts = _weights_for(ts, w)[None]
         e = expected(ct.impl, np.array([deal]), np.array([w]), wts)
@@ -144,6 +151,9 @@ def course(ts: TalksScenario, variants: dict[str, TalksScenario], runs: int, see
         d = _deal_of(v)
         ct = compiled(v)
         if d is None or ct.impl is None:
+            continue
+        if ct.impl.stochastic:
+            values[name] = {"deal": v.scenario.space.outcome(d), "note": STOCHASTIC}
             continue
         truth = ts.private.draw_truth(None) if not ts.private.drawn else None
         if truth is None:
