@@ -71,14 +71,18 @@ def run_talks_command(
         return False
     if runs < 1:
         fail(f"--runs: expected a positive number of runs, got {runs}")
+    from accord.report.explain import drawn_note, explain_run, walk_away_values
+
     summary = api.run_talks_with_variants(path, runs=runs, seed=seed)
+    b = api.talks_batch(path, runs=1, seed=seed)
     if trace is not None:
-        b = api.talks_batch(path, runs=1, seed=seed)
         api.write_talks_trace(b, trace)
+    summary["explanation"] = explain_run(b.talks, b.results[0])
+    summary["drawn"] = drawn_note(b.talks, api.talks_batch(path, runs=min(runs, 50), seed=seed), path)
+    summary["walk_away_values"] = walk_away_values(b.talks)
     if as_json:
         _dump(summary)
         return True
-    b = api.talks_batch(path, runs=1, seed=seed)
     print_talks_run(b)
     print_bargaining_analysis(b)
     print_summary(summary)
@@ -131,6 +135,11 @@ def print_talks_run(batch: Any) -> None:
         f"result: {r.end}; deal: {_deal(ts.scenario.space.outcome(r.outcome_index) if r.agreement else None)}; "
         + ", ".join(f"{n} {U[0, i]:.3f}" for i, n in enumerate(names))
     )
+    from accord.report.explain import explain_run
+
+    con.print("[bold]why it ends so[/bold]")
+    for line in explain_run(ts, r):
+        con.print(f"  {line}")
 
 
 def print_bargaining_analysis(batch: Any) -> None:
@@ -159,7 +168,27 @@ def print_summary(s: dict[str, Any]) -> None:
         "mean utility of the deal as agreed", *[_f(s["mean_nominal_utilities"][n]) for n in s["parties"]]
     )
     t.add_row("walk-away value", *[_f(s["reservations"][n]) for n in s["parties"]])
+    wa = s.get("walk_away_values") or {}
+    differs = [
+        n
+        for n in s["parties"]
+        if abs(wa.get(n, {}).get("true_facts", s["reservations"][n]) - s["reservations"][n]) > 1e-12
+    ]
+    if differs:
+        t.add_row(
+            "walk-away value with the true facts",
+            *[_f(wa[n].get("true_facts", s["reservations"][n])) for n in s["parties"]],
+        )
     con.print(t)
+    if differs:
+        con.print(
+            "  the walk-away value used is the status quo's utility with every private fact false; realised "
+            "utilities use the true facts, so a party may sign and realise less than it could have kept ("
+            + ", ".join(differs)
+            + ")"
+        )
+    if s.get("drawn"):
+        con.print(f"drawn: {s['drawn']}")
     con.print(
         f"agreement rate {s['agreement_rate']:.3f}; ends {s['ends']}; walked away: {s['walked_away_by'] or 'nobody'}"
     )
@@ -208,6 +237,8 @@ def print_variants(v: dict[str, Any]) -> None:
 def print_questions(q: dict[str, Any]) -> None:
     """The four answers, each with the figures behind it."""
     con = _console()
+    if q.get("drawn"):
+        con.print(f"drawn: {q['drawn']} (each answer's rates are over these runs)")
     g = q["groundwork"]
     con.print("\n[bold]1. Would working-level groundwork have changed the summit's outcome?[/bold]")
     w, wo = g["with_working_level"], g.get("without_working_level")
@@ -319,7 +350,9 @@ def backtest(
         _dump(rows)
         return
     t = _table(
-        f"backtest: {runs} run(s) per scenario",
+        f"backtest: {runs} seeded run(s) per scenario, every distribution at its nominal value (only private "
+        "facts with a probability and the strategies' own randomness vary): where the talks are deterministic "
+        "P(history) is 0 or 1, not a probability",
         [
             "scenario",
             "history",
@@ -429,8 +462,11 @@ def questions(
     Example: accord questions scenarios/hanoi-2019.yaml --json
     """
     from accord import api
+    from accord.report.explain import drawn_note
 
     q = api.questions(path, runs=runs, seed=seed)
+    b = api.talks_batch(path, runs=min(runs, 50), seed=seed)
+    q["drawn"] = drawn_note(b.talks, b, path)
     if as_json:
         _dump(q)
     else:

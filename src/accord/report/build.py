@@ -68,7 +68,13 @@ def _outcome_label(outcome: str | None, end: str, walker: str | None, limit: int
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
-def _overview(manifest: dict, summary: dict, done: int, total: int, names: list[str]) -> str:
+def _overview(
+    manifest: dict, summary: dict, done: int, total: int, names: list[str], stored: dict | None = None
+) -> str:
+    variants = (stored or {}).get("variants") or []
+    pooled = (
+        f" (all {len(variants)} variants pooled; each variant under Variants)" if len(variants) > 1 else ""
+    )
     rows: list[tuple[str, Any]] = [
         ("experiment", manifest["kind"]),
         ("status", manifest.get("status", "?") + ("" if done == total else f" ({done:,} of {total:,} rows)")),
@@ -76,14 +82,17 @@ def _overview(manifest: dict, summary: dict, done: int, total: int, names: list[
         ("created", manifest.get("created")),
         ("seeds", f"{manifest['seeds']['seed']}: {manifest['seeds']['rule']}"),
         ("runs", summary["runs"]),
-        ("agreement rate", f"{summary['agreement_rate']:.1%}"),
     ]
+    drawn = (stored or {}).get("drawn")
+    if drawn:
+        rows.append(("drawn per run", drawn))
+    rows.append((f"agreement rate{pooled}", f"{summary['agreement_rate']:.1%}"))
     ci = summary.get("agreement_rate_ci95")
     if ci:
-        rows.append(("95% interval (Wilson)", f"{ci[0]:.1%} – {ci[1]:.1%}"))
-    rows.append(("mean rounds", summary["mean_rounds"]))
+        rows.append((f"95% interval (Wilson){pooled}", f"{ci[0]:.1%} – {ci[1]:.1%}"))
+    rows.append((f"mean rounds{pooled}", summary["mean_rounds"]))
     for party, u in summary["mean_utilities"].items():
-        rows.append((f"mean utility, {party}", u))
+        rows.append((f"mean utility, {party}{pooled}", u))
     for key, label in (
         ("mean_dist_pareto", "mean distance to the Pareto frontier"),
         ("mean_dist_nash", "mean distance to the Nash point"),
@@ -427,7 +436,7 @@ def build_report(
     scn, res, drawn = replay(run_dir, run)
     s_idx = plan.jobs("results", run, run + 1)[0].source
     sample = (s_idx, scn, res, drawn, run)
-    secs = [_overview(manifest, summary, results.num_rows, total, names)]
+    secs = [_overview(manifest, summary, results.num_rows, total, names, stored)]
     if plan.kind != "tournament":
         secs.append(_assumptions(plan, stored, summary))
     if stored.get("variants"):
