@@ -605,6 +605,8 @@ def write_talks_trace(batch: Any, path: str | Path, run: int = 0) -> Path:
     import csv
     import json
 
+    from accord.report.explain import explain_run as _explain
+
     p = Path(path)
     rows = talks_trace_rows(batch, run)
     names = list(batch.talks.party_names)
@@ -614,7 +616,12 @@ def write_talks_trace(batch: Any, path: str | Path, run: int = 0) -> Path:
         if p.suffix.lower() == ".json":
             p.write_text(
                 json.dumps(
-                    {"scenario": batch.talks.name, "seed": batch.seeds[run], "trace": rows},
+                    {
+                        "scenario": batch.talks.name,
+                        "seed": batch.seeds[run],
+                        "trace": rows,
+                        "why": _explain(batch.talks, batch.results[run]),
+                    },
                     indent=2,
                     default=str,
                 )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from accord import api
 from accord.experiments.executors import InProcess
 from accord.experiments.plans import plan_montecarlo
 from accord.experiments.runner import execute
@@ -28,3 +29,5 @@ def test_no_nan_in_the_report(path, tmp_path):
     text = re.sub(r"<[^>]+>", " ", text)
     hits = re.findall(r".{0,60}\bnan\b.{0,20}", text, flags=re.I)
     assert not hits, hits
+    if api.has_talks(path):  # staged talks: the sample run is explained
+        assert "Why it ends so:" in text

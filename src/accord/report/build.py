@@ -305,6 +305,16 @@ def _stage_starts(res: Any) -> list[tuple[str, int]]:
     return [(str(n), int(r)) for n, r in st] if st and isinstance(st[0], tuple) else []
 
 
+def _why(plan: Any, run: int) -> str:
+    """Why the sample run of staged talks ends as it does (accord.report.explain)."""
+    from accord.report.explain import why_of_stored_run
+
+    lines = why_of_stored_run(plan, run) if plan.kind != "tournament" else []
+    if not lines:
+        return ""
+    return "<p>Why it ends so:</p><ul>" + "".join(f"<li>{esc(x)}</li>" for x in lines) + "</ul>"
+
+
 def _dance(out: _Out, sample: tuple) -> str:
     _src, sc, res, drawn, run = sample
     tr = res.trace
@@ -463,6 +473,7 @@ def build_report(
         section(
             "A sample negotiation",
             _dance(o, sample),
+            _why(plan, run),
             _concession(o, run_dir, plan, results, sample),
             anchor="dance",
         )

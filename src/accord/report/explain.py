@@ -176,3 +176,16 @@ def walk_away_values(ts: Any) -> dict[str, dict[str, Any]]:
                 }
         out[n] = row
     return out
+
+
+def why_of_stored_run(plan: Any, run: int) -> list[str]:
+    """:func:`explain_run` for run ``run`` of a stored plan (its talks rebuilt with that run's draws and
+    seed, as :func:`accord.experiments.runner.replay` does); empty for a plain negotiation."""
+    from accord.experiments.worker import prepare
+    from accord.protocols.talks import run_batch
+
+    job = plan.jobs("results", run, run + 1)[0]
+    prep, _ = prepare(plan.sources[job.source], job)
+    if prep.talks is None:
+        return []
+    return explain_run(prep.talks, run_batch(prep.talks, 1, job.seed).results[0])
