@@ -36,3 +36,31 @@ def test_hanoi_yongbyon_only_names_the_unmet_demand():
         "usa"
     ]
     assert x["decision"] == "walk away" and "demand unmet: declaration != none" in x["reasons"]
+
+
+def test_questions_are_worded_from_the_scenario_and_found_by_structure():
+    """Question 1 finds the variant that drops the first stage whatever its name; question 3 names the
+    variants that fix a package; a question that does not apply says why."""
+    from accord.io.talks import talks_from_document
+    from accord.protocols.questions import answer_all
+
+    from .toy import toy
+
+    d = toy()
+    d["variants"]["summit_alone"] = d["variants"].pop("no_working_level")
+    ts = talks_from_document(d, "toy.yaml")
+    vs = {n: talks_from_document(d, "toy.yaml", variant=n) for n in d["variants"]}
+    q = answer_all(ts, vs, 2, 0)
+    assert q["groundwork"]["without_first_stage_variant"] == "summit_alone"
+    assert q["headings"]["groundwork"] == "Would the working stage have changed the summit stage's outcome?"
+    assert q["headings"]["course"].startswith("Which course: one_deal, or walking away?")
+    assert not q["not_applicable"]
+    d = toy()
+    d.pop("tracks")
+    d["variants"] = {"no_implementation": {"implementation": None}}
+    ts = talks_from_document(d, "toy.yaml")
+    q = answer_all(
+        ts, {"no_implementation": talks_from_document(d, "toy.yaml", variant="no_implementation")}, 2, 0
+    )
+    assert q["headings"]["groundwork"] is None and q["not_applicable"]["groundwork"] == "one stage only"
+    assert "package" in q["not_applicable"]["course"]

@@ -240,26 +240,31 @@ def print_questions(q: dict[str, Any]) -> None:
     if q.get("drawn"):
         con.print(f"drawn: {q['drawn']} (each answer's rates are over these runs)")
     g = q["groundwork"]
-    con.print("\n[bold]1. Would working-level groundwork have changed the summit's outcome?[/bold]")
-    w, wo = g["with_working_level"], g.get("without_working_level")
-    con.print(
-        f"  with the working level: agreement {w['agreement_rate']:.2f}, utilities {_u(w['mean_utilities'])}; "
-        f"deal: {_deal((w.get('modal_outcome') or {}).get('outcome'))}"
-    )
-    if wo:
+    first = g.get("first_stage", "first")
+    if _heading(con, q, "groundwork", 1):
+        w, wo = g["with_working_level"], g.get("without_working_level")
         con.print(
-            f"  summit alone: agreement {wo['agreement_rate']:.2f}, utilities {_u(wo['mean_utilities'])}; "
-            f"deal: {_deal((wo.get('modal_outcome') or {}).get('outcome'))}"
+            f"  with the {first} stage: agreement {w['agreement_rate']:.2f}, utilities {_u(w['mean_utilities'])}; "
+            f"deal: {_deal((w.get('modal_outcome') or {}).get('outcome'))}"
         )
+        if wo:
+            con.print(
+                f"  without it (variant {g['without_first_stage_variant']}): agreement {wo['agreement_rate']:.2f}, "
+                f"utilities {_u(wo['mean_utilities'])}; deal: {_deal((wo.get('modal_outcome') or {}).get('outcome'))}"
+            )
+        else:
+            con.print(
+                f"  no variant drops the {first} stage (`{{name: {first}, drop: true}}`): only the rounds sweep"
+            )
     if g["working_level_rounds_sweep"]:
         con.print(
-            "  working-level rounds -> agreement rate: "
+            f"  {first} rounds -> agreement rate: "
             + ", ".join(
                 f"{x['working_level_rounds']}: {x['agreement_rate']:.2f}"
                 for x in g["working_level_rounds_sweep"]
             )
         )
-    con.print("\n[bold]2. What does relief buy when one side may hold undeclared facilities?[/bold]")
+    _heading(con, q, "relief_under_private_facts", 2)
     for name, d in q["relief_under_private_facts"].items():
         if d.get("note"):
             con.print(f"  {name}: {d['note']}")
@@ -270,9 +275,7 @@ def print_questions(q: dict[str, Any]) -> None:
                 f"{_f(wv['relief_delivered'])}, utilities {_u(wv['realised'])}"
             )
     c = q["course"]
-    con.print(
-        "\n[bold]3. Phased and verified, big bargain, Yongbyon only, or walk away? Which inspection rate deters?[/bold]"
-    )
+    _heading(con, q, "course", 3)
     for name, d in c["deal_values"].items():
         if d.get("note"):
             con.print(f"  {name}: {d['note']}")
@@ -292,7 +295,7 @@ def print_questions(q: dict[str, Any]) -> None:
                     for x in worst
                 )
             )
-    con.print("\n[bold]4. When should a leader walk away rather than concede?[/bold]")
+    _heading(con, q, "walk_or_concede", 4)
     for name, d in q["walk_or_concede"].items():
         if name == "belief_sweep":
             for course_name, rows in d.items():
@@ -322,6 +325,16 @@ def print_questions(q: dict[str, Any]) -> None:
         "\nAssumptions: every input is in the scenario file, with its source or marked as a judgement; "
         "see docs/models/*.md for the equations and docs/hanoi-questions.md for the Hanoi discussion."
     )
+
+
+def _heading(con: Any, q: dict[str, Any], key: str, k: int) -> bool:
+    """Print question k's heading as derived from the scenario; False (with the reason) where it does not apply."""
+    h = (q.get("headings") or {}).get(key)
+    if h:
+        con.print(f"\n[bold]{k}. {h}[/bold]")
+        return True
+    con.print(f"\n{k}. ({key.replace('_', ' ')}: not asked of this scenario: {q['not_applicable'][key]})")
+    return False
 
 
 def _u(d: dict[str, float]) -> str:
