@@ -390,6 +390,16 @@ def backtest(
             "-" if not g else ("yes" if g["agrees"] else "NO (wrong)"),
         )
     _console().print(t)
+    hit = sum(bool(r["agrees"]) for r in rows)
+    imp = [r["implementation_of_historical_deal"] for r in rows if r.get("implementation_of_historical_deal")]
+    _console().print(
+        f"score: the model's most likely result matches history in {hit} of {len(rows)} case(s)"
+        + (
+            f"; implementing the historical deal, in {sum(bool(g['agrees']) for g in imp)} of {len(imp)}"
+            if imp
+            else ""
+        )
+    )
 
 
 def implement(
