@@ -221,3 +221,23 @@ def test_cli_exit_code_2_and_one_line(tmp_path):
     assert p.returncode == 2
     assert p.stderr.count("\n") == 1 and "bad.yaml" in p.stderr and "implementation.schedule[0].b" in p.stderr
     assert "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (
+            lambda d: d["implementation"]["verification"].update(inspection_rates={"b": 0.5}),
+            "implementation.verification.inspection_rates",
+        ),
+        (
+            lambda d: d["implementation"]["schedule"][0].update(inspection_rates={"b": 1.0}),
+            "implementation.schedule[0].inspection_rates",
+        ),
+    ],
+)
+def test_misspelt_talks_fields_get_a_suggestion(change, field):
+    doc = toy()
+    change(doc)
+    e = _err(doc)
+    assert e.field == field and "did you mean `inspection_rate`?" in str(e)

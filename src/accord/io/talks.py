@@ -14,6 +14,7 @@ removes a stage, and :func:`variant_changes` says so, for front ends to warn.
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -436,7 +437,15 @@ class _Builder:
             loc: Loc = (*base, "schedule", k)
             acts = []
             for party, raw in (st.model_extra or {}).items():
-                self.party(sc, party, (*loc, party))
+                if party not in sc.party_names:  # a step's keys: name, inspection_rate, and the parties
+                    fields = sorted(set(type(st).model_fields) - {"model_extra"})
+                    close = difflib.get_close_matches(party, [*fields, *sc.party_names], n=1)
+                    hint = f" (did you mean `{close[0]}`?)" if close else ""
+                    raise self.fail(
+                        (*loc, party),
+                        f"a party, one of {list(sc.party_names)}, or one of {fields}{hint}",
+                        party,
+                    )
                 if raw is None:
                     continue
                 items = raw if isinstance(raw, list) else [raw]

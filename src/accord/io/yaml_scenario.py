@@ -68,6 +68,27 @@ _BOUNDS = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": 
 _KNOWN_KEYS = S.field_names()
 
 
+def _known_keys() -> set[str]:
+    """Every key of the foundation format and of its talks blocks (for "did you mean")."""
+    global _ALL_KEYS
+    if _ALL_KEYS is None:
+        from pydantic import BaseModel
+
+        from accord.io import schema_talks as T
+
+        talks = {
+            f
+            for m in vars(T).values()
+            if isinstance(m, type) and issubclass(m, BaseModel) and m is not BaseModel
+            for f in m.model_fields
+        }
+        _ALL_KEYS = set(_KNOWN_KEYS) | talks | set(T.TALKS_KEYS)
+    return _ALL_KEYS
+
+
+_ALL_KEYS: set[str] | None = None
+
+
 def _explain(err: Mapping[str, Any]) -> tuple[Loc, str, object]:
     """(location, expected, got) for one pydantic error."""
     kind = err["type"]
@@ -87,7 +108,7 @@ def _explain(err: Mapping[str, Any]) -> tuple[Loc, str, object]:
     if kind == "extra_forbidden":
         if len(loc) == 1 and last in S.RESERVED_KEYS:
             return loc, f"a key this version reads: `{last}` ({S.RESERVED_KEYS[last]}) is planned", None
-        close = difflib.get_close_matches(last, sorted(_KNOWN_KEYS), n=1)
+        close = difflib.get_close_matches(last, sorted(_known_keys()), n=1)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         return loc, f"no key `{last}` here{hint}", None
     if kind in _KINDS:
