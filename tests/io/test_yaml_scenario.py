@@ -371,3 +371,22 @@ def test_unquoted_colon_in_a_value_gets_a_hint_to_quote_it():
         loads_yaml(text, "s.yaml")
     assert exc.value.line == 10 and "must be quoted" in str(exc.value)
     assert loads_yaml(text.replace("Ri said: no relief", '"Ri said: no relief"'), "s.yaml").history["note"]
+
+
+def test_analyze_refuses_an_implementation_block_run_would_refuse(tmp_path):
+    """The talks blocks are validated once, at load: a schedule action on an unknown issue fails the plain
+    load (accord analyze) with the same message as accord run."""
+    from accord.io.talks import load_talks
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "scenarios" / "hanoi-2019.yaml").read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        text.replace("        - yongbyon = dismantle_all\n", "        - reactor = dismantle_all\n", 1)
+    )
+    with pytest.raises(InputError) as plain:
+        load_yaml(bad)
+    with pytest.raises(InputError) as talks:
+        load_talks(bad)
+    assert plain.value.field == talks.value.field == "implementation.schedule[3].dprk[0]"
+    assert "known issue" in str(plain.value)

@@ -173,7 +173,21 @@ def loads_yaml(text: str, file: str = "<string>") -> Scenario:
         ) from None
     except RecursionError:
         raise InputError(file, None, "a document nested less deeply") from None
-    return _Builder(file, node, _fact_flags(spec)).build(spec)
+    sc = _Builder(file, node, _fact_flags(spec)).build(spec)
+    _check_talks(data, file, node)
+    return sc
+
+
+def _check_talks(data: dict[str, Any], file: str, node: yaml.Node | None) -> None:
+    """Validate the talks blocks (and every variant) once, at load, so that a command that reads only the
+    bargaining space (``accord analyze``) refuses what ``accord run`` would refuse."""
+    from accord.io.talks import has_talks, talks_from_document, variant_names
+
+    if not has_talks(data):
+        return
+    talks_from_document(data, file, node=node)
+    for v in variant_names(data):
+        talks_from_document(data, file, node=node, variant=v)
 
 
 def _fact_flags(spec: S.ScenarioSpec) -> frozenset[str]:
