@@ -137,7 +137,9 @@ def resolve_negotiators(scenario: Scenario, names: Sequence[str] | None) -> list
     """One negotiator spec per party: given per party, one for all, or each party's default."""
     n = len(scenario.parties)
     if not names:
-        return [p.strategy or "boulware" for p in scenario.parties]
+        from accord.protocols.registry import default_strategy
+
+        return [p.strategy or default_strategy(scenario) for p in scenario.parties]
     names = [s.strip() for s in names if s.strip()]
     if len(names) == 1:
         return names * n
@@ -170,6 +172,8 @@ def run(
         negs = list(negotiators)  # type: ignore[arg-type]
     else:
         negs = [negotiator_for(s) for s in resolve_negotiators(sc, negotiators)]  # type: ignore[arg-type]
+    if sc.protocol.type != "alternating_offers":  # another protocol: accord.protocols.registry
+        return run_batch([sc], negs, steps=steps, seed=seed)[0]  # type: ignore[arg-type]
     return run_alternating(comp, negs, deadline=steps, seed=seed)  # type: ignore[arg-type]
 
 
@@ -220,6 +224,13 @@ def run_batch(
             raise InputError(None, "runs", "a positive number of runs", 0)
     if steps is not None and steps < 1:
         raise InputError(None, "steps", "a positive number of rounds", steps)
+    if any(sc.protocol.type != "alternating_offers" for sc in scs):  # accord.protocols.registry
+        from accord.protocols.registry import run_protocol
+
+        named = not specs or isinstance(specs[0], str)  # specs, or (from run) strategy objects
+        parties = [resolve_negotiators(sc, specs) if named else specs for sc in scs]
+        seeds = [seed + k for k in range(len(scs))]
+        return run_protocol(scs, parties, seeds=seeds, deadline=steps, compile_fn=compile_scenario)
     shared: dict[tuple[str, ...], list[Negotiator]] = {}
     negs: list[list[Negotiator]] = []
     for sc in scs:
@@ -547,9 +558,10 @@ def questions(path: str | Path, *, runs: int = 100, seed: int = 0) -> dict[str, 
 
 
 def backtest(directory: str | Path = "scenarios", *, runs: int = 100, seed: int = 0) -> list[dict[str, Any]]:
-    """Every scenario in ``directory`` with a recorded history: the model's outcome distribution, what
-    happened, and whether the model's most likely outcome matches it (``accord backtest --json``)."""
-    from accord.protocols.talks import backtest as _bt
+    """Every scenario in ``directory`` (a folder, a file, or a list of them) with a recorded history: the model's
+    probabilities of the three outcome categories, what happened, and whether the model's most likely outcome
+    matches it (``accord backtest --json``; scores: :func:`accord.experiments.backtest.score_cases`)."""
+    from accord.experiments.backtest import backtest as _bt
 
     if runs < 1:
         raise InputError(None, "runs", "a positive number of runs", runs)

@@ -33,6 +33,8 @@ class InputError(AccordError):
         self.more = more
         place = f"{file}:{line}" if file and line else file
         where = ": ".join(str(p) for p in (place, field) if p)
+        if len(expected) > 400:  # an echoed input inside the expectation (a 5,000-digit number, say)
+            expected = expected[:300] + " ... " + expected[-60:]
         msg = f"expected {expected}"
         if got is not None:
             shown = repr(got)

@@ -5,9 +5,14 @@ The README is the first thing a user copies from; these tests keep it true.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import runpy
+import shlex
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +56,7 @@ def test_readme_python_blocks_run(i, tmp_path, capsys):
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        ns = runpy.run_path(str(script))
+        ns = runpy.run_path(str(script), run_name="__main__")
     finally:
         os.chdir(cwd)
     out = capsys.readouterr().out
@@ -66,3 +71,93 @@ def test_readme_python_blocks_run(i, tmp_path, capsys):
             target = (comp.utilities[0].max() + sc.parties[0].preferences.reservation) / 2
             assert u >= target - 1e-12
         assert np.isfinite(list(res.utilities.values())).all()
+
+
+# ------------------------------------------------------------------ the strategy example on the command line
+
+
+def _halfway_block() -> str:
+    (code,) = [b for b in _blocks("python") if "class Halfway" in b]
+    return code
+
+
+def _command(pattern: str) -> list[str]:
+    """The README's command line matching ``pattern`` (in a shell block or in backquotes), as argv."""
+    m = re.search(rf"^(accord run [^\n`]*{pattern}[^\n`]*)", README, flags=re.M) or re.search(
+        rf"`(accord run [^`]*{pattern}[^`]*)`", README
+    )
+    assert m, pattern
+    return shlex.split(m.group(1).split("#")[0])
+
+
+def _user_folder(tmp_path: Path) -> tuple[Path, Path]:
+    """A user's folder: halfway.py saved from the README, the scenario library beside it, and a
+    launcher that starts accord as the console script does (the current folder not on sys.path)."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "halfway.py").write_text(_halfway_block(), encoding="utf-8")
+    (work / "scenarios").symlink_to(ROOT / "scenarios")
+    launcher = tmp_path / "bin" / "accord"
+    launcher.parent.mkdir()
+    launcher.write_text("import sys\nfrom accord.cli import main\nsys.exit(main())\n")
+    return work, launcher
+
+
+def _accord(launcher: Path, argv: list[str], cwd: Path, path: list[Path] = ()) -> subprocess.CompletedProcess:
+    assert argv[0] == "accord"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), *map(str, path)]))
+    return subprocess.run(
+        [sys.executable, str(launcher), *argv[1:]],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
+
+
+def _in_process(work: Path) -> dict:
+    """What ``python halfway.py`` gives (the README's own run of the example, here in this process)."""
+    cwd = os.getcwd()
+    os.chdir(work)
+    try:
+        res = runpy.run_path(str(work / "halfway.py"), run_name="__main__")["result"]
+    finally:
+        os.chdir(cwd)
+    return {"outcome": res.outcome, "utilities": res.utilities, "rounds": res.rounds}
+
+
+def _json_result(p: subprocess.CompletedProcess) -> dict:
+    assert p.returncode == 0, p.stderr
+    (r,) = json.loads(p.stdout)["results"]
+    return {"outcome": r["outcome"], "utilities": r["utilities"], "rounds": r["rounds"]}
+
+
+def test_readme_strategy_runs_from_the_command_line_by_module_and_class(tmp_path):
+    work, launcher = _user_folder(tmp_path)
+    argv = _command("halfway:Halfway")
+    p = _accord(launcher, argv, work)
+    assert p.returncode == 0, p.stderr
+    assert "Agreement" in p.stdout or "No agreement" in p.stdout
+    assert _json_result(_accord(launcher, [*argv, "--json"], work)) == _in_process(work)
+
+
+def test_readme_strategy_runs_by_name_once_installed_as_an_entry_point(tmp_path):
+    work, launcher = _user_folder(tmp_path)
+    (toml,) = re.findall(r"```toml\n(.*?)```", README, flags=re.S)
+    eps = tomllib.loads(toml)["project"]["entry-points"]["accord.strategies"]
+    site = tmp_path / "site"
+    (site / "halfway-0.1.dist-info").mkdir(parents=True)
+    (site / "halfway-0.1.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: halfway\nVersion: 0.1\n"
+    )
+    lines = "".join(f"{k} = {v}\n" for k, v in eps.items())
+    (site / "halfway-0.1.dist-info" / "entry_points.txt").write_text(f"[accord.strategies]\n{lines}")
+    (site / "halfway.py").write_text(_halfway_block(), encoding="utf-8")  # installed beside its metadata
+    argv = _command(r"halfway,conceder")
+    assert "halfway:Halfway" not in argv
+    got = _json_result(_accord(launcher, [*argv, "--seed", "0", "--json"], work, [site]))
+    assert got == _in_process(work)
+    listed = _accord(launcher, ["accord", "strategies", "--json"], work, [site])
+    rows = {r["name"]: r for r in json.loads(listed.stdout)}
+    assert rows["halfway"]["family"] == "example" and "boulware" in rows

@@ -35,8 +35,8 @@ def test_specials_and_unrelated_files_are_ignored(tmp_path: Path) -> None:
 def test_parties_pick_profiles_in_the_given_order() -> None:
     sc = load_folder(DATA / "PartyDomain", parties=["party3_utility", "party1_utility", "party7_utility"])
     assert sc.party_names == ("party3_utility", "party1_utility", "party7_utility")
-    full = load_folder(DATA / "PartyDomain")
-    assert len(full.parties) == 11  # multilateral: every profile is a party
+    full = load_folder(DATA / "PartyDomain", parties=["all"])
+    assert len(full.parties) == 11  # every profile, asked for
     assert np.array_equal(
         sc.compile().utilities, full.compile().utilities[[full.party_index(n) for n in sc.party_names]]
     )
@@ -68,7 +68,7 @@ def test_missing_domain_and_missing_folder_are_input_errors(tmp_path: Path) -> N
 
 
 def test_identical_domain_copies_are_accepted_but_different_ones_are_not(tmp_path: Path) -> None:
-    sc = load_folder(DATA / "Barter")  # three identical domain files (A, B, C)
+    sc = load_folder(DATA / "Barter", parties=["all"])  # three identical domain files (A, B, C)
     assert sc.space.size == 80 and len(sc.parties) == 6
     folder = copy("Barter", tmp_path)
     f = folder / "Barter-C-domain.xml"
@@ -110,3 +110,41 @@ def test_unsupported_geniusweb_profile_kind(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="LinearAdditiveUtilitySpace"):
         load_folder(folder)
+
+
+def sources_pairs() -> dict[str, tuple[str, str]]:
+    """Folder -> the "Pair used for check" of shared/data/genius/SOURCES.md's summary table (the pair the
+    data's curator chose, as short names such as "buyer / seller"), multilateral folders left out."""
+    out = {}
+    for line in (DATA / "SOURCES.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if (
+            len(cells) == 8
+            and "/" in cells[4]
+            and "multilateral" not in line
+            and (DATA / cells[0].split()[0]).is_dir()
+        ):
+            a, b = (x.strip() for x in cells[4].split("/"))
+            out[cells[0].split()[0]] = (a, b)
+    return out
+
+
+# SOURCES.md: "9 profiles -> multilateral" (plus two UNCERTAIN variants each).
+MULTILATERAL = {"ANAC2015-CarDomain": "car-Profile{}", "PartyDomain": "party{}_utility"}
+
+
+@pytest.mark.parametrize(("folder", "pair"), sorted(sources_pairs().items()) if DATA.is_dir() else [])
+def test_default_parties_are_the_pair_sources_checks(folder: str, pair: tuple[str, str]) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        x, y = load_folder(DATA / folder).party_names
+    assert (pair[0] in x and pair[1] in y) or (pair[0] in y and pair[1] in x), (pair, x, y)
+
+
+@pytest.mark.parametrize("folder", sorted(MULTILATERAL))
+def test_multilateral_shared_domains_load_as_nine_party_scenarios(folder: str) -> None:
+    with pytest.warns(UserWarning, match="9-party"):
+        sc = load_folder(DATA / folder)
+    assert sc.party_names == tuple(MULTILATERAL[folder].format(k) for k in range(1, 10))

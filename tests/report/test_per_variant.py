@@ -46,4 +46,4 @@ def test_montecarlo_reports_each_variant(tmp_path):
     html = _accord("report", out)
     assert html.returncode == 0, html.stderr
     page = (out / "report" / "index.html").read_text()
-    assert "agreement rate (all 6 variants pooled" in page
+    assert "agreement rate (all 6 variants pooled" in page and "drawn per run" in page

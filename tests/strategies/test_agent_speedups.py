@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from accord.model.issues import Issue
 from accord.model.space import OutcomeSpace
 from accord.strategies.agents.agentk import agentk_levels, mean_std
-from accord.strategies.agents.iamhaggler import IAMhaggler, _erf, best_bet, best_bet_reference
+from accord.strategies.agents.iamhaggler import IAMhaggler
 from accord.strategies.base import Context, State, TargetIndex
 from accord.strategies.boa.bidding import pick_for_opponent, thin_positions
 from accord.strategies.boa.components import flat_digits
@@ -257,31 +257,6 @@ def test_agentk_levels_memo_equals_direct_computation():
 
 
 # -- IAMhaggler ----------------------------------------------------------------------------------------
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.floats(-0.5, 1.0),
-    st.floats(0.0, 1.0),
-    st.floats(0.0, 1.0),
-    st.sampled_from([1.0, 0.9, 0.5]),
-    st.integers(0, 2**32 - 1),
-    st.sampled_from([2, 3, 4, 9, 12, 13, 50]),
-)
-def test_best_bet_equals_full_grid(lo, span, t, discount, seed, k):
-    rng = np.random.default_rng(seed)
-    grid = np.linspace(lo, lo + span, k)
-    future = np.linspace(t, 1.0, 25)
-    mean = rng.uniform(lo - 0.2, lo + span + 0.2, 25)
-    sd = rng.uniform(0.01, 0.4, 25)
-    if seed % 5 == 0:  # flat forecasts: many exactly equal expected utilities
-        mean[:], sd[:] = mean[0], sd[0]
-    assert best_bet(grid, mean, sd, future, discount) == best_bet_reference(grid, mean, sd, future, discount)
-
-
-def test_erf_matches_vectorised_math_erf():
-    z = np.random.default_rng(3).normal(scale=3.0, size=(25, 50))
-    assert np.array_equal(_erf(z), np.vectorize(math.erf, otypes=[np.float64])(z))
 
 
 def test_iamhaggler_slot_bests_match_a_full_recount():

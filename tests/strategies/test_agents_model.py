@@ -3,7 +3,7 @@
 As in test_agents_time.py, the expected actions are re-derived round by round from the rules in the
 agent's docstring with independent brute-force code (for the Bayesian agents: the exact posterior over
 the triangular hypotheses of a one-issue domain; for IAMhaggler: the Gaussian process written with an
-explicit matrix inverse).
+explicit matrix inverse, the planned agreement with math.erf).
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ U2 = np.array([W_A[0] * S_A[0][p] + W_A[1] * S_A[1][q] for p in range(3) for q i
 
 
 def run_expected(deadline, offers, decide, agent_first=True):
+    """Expected actions of the agent; in the last round the end-game rule comes first (accept any offer
+    worth the reservation value, 0 in these domains: every offer)."""
     out = []
     for r in range(deadline):
         t = r / (deadline - 1)
@@ -40,7 +42,7 @@ def run_expected(deadline, offers, decide, agent_first=True):
             if agent_first
             else offers[min(r, len(offers) - 1)]
         )
-        act = decide(r, t, x)
+        act = ("accept", x) if r == deadline - 1 and x is not None else decide(r, t, x)
         out.append((r, *act))
         if act[0] == "accept":
             break
@@ -176,76 +178,106 @@ def test_caduceus_opens_with_its_best_bid_until_the_lead_time():
     assert early == [0] * 5
 
 
-def _gp(x, y, xs, signal=0.1, length=0.3, noise=0.02):
+def _gp(x, y, xs, line, signal=0.1, length=0.3, noise=0.02):
+    """The GP posterior with an explicit inverse; prior mean line[0] + line[1] * x."""
+
     def k(a, b):
         d = np.abs(np.subtract.outer(a, b)) * math.sqrt(3) / length
         return signal**2 * (1 + d) * np.exp(-d)
 
-    m = y.mean()
+    prior = lambda v: line[0] + line[1] * v  # noqa: E731
     inv = np.linalg.inv(k(x, x) + noise**2 * np.eye(len(x)))
     ks = k(x, xs)
-    mean = m + ks.T @ inv @ (y - m)
+    mean = prior(xs) + ks.T @ inv @ (y - prior(x))
     var = signal**2 - np.diag(ks.T @ inv @ ks)
     return mean, np.sqrt(np.maximum(var, 0) + noise**2)
 
 
+def _tail(u, m, s):
+    """P(X >= u), X ~ N(m, s^2), with math.erf (z clipped to [-6, 6] as the agent documents)."""
+    z = min(6.0, max(-6.0, (u - m) / (s * math.sqrt(2))))
+    return 0.5 * (1 - math.erf(z))
+
+
+def _plan(mean, sd, fut, grid, risk=3.0, discount=1.0):
+    """t*: the latest future time of largest expected u^risk d^t over the truncated distribution of the
+    opponent's offer (grid bins of width h); u*: the highest u maximising u^risk P(>= u at t*) d^t*."""
+    h = grid[0] - grid[1]
+    rows = []
+    for m, s, tau in zip(mean, sd, fut, strict=True):
+        lo, hi = _tail(grid[0] + h / 2, m, s), _tail(grid[-1] - h / 2, m, s)
+        dens = [(_tail(g - h / 2, m, s) - _tail(g + h / 2, m, s)) / (hi - lo) for g in grid]
+        cum = [(_tail(g, m, s) - lo) / (hi - lo) for g in grid]
+        ev = sum(d * g**risk for d, g in zip(dens, grid, strict=True)) * discount**tau
+        rows.append((ev, cum))
+    top = max(ev for ev, _ in rows)
+    i = max(a for a, (ev, _) in enumerate(rows) if ev == top)
+    score = [c * g**risk * discount ** fut[i] for c, g in zip(rows[i][1], grid, strict=True)]
+    return float(fut[i]), float(grid[int(np.argmax(score))])
+
+
 @pytest.mark.parametrize("seed", [0, 2])
 def test_iamhaggler_gaussian_process_concession(seed):
-    R, S = 9, 4
-    offers = [10, 9, 8, 8, 7, 6, 5, 5, 5]
+    R, S = 13, 4
+    offers = [10, 9, 9, 8, 8, 7, 6, 6, 5, 5, 4, 4, 4]
     rng = agent_rng(seed)
-    seen, times = [], []
-    st = {"fitted": -1, "t0": 0.0, "u0": 1.0, "ts": 1.0, "us": 1.0}
+    grid = [1 - (k + 0.5) / 100 for k in range(100)]  # Pmin = 0, Pmax = 1 here
+    times = [i / 100 for i in range(101)]
+    seen, seen_t, mine = [], [], []
+    st = {"fitted": 0, "last": (0.0, 1.0), "plan": None, "targets": []}
 
-    def line(t):
-        if t >= st["ts"] or st["ts"] <= st["t0"]:
-            return st["us"]
-        return st["u0"] + (st["us"] - st["u0"]) * (t - st["t0"]) / (st["ts"] - st["t0"])
+    def target(t):
+        slot = min(S - 1, int(t * S))
+        if slot == 0:
+            return 1 - t / 2
+        if slot > st["fitted"]:
+            st["fitted"] = slot
+            best = {}
+            for o, ti in zip(seen, seen_t, strict=True):
+                if ti < slot / S:
+                    k = min(S - 1, int(ti * S))
+                    best[k] = max(best.get(k, -1.0), U1[o])
+            fut = [tau for tau in times if tau > t]
+            if best and fut:
+                xs = np.array([(k + 0.5) / S for k in sorted(best)])
+                ys = np.array([best[k] for k in sorted(best)])
+                y0 = ys[0]
+                mean, sd = _gp(xs, ys, np.array(fut), (y0, 0.9 - y0))
+                st["plan"] = _plan(mean, sd, fut, grid)
+        t0, u0 = st["last"]
+        if st["plan"] is None:
+            u = u0
+        else:
+            ts, us = st["plan"]
+            u = us if ts <= t0 else u0 + (t - t0) * (us - u0) / (ts - t0)
+        return min(max(u, 0.0), 1.0)
 
     def decide(r, t, x):
         if x is not None:
             seen.append(x)
-            times.append(t)
-        slot = min(S - 1, int(t * S))
-        if slot > st["fitted"]:
-            st["fitted"] = slot
-            best = {}
-            for o, ti in zip(seen, times, strict=True):
-                if ti < slot / S:
-                    s = min(S - 1, int(ti * S))
-                    best[s] = max(best.get(s, -1.0), U1[o])
-            if len(best) >= 2:
-                xs = np.array([(s + 0.5) / S for s in sorted(best)])
-                ys = np.array([best[s] for s in sorted(best)])
-                fut = np.linspace(t, 1, 25)
-                mean, sd = _gp(xs, ys, fut)
-                grid = np.linspace(0.0, 1.0, 50)
-                prob = np.array(
-                    [
-                        [0.5 * (1 - math.erf((g - mu) / (s * math.sqrt(2)))) for g in grid]
-                        for mu, s in zip(mean, sd, strict=True)
-                    ]
-                )
-                prob = np.maximum.accumulate(prob, axis=0)
-                eu = grid[None, :] * prob
-                top = eu.max()
-                i = max(a for a in range(len(fut)) if (eu[a] == top).any())
-                j = int(np.flatnonzero(eu[i] == top)[0])
-                st["t0"], st["u0"] = t, line(t)
-                st["ts"], st["us"] = float(fut[i]), float(grid[j])
-        target = max(line(t), 0.0)
+            seen_t.append(t)
+        p = target(t)
+        st["targets"].append(p)
+        if t * S >= 1:
+            st["last"] = (t, p)
         b = max(seen, key=lambda o: (U1[o], -seen.index(o))) if seen else None
-        if b is not None and U1[b] >= target:
+        if b is not None and U1[b] >= p:
             nb = b
         else:
-            cands = band(U1, target, target + 0.05)
-            nb = cands[int(rng.integers(len(cands)))] if cands else at_or_above(U1, target)
-        if x is not None and (U1[x] >= target or U1[x] >= U1[nb]):
-            return ("accept", x)
+            cands = band(U1, p - 0.025, p + 0.025)
+            nb = cands[int(rng.integers(len(cands)))] if cands else at_or_above(U1, p)
+        if x is not None:
+            v = 1.02 * U1[x]
+            if (mine and v >= U1[mine[-1]]) or v >= 0.9 or v >= U1[nb]:
+                return ("accept", x)
+        mine.append(nb)
         return ("offer", nb)
 
     res = play(one_issue(MINE, THEIRS), make("iamhaggler", slots=S), Scripted(offers), deadline=R, seed=seed)
-    assert actions_of(res, 0) == run_expected(R, offers, decide)
+    want = run_expected(R, offers, decide)
+    assert actions_of(res, 0) == want
+    # The plan was made: the target left the opening line and stayed within [Pmin, Pmax].
+    assert st["plan"] is not None and all(0.0 <= p <= 1.0 for p in st["targets"])
 
 
 def bayes_estimate(seen, times, k=11, sigma=0.15, concession=0.1):

@@ -28,7 +28,9 @@ U = np.array(MINE)
 def expect_loop(deadline, offers, decide, agent_first=True):
     """Expected actions of the agent: ``decide(r, t, x)`` returns ("offer", o) or ("accept", x).
 
-    ``x`` is the opponent's standing offer the agent faces in round r (None when it opens).
+    ``x`` is the opponent's standing offer the agent faces in round r (None when it opens). In the last
+    round the end-game rule comes first: any offer worth the reservation value (0 here: every offer) is
+    accepted.
     """
     out = []
     for r in range(deadline):
@@ -37,7 +39,7 @@ def expect_loop(deadline, offers, decide, agent_first=True):
             x = offers[min(r - 1, len(offers) - 1)] if r > 0 else None
         else:
             x = offers[min(r, len(offers) - 1)]
-        act = decide(r, t, x)
+        act = ("accept", x) if r == deadline - 1 and x is not None else decide(r, t, x)
         out.append((r, *act))
         if act[0] == "accept":
             break
@@ -184,27 +186,69 @@ def test_cuhk_agent_adaptive_threshold():
     assert actions_of(res, 0) == expect_loop(R, offers, decide)
 
 
-def test_agentlg_hold_then_compromise_then_best_opponent_offer():
-    R = 21
-    offers = [10, 9, 9, 8, 8, 8, 8, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7]
-    seen = []
+@pytest.mark.parametrize(
+    "offers",
+    [
+        [10] * 6 + [9] * 6 + [8] * 6 + [7] * 6 + [6] * 6 + [5] * 6 + [4] * 5,  # concedes slowly
+        [10] * 41,  # never moves
+        [7, 8, 9, 10] + [9] * 20 + [4, 4, 3, 3, 3, 2] + [1] * 11,  # jumps late
+    ],
+)
+def test_agentlg_short_list_widened_only_when_the_opponent_concedes(offers):
+    """AgentLG's rules (module doc) re-derived turn by turn with lists and loops."""
+    R = 41
+    order = list(range(11))  # own outcomes best first (U = 1 - j/10)
+    seen, mine = [], []
+    st = {"total": 0, "n": 1, "idx": 0, "last_t": 0.0, "last_best": -math.inf, "repeat": None}
+
+    def score(o):  # one issue: count of the value over the count of the most offered value
+        return seen.count(o) / max(seen.count(v) for v in seen)
+
+    def bid(t):
+        best = max(U[o] for o in seen)
+        o1 = U[seen[0]]
+        if not st["total"]:
+            st["total"] = max(1, len(band(U, max(0.0, o1 + (1 - o1) / 4), 1.0)))
+        if st["repeat"] is not None:
+            return st["repeat"]
+        n, total = st["n"], st["total"]
+        b = order[st["idx"]]
+        st["idx"] += 1
+        if t < 0.6:
+            if t - st["last_t"] > 0.1 and n < total and 1 - (1 - o1) / 4 <= U[order[n]]:
+                k = n - 1
+                while k < total - 1 and U[order[k]] >= U[order[n - 1]]:
+                    k += 1
+                st["n"], st["last_t"] = k + 1, t
+            if st["idx"] >= st["n"]:
+                st["idx"] = 0
+            st["last_best"] = best
+        elif st["idx"] >= n:
+            if t < 0.9:
+                st["idx"] = 0
+                if t - st["last_t"] > 0.05 and best > st["last_best"]:
+                    top = max(score(order[k]) for k in range(n))
+                    nxt = [k for k in range(n, total) if score(order[k]) >= top]
+                    if nxt:
+                        st["n"] = nxt[0] + 1
+                    st["last_best"], st["last_t"] = best, t
+            else:
+                st["idx"] = n - 1 if t - st["last_t"] > 0.008 else 0
+        if b in seen:
+            st["repeat"] = b
+        return b
 
     def decide(r, t, x):
-        if x is not None:
-            seen.append(x)
-        best = max(U[o] for o in seen) if seen else -math.inf
-        a = 1.0 - 0.05 * 1.0
-        if t < 0.6:
-            target = 1.0 - (1.0 - a) * t / 0.6
-        else:
-            b = min(a, max(0.0, (1.0 + best) / 2))
-            target = a - (a - b) * min(1.0, (t - 0.6) / 0.4)
-        if t >= 0.99 and seen:
-            nb = max(seen, key=lambda o: (U[o], -seen.index(o)))
-        else:
-            nb = at_or_above(U, target)
-        if x is not None and (U[x] >= target or U[x] >= U[nb]):
+        if x is None:
+            mine.append(0)
+            return ("offer", 0)  # no opponent offer yet: the best outcome
+        seen.append(x)
+        floor = U[order[st["n"] - 1]]  # the worst bid on the list before this turn's bid
+        nb = bid(t)
+        last = U[mine[-1]]
+        if U[x] >= 0.99 * last or (t > 0.999 and U[x] >= 0.9 * last) or U[x] >= floor:
             return ("accept", x)
+        mine.append(nb)
         return ("offer", nb)
 
     res = play(one_issue(MINE, THEIRS), make("agentlg"), Scripted(offers), deadline=R)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["app", "main", "split_list"]
+__all__ = ["app", "main", "split_list", "warnings_as_lines"]
 
 
 def split_list(value: str | None) -> list[str] | None:
@@ -88,8 +88,25 @@ def _analyze_json(path: str, parties: str | None) -> None:
         sys.exit(1)
 
 
+def warnings_as_lines() -> None:
+    """Show the library's warnings as one line each on stderr (``note:`` for which profiles of a folder
+    became the parties, ``warning:`` for the rest), not Python's two-line form with a source line."""
+    import warnings
+
+    from accord.io.folder import ProfileChoice
+
+    warnings.filterwarnings("default", category=ProfileChoice)
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
+        label = "note" if category.__name__ == "ProfileChoice" else "warning"
+        sys.stderr.write(f"{label}: {message}\n")
+
+    warnings.showwarning = show
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
+    warnings_as_lines()
     fast = fast_analyze_args(sys.argv[1:] if argv is None else list(argv))
     if fast is not None:
         _analyze_json(*fast)

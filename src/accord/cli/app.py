@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "accord.cli.core",
     "accord.cli.forecast",
     "accord.cli.strategies",
+    "accord.cli.protocols",
     "accord.cli.convert",
     "accord.cli.experiments",
     "accord.cli.talks",
@@ -50,6 +51,9 @@ def fail(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
+    from accord.cli import warnings_as_lines
+
+    warnings_as_lines()
     _register_all()
     try:
         app(args=argv, standalone_mode=True)

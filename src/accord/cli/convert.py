@@ -29,7 +29,8 @@ def convert(
         typer.Option("--to", help="Output format, overriding the path: genius, geniusweb or yaml."),
     ] = None,
     parties: Annotated[
-        str | None, typer.Option("--parties", "-p", help="Comma-separated party (profile) names to keep.")
+        str | None,
+        typer.Option("--parties", "-p", help="Comma-separated party (profile) names to keep, or 'all'."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing output (a folder's scenario files only).")

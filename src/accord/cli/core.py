@@ -10,6 +10,7 @@ import typer
 
 from accord.cli import split_list as _split
 from accord.cli.app import fail
+from accord.cli.options import MAX_ROUNDS, MAX_SEED
 
 
 def _dump(obj: Any) -> None:
@@ -18,7 +19,13 @@ def _dump(obj: Any) -> None:
 
 PathArg = Annotated[Path, typer.Argument(help="Scenario: an accord YAML file or a GENIUS/GeniusWeb folder.")]
 PartiesOpt = Annotated[
-    str | None, typer.Option("--parties", "-p", help="Comma-separated party names to keep (e.g. usa,dprk).")
+    str | None,
+    typer.Option(
+        "--parties",
+        "-p",
+        help="Comma-separated party names to keep (e.g. usa,dprk); for a GENIUS/GeniusWeb folder, profile "
+        "names or 'all' (default: a bilateral scenario, or every base profile of a multilateral domain).",
+    ),
 ]
 
 
@@ -54,10 +61,17 @@ def run(
         ),
     ] = None,
     steps: Annotated[
-        int | None, typer.Option("--steps", "-s", help="Deadline in rounds (default: the scenario's).")
+        int | None,
+        typer.Option(
+            "--steps", "-s", min=1, max=MAX_ROUNDS, help="Deadline in rounds (default: the scenario's)."
+        ),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the first run; run k uses seed + k.")] = 0,
-    runs: Annotated[int, typer.Option("--runs", "-r", help="Number of negotiations.")] = 1,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the first run; run k uses seed + k.")
+    ] = 0,
+    runs: Annotated[
+        int, typer.Option("--runs", "-r", min=1, max=1_000_000, help="Number of negotiations.")
+    ] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     trace: Annotated[
         Path | None, typer.Option("--trace", help="Write the first run's trace to this .csv or .json file.")

@@ -16,12 +16,16 @@ from typing import Annotated, Any
 import typer
 
 from accord.cli.core import _split
+from accord.cli.options import MAX_SEED
 
 OutOpt = Annotated[
     Path | None,
     typer.Option("--out", "-o", help="Run directory to write (default: runs/<scenario>-<command>)."),
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the first run; see the manifest for the rule.")]
+SeedOpt = Annotated[
+    int,
+    typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the first run; see the manifest for the rule."),
+]
 WorkersOpt = Annotated[
     int | None,
     typer.Option(
@@ -152,31 +156,54 @@ def _print_summary(result: dict[str, Any]) -> None:
             t.add_column(name, justify="right")
         t.add_row(*[f"{v:.4f}" if v is not None else "-" for v in s["mean_utilities"].values()])
         con.print(t)
-    for key, title in (("leaderboard", "Leaderboard"),):
-        rows = result.get(key)
-        if not rows:
-            continue
-        lb = Table(title=title)
-        for col in (
-            "rank",
-            "negotiator",
-            "negotiations",
-            "mean_utility",
-            "agreement_rate",
-            "mean_dist_pareto",
-        ):
-            lb.add_column(col, justify="right" if col != "negotiator" else "left")
-        for r in rows:
-            lb.add_row(
-                str(r["rank"]),
-                r["negotiator"],
-                f"{r['negotiations']:,}",
-                f"{r['mean_utility']:.4f}",
-                f"{r['agreement_rate']:.1%}",
-                "-" if r["mean_dist_pareto"] is None else f"{r['mean_dist_pareto']:.4f}",
-            )
-        con.print(lb)
+    rows = result.get("leaderboard")
+    if rows:  # tournaments
+        con.print(_leaderboard_table(rows, result.get("scoring", "utility")))
     con.print(f"results: {result['out']}/results.parquet · report: accord report {result['out']}")
+
+
+def _leaderboard_table(rows: list[dict[str, Any]], scoring: str) -> Any:
+    """The tournament leaderboard; the score column is what ranks (ANAC: mean discounted utility)."""
+    from rich.table import Table
+
+    how = "ANAC scoring: mean discounted utility" if scoring == "anac" else "mean utility"
+    lb = Table(title=f"Leaderboard (ranked by {how})")
+    cols = ["rank", "negotiator", "negotiations", "mean_utility", "mean_discounted_utility"]
+    cols += ["agreement_rate", "mean_dist_pareto", "mean_rounds"]
+    if any(r.get("mean_wall_seconds") is not None for r in rows):
+        cols.append("mean_wall_seconds")
+    heads = {
+        "negotiator": "strategy",
+        "negotiations": "n",
+        "mean_utility": "utility",
+        "mean_discounted_utility": "discounted",
+        "agreement_rate": "deals",
+        "mean_dist_pareto": "to Pareto",
+        "mean_rounds": "rounds",
+        "mean_wall_seconds": "time",
+    }
+    for col in cols:
+        lb.add_column(heads.get(col, col), justify="right" if col != "negotiator" else "left")
+
+    def cell(r: dict[str, Any], col: str) -> str:
+        v = r.get(col)
+        if v is None:
+            return "-"
+        if col in ("rank", "negotiator"):
+            return str(v)
+        if col == "negotiations":
+            return f"{v:,}"
+        if col == "agreement_rate":
+            return f"{v:.1%}"
+        if col == "mean_wall_seconds":
+            return f"{v * 1000:.2f} ms"
+        if col == "mean_rounds":
+            return f"{v:.1f}"
+        return f"{v:.4f}"
+
+    for r in rows:
+        lb.add_row(*[cell(r, c) for c in cols])
+    return lb
 
 
 def montecarlo(
@@ -306,6 +333,27 @@ def tournament(
     repetitions: Annotated[
         int, typer.Option("--repetitions", "-R", help="Repetitions of every pairing.")
     ] = 1,
+    steps: Annotated[
+        int | None,
+        typer.Option(
+            "--steps", "-s", help="Deadline in rounds of every negotiation (default: each scenario's)."
+        ),
+    ] = None,
+    scoring: Annotated[
+        str,
+        typer.Option(
+            "--scoring",
+            help="auto, anac or utility. anac: mean discounted utility at agreement time, the discounted "
+            "reservation value without a deal, both roles (as ANAC scored); auto: anac when the scenarios "
+            "discount, else utility.",
+        ),
+    ] = "auto",
+    timing: Annotated[
+        bool,
+        typer.Option(
+            "--timing/--no-timing", help="Record each negotiation's wall-clock seconds (wall_seconds)."
+        ),
+    ] = True,
     seed: SeedOpt = 0,
     out: OutOpt = None,
     workers: WorkersOpt = None,
@@ -316,17 +364,26 @@ def tournament(
 ) -> None:
     """Tournament: every ordered pair of strategies (self-play included) on every scenario, repeated.
 
-    Example: accord tournament ../shared/data/genius/Laptop@laptop_buyer_utility,laptop_seller_utility --negotiators boulware,conceder,linear --repetitions 5
+    Example: accord tournament ../shared/data/genius/Laptop@laptop_buyer_utility,laptop_seller_utility --negotiators boulware,conceder,linear --repetitions 5 --steps 100
     """
     from accord.experiments import plan_tournament
 
-    plan = plan_tournament(paths, _split(negotiators) or [], repetitions=repetitions, seed=seed)
+    plan = plan_tournament(
+        paths,
+        _split(negotiators) or [],
+        repetitions=repetitions,
+        seed=seed,
+        steps=steps,
+        scoring=scoring,
+        timing=timing,
+    )
     default = Path("runs") / "tournament"
     result = _execute(plan, out or default, workers, scheduler, resume, quiet)
     if as_json:
         _dump(
             {
                 "negotiations": result["negotiations"],
+                "scoring": result.get("scoring", "utility"),
                 "leaderboard": result["leaderboard"],
                 "leaderboard_per_domain": result["leaderboard_per_domain"],
                 "out": result["out"],
@@ -344,7 +401,10 @@ def report(
         Path | None, typer.Option("--out", "-o", help="Report folder (default: RUN_DIR/report).")
     ] = None,
     seed: Annotated[
-        int, typer.Option("--seed", help="Seed for thinning very large outcome spaces in plots.")
+        int,
+        typer.Option(
+            "--seed", min=0, max=MAX_SEED, help="Seed for thinning very large outcome spaces in plots."
+        ),
     ] = 0,
     run: Annotated[
         int | None,

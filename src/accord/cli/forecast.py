@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from accord.cli.options import MAX_SEED
 from accord.errors import AccordError
 
 TableArg = Annotated[
@@ -43,7 +44,9 @@ def forecast(
     runs: Annotated[
         int, typer.Option("--runs", help="Monte Carlo runs over the table's distributions (0: none).")
     ] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo runs.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the Monte Carlo runs.")
+    ] = 0,
     sensitivity: Annotated[
         str | None, typer.Option("--sensitivity", help="One-at-a-time sensitivity of this model's forecast.")
     ] = None,

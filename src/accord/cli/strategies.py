@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 
-def _rows(boa: bool) -> list[dict[str, str]]:
+def _rows(boa: bool, protocol: str = "alternating_offers") -> list[dict[str, str]]:
     if boa:
         from accord.strategies.boa.components import available_components
 
@@ -16,11 +16,17 @@ def _rows(boa: bool) -> list[dict[str, str]]:
             {"name": i.name, "family": f"boa-{i.kind}", "source": i.source, "description": i.description}
             for i in available_components().values()
         ]
+    from accord.protocols.registry import available_protocols
     from accord.strategies.base import available
 
+    if protocol != "all" and protocol not in available_protocols():
+        from accord.errors import InputError
+
+        names = [*available_protocols(), "all"]
+        raise InputError(None, "--protocol", f"a protocol among {names}", protocol)
     return [
         {"name": i.name, "family": i.family, "source": i.source, "description": i.description}
-        for i in available().values()
+        for i in available(None if protocol == "all" else protocol).values()
     ]
 
 
@@ -31,13 +37,20 @@ def strategies(
     boa: Annotated[
         bool, typer.Option("--boa", help="List the BOA components (bidding, model, acceptance) instead.")
     ] = False,
+    protocol: Annotated[
+        str,
+        typer.Option("--protocol", help="The protocol whose strategies to list (accord protocols), or all."),
+    ] = "alternating_offers",
 ) -> None:
     """List the negotiation strategies: name, family, source and a one-line description.
+
+    Built-in and installed ones (entry points of group accord.strategies) playing the protocol
+    (default: alternating offers; --protocol single_text for the mediated single text).
 
     Compose your own with boa(bidding=..., model=..., acceptance=...), e.g.
     accord run SCENARIO --negotiators "boa(bidding=boulware,model=frequency,acceptance=ac_combi(t=0.98)),hardheaded"
     """
-    rows = _rows(boa)
+    rows = _rows(boa, protocol)
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -51,7 +64,7 @@ def strategies(
         table.add_row(r["name"], r["family"], r["source"], r["description"])
     console = Console()
     console.print(table)
-    if not boa:
+    if not boa and protocol == "alternating_offers":
         console.print(
             "Compose: boa(bidding=NAME, model=NAME, acceptance=NAME(params)); parts: accord strategies --boa"
         )

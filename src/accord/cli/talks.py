@@ -1,4 +1,5 @@
-"""Commands for staged talks and implementation: backtest, implement, questions, inspection game/dresher.
+"""Commands for staged talks and implementation: implement, questions, inspection game/dresher (and the
+registration of ``backtest``, :mod:`accord.cli.backtest`).
 
 Also :func:`run_talks_command`, which ``accord run`` calls for a scenario with tracks, private facts, an
 implementation or variants. Every number printed comes from :mod:`accord.api`; nothing is computed here.
@@ -13,9 +14,12 @@ from typing import Annotated, Any
 import typer
 
 from accord.cli.app import fail
+from accord.cli.options import MAX_SEED
 
-RunsOpt = Annotated[int, typer.Option("--runs", "-r", help="Seeded runs (run k uses seed + k).")]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the first run.")]
+RunsOpt = Annotated[
+    int, typer.Option("--runs", "-r", min=0, max=1_000_000, help="Seeded runs (run k uses seed + k).")
+]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the first run.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
@@ -344,64 +348,6 @@ def _u(d: dict[str, float]) -> str:
 # ------------------------------------------------------------------------------------------ commands
 
 
-def backtest(
-    directory: Annotated[Path, typer.Argument(help="Folder of scenario files.")] = Path("scenarios"),
-    runs: RunsOpt = 100,
-    seed: SeedOpt = 0,
-    as_json: JsonOpt = False,
-) -> None:
-    """Run every scenario of the library and print the model's outcome distribution next to history.
-
-    Example: accord backtest scenarios --runs 100
-    """
-    from accord import api
-
-    if runs < 1:
-        fail(f"--runs: expected a positive number of runs, got {runs}")
-    rows = api.backtest(directory, runs=runs, seed=seed)
-    if as_json:
-        _dump(rows)
-        return
-    t = _table(
-        f"backtest: {runs} seeded run(s) per scenario, every distribution at its nominal value (only private "
-        "facts with a probability and the strategies' own randomness vary): where the talks are deterministic "
-        "P(history) is 0 or 1, not a probability",
-        [
-            "scenario",
-            "history",
-            "model (talks + implementation)",
-            "P(history)",
-            "agrees",
-            "implementing the historical deal",
-            "agrees",
-        ],
-    )
-    for r in rows:
-        model = ", ".join(f"{k} {v:.2f}" for k, v in r["model"].items())
-        g = r.get("implementation_of_historical_deal")
-        gm = "-" if not g else ", ".join(f"{k} {v:.2f}" for k, v in g["model"].items())
-        t.add_row(
-            r["scenario"],
-            str(r["history"]["category"]),
-            model,
-            _f(r["probability_of_history"], 2),
-            "yes" if r["agrees"] else "NO (wrong)",
-            gm,
-            "-" if not g else ("yes" if g["agrees"] else "NO (wrong)"),
-        )
-    _console().print(t)
-    hit = sum(bool(r["agrees"]) for r in rows)
-    imp = [r["implementation_of_historical_deal"] for r in rows if r.get("implementation_of_historical_deal")]
-    _console().print(
-        f"score: the model's most likely result matches history in {hit} of {len(rows)} case(s)"
-        + (
-            f"; implementing the historical deal, in {sum(bool(g['agrees']) for g in imp)} of {len(imp)}"
-            if imp
-            else ""
-        )
-    )
-
-
 def implement(
     path: Annotated[Path, typer.Argument(help="Scenario file with an implementation block.")],
     variant: Annotated[
@@ -570,6 +516,8 @@ def inspection_dresher(
 
 
 def register(app: typer.Typer) -> None:
+    from accord.cli.backtest import backtest
+
     app.command()(backtest)
     app.command("compare", hidden=True, help="Alias of backtest.")(backtest)
     app.command()(implement)

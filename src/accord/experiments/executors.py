@@ -60,11 +60,46 @@ class InProcess(Executor):
             yield i, fn(t)
 
 
-def _ignore_interrupts() -> None:
-    """Worker processes leave Ctrl-C to the parent, which stops them (and keeps what is finished)."""
+def _worker_init(parent: int) -> None:
+    """Set up a worker process: Ctrl-C is left to the parent, and the worker ends when the parent does.
+
+    The parent stops its workers itself on Ctrl-C or an error; a parent killed outright (SIGKILL, out of
+    memory) cannot, so each worker watches it: on Linux the kernel sends SIGKILL when the worker's own
+    parent (the forkserver) ends, and a watchdog thread checks every half second that the run's process
+    still exists. Orphaned workers would otherwise keep computing and race a resumed run.
+    """
     import signal
+    import sys
+    import threading
+    import time
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            pass
+
+    def gone() -> bool:
+        try:
+            os.kill(parent, 0)
+        except (ProcessLookupError, PermissionError):  # PermissionError: the pid now belongs to another user
+            return True
+        try:  # a killed parent not yet reaped is a zombie: as good as gone
+            with open(f"/proc/{parent}/stat", "rb") as f:
+                return f.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
+        except OSError:
+            return False
+
+    def watch() -> None:
+        while not gone():
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="accord-parent-watch", daemon=True).start()
 
 
 def _mp_context() -> Any:
@@ -97,7 +132,10 @@ class LocalProcesses(Executor):
         from concurrent.futures import ProcessPoolExecutor
 
         return ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=_mp_context(), initializer=_ignore_interrupts
+            max_workers=self.workers,
+            mp_context=_mp_context(),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
         )
 
     def pids(self) -> list[int]:

@@ -329,14 +329,23 @@ def _long(table: pa.Table) -> dict[str, np.ndarray]:
             pieces[src] = _col(table, f"{src}_{i}")
         for src, _ in _SHARED_METRICS:
             pieces[src] = _col(table, src)
+        if "wall_seconds" in table.column_names:  # timed tournaments
+            pieces["wall_seconds"] = _col(table, "wall_seconds")
         for key, arr in pieces.items():
             parts.setdefault(key, []).append(arr[present])
     return {key: np.concatenate(v) for key, v in parts.items()} if parts else {}
 
 
-def _board(long: Mapping[str, np.ndarray], keys: Sequence[str]) -> list[dict[str, Any]]:
+#: The leaderboard column each tournament scoring ranks by (see accord.experiments.plans.SCORING).
+SCORE_COLUMNS = {"utility": "mean_utility", "anac": "mean_discounted_utility"}
+
+
+def _board(
+    long: Mapping[str, np.ndarray], keys: Sequence[str], scoring: str = "utility"
+) -> list[dict[str, Any]]:
     if not long:
         return []
+    score = SCORE_COLUMNS[scoring]
     groups: dict[tuple, list[int]] = {}
     cols = [long[k] for k in keys]
     for j in range(len(long["negotiator"])):
@@ -349,10 +358,13 @@ def _board(long: Mapping[str, np.ndarray], keys: Sequence[str]) -> list[dict[str
         row["agreement_rate"] = float(long["agreement"][ix].mean())
         for src, dst in (*_BOARD_METRICS, *_SHARED_METRICS):
             row[dst] = _nanmean(long[src][ix].astype(np.float64))
+        if "wall_seconds" in long:
+            row["mean_wall_seconds"] = _nanmean(long["wall_seconds"][ix].astype(np.float64))
+        row["scoring"], row["score"] = scoring, row[score]
         rows.append(row)
 
     def order(r: dict[str, Any]) -> tuple:
-        mu = r["mean_utility"]
+        mu = r["score"]
         return (*(r[k] for k in keys[:-1]), -(mu if mu is not None else -math.inf), r[keys[-1]])
 
     rows.sort(key=order)
@@ -361,17 +373,24 @@ def _board(long: Mapping[str, np.ndarray], keys: Sequence[str]) -> list[dict[str
     return rows
 
 
-def leaderboard(table: pa.Table, per_domain: bool = False) -> list[dict[str, Any]]:
-    """Strategies ranked by mean utility (ties kept in name order); ``per_domain`` ranks within each scenario.
+def leaderboard(table: pa.Table, per_domain: bool = False, scoring: str = "utility") -> list[dict[str, Any]]:
+    """Strategies ranked by their score (ties kept in name order); ``per_domain`` ranks within each scenario.
 
     A strategy's utility is what it got from the side it played, averaged over every negotiation it took
-    part in (both sides of a self-play count). Shared metrics (welfare, distances, rounds) are averaged
-    over the same negotiations.
+    part in (both sides of a self-play count). Shared metrics (welfare, distances, rounds, wall-clock
+    seconds when timed) are averaged over the same negotiations. ``scoring="utility"`` ranks by mean
+    utility (the reservation value without a deal); ``"anac"`` by mean discounted utility, as the ANAC
+    competitions scored (Baarslag et al. 2013, "Evaluating practical negotiating agents: results and
+    analysis of the 2011 international competition", Artificial Intelligence 198: a deal's utility
+    discounted to the time it was reached, the reservation value discounted to the time the talks ended
+    without one; every agent plays both roles).
     """
+    if scoring not in SCORE_COLUMNS:
+        raise ValueError(f"scoring must be one of {sorted(SCORE_COLUMNS)}")
     long = _long(table)
     if not per_domain:
-        return _board(long, ["negotiator"])
-    rows = _board(long, ["scenario", "negotiator"])
+        return _board(long, ["negotiator"], scoring)
+    rows = _board(long, ["scenario", "negotiator"], scoring)
     rank, last = 0, None
     for row in rows:
         rank = 1 if row["scenario"] != last else rank + 1

@@ -57,6 +57,9 @@ __all__ = [
     "apply_variant",
 ]
 
+#: Most points one swept parameter may take (a grid multiplies them; plans are bounded in rows too).
+MAX_SWEEP_STEPS = 1_000_000
+
 #: Top-level keys that hold no parameters (descriptions, issue definitions, citations).
 _NOT_PARAMETERS = frozenset(
     {"issues", "sources", "history", "notes", "description", "name", "format_version"}
@@ -322,6 +325,8 @@ def parse_sweep(spec: str) -> tuple[str, list[object]]:
             raise InputError(None, "--param", "a whole number of STEPS", spec) from None
         if steps < 1 or (steps == 1 and lo != hi):
             raise InputError(None, "--param", "STEPS >= 2 (or 1 with LO == HI)", spec)
+        if steps > MAX_SWEEP_STEPS:
+            raise InputError(None, "--param", f"at most {MAX_SWEEP_STEPS:,} STEPS", spec)
         if not lo <= hi:
             raise InputError(None, "--param", "LO <= HI", spec)
         grid = np.linspace(lo, hi, steps) if steps > 1 else np.array([lo], dtype=float)

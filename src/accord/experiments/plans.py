@@ -81,9 +81,21 @@ def _spec(kind: str, sources: list[Source], seed: int, **fields: Any) -> dict[st
     }
 
 
+#: Most rows (negotiations) one plan may hold; larger studies are split into several run directories.
+MAX_PLAN_ROWS = 100_000_000
+
+
 def _check_runs(runs: int, name: str = "--runs") -> None:
     if runs < 1:
         raise InputError(None, name, "a positive number", runs)
+    if runs > MAX_PLAN_ROWS:
+        raise InputError(None, name, f"at most {MAX_PLAN_ROWS:,}", runs)
+
+
+def _check_rows(rows: int, what: str) -> None:
+    """A plan's size is checked before anything is allocated for it."""
+    if rows > MAX_PLAN_ROWS:
+        raise InputError(None, what, f"a plan of at most {MAX_PLAN_ROWS:,} negotiations", f"{rows:,}")
 
 
 def plan_montecarlo(
@@ -131,6 +143,7 @@ def plan_montecarlo(
         _check_runs(k, "--oat-runs")
         sens = {"samples": int(sensitivity), "oat_runs": k, "quantiles": [float(q) for q in quantiles]}
     rows = runs * len(chosen)
+    _check_rows(rows, "--runs")
     spec = _spec(
         "montecarlo",
         [src],
@@ -179,6 +192,7 @@ def plan_sweep(
     _fit(negs, len(sc.parties), sc.party_names)
     points = math.prod(len(g[1]) for g in grid)
     rows = points * runs
+    _check_rows(rows, "--param")
     spec = _spec(
         "sweep",
         [src],
@@ -191,6 +205,23 @@ def plan_sweep(
     return Plan(spec)
 
 
+#: How a tournament ranks strategies: "utility" (mean utility, the reservation value without a deal) or
+#: "anac" (mean discounted utility u * d^t at the time t of the agreement, the reservation value
+#: discounted at the time the talks ended without one; both roles count). "auto": "anac" when some party
+#: of some scenario discounts (d < 1), else "utility".
+SCORING = ("auto", "anac", "utility")
+
+
+def tournament_scoring(scoring: str, scenarios: Sequence[Any]) -> str:
+    """The scoring a tournament uses ("anac" or "utility"); see :data:`SCORING`."""
+    if scoring not in SCORING:
+        raise InputError(None, "--scoring", f"one of {', '.join(SCORING)}", scoring)
+    if scoring != "auto":
+        return scoring
+    discounts = any(p.preferences.discount < 1.0 for sc in scenarios for p in sc.parties)
+    return "anac" if discounts else "utility"
+
+
 def plan_tournament(
     paths: Sequence[str | Path],
     negotiators: Sequence[str],
@@ -198,10 +229,20 @@ def plan_tournament(
     repetitions: int = 1,
     seed: int = 0,
     chunk_size: int | None = None,
+    steps: int | None = None,
+    scoring: str = "auto",
+    timing: bool = False,
 ) -> Plan:
     """Every ordered assignment of the strategies to the parties (every ordered pair for two parties, self-play
-    included) on every scenario, ``repetitions`` times with seeds ``seed .. seed + repetitions - 1``."""
+    included) on every scenario, ``repetitions`` times with seeds ``seed .. seed + repetitions - 1``.
+
+    ``steps`` sets the deadline in rounds of every negotiation (default: each scenario's own); ``scoring``
+    how strategies are ranked (:data:`SCORING`; ANAC's scoring by default when the scenarios discount);
+    ``timing`` adds each negotiation's wall-clock seconds to the results (``wall_seconds``).
+    """
     _check_runs(repetitions, "--repetitions")
+    if steps is not None and (isinstance(steps, bool) or int(steps) != steps or steps < 1):
+        raise InputError(None, "--steps", "a positive whole number of rounds", steps)
     if not paths:
         raise InputError(None, "PATH", "at least one scenario file or GENIUS folder")
     pool = _check_negotiators(negotiators)
@@ -217,8 +258,15 @@ def plan_tournament(
             sources[i] = Source(f"{s.label}#{seen[s.label]}", s.path, s.sha256, s.doc, s.parties)
         else:
             seen[s.label] = 1
-    n_parties = [len(_nominal_scenario(s).parties) for s in sources]
+    nominal = [_nominal_scenario(s) for s in sources]
+    n_parties = [len(sc.parties) for sc in nominal]
     rows = sum(len(pool) ** n * repetitions for n in n_parties)
+    _check_rows(rows, "--repetitions")
+    extra: dict[str, Any] = {"scoring": tournament_scoring(scoring, nominal)}
+    if steps is not None:
+        extra["steps"] = int(steps)
+    if timing:
+        extra["timing"] = True
     spec = _spec(
         "tournament",
         sources,
@@ -227,6 +275,7 @@ def plan_tournament(
         repetitions=int(repetitions),
         n_parties=n_parties,
         chunk_size=int(chunk_size or default_chunk_size(rows)),
+        **extra,
     )
     return Plan(spec)
 

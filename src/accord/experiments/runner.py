@@ -120,6 +120,8 @@ class ChunkTask:
     sources: dict[int, Source]
     jobs: tuple[Job, ...]
     issue_columns: bool = False
+    deadline: int | None = None  # rounds, overriding the scenarios' own (tournament --steps)
+    timed: bool = False  # add each negotiation's wall-clock seconds (tournament timing)
 
 
 # ------------------------------------------------------------------------------------------------ plans
@@ -163,7 +165,16 @@ class Plan:
         _, lo, hi = self.chunks(table)[chunk]
         jobs = tuple(self.jobs(table, lo, hi))
         used = {j.source for j in jobs}
-        return ChunkTask(table, chunk, {i: self.sources[i] for i in used}, jobs, len(self.sources) == 1)
+        spec = self.spec
+        return ChunkTask(
+            table,
+            chunk,
+            {i: self.sources[i] for i in used},
+            jobs,
+            len(self.sources) == 1,
+            spec.get("steps"),
+            bool(spec.get("timing")),
+        )
 
     def layout(self, table: str) -> Any:
         return self._layout[table]
@@ -281,6 +292,20 @@ def execute(
 
     store = RunStore(out)
     executor = executor if executor is not None else InProcess()
+    with store.locked():
+        return _execute(plan, store, executor, resume, progress, command, run_chunk_table)
+
+
+def _execute(
+    plan: Plan,
+    store: Any,
+    executor: Any,
+    resume: bool,
+    progress: Any,
+    command: Sequence[str] | None,
+    run_chunk_table: Any,
+) -> dict[str, Any]:
+    out = store.root
     if resume and store.exists():
         manifest = store.read_manifest()
         if manifest.get("plan_hash") != plan.hash:
@@ -299,6 +324,7 @@ def execute(
     done_rows = 0
     for table, rows in plan.tables:
         if _table_complete(store, table, rows, plan.hash):
+            store.remove_parts(table)  # left over when a merge was cut short after its table was written
             done_rows += rows
             continue
         chunks = plan.chunks(table)

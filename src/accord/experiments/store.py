@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ __all__ = ["RunStore", "MANIFEST", "PLAN_KEY"]
 
 MANIFEST = "manifest.json"
 PARTS = "parts"
+LOCK = ".lock"
 #: Key of the plan hash in each Parquet part's metadata.
 PLAN_KEY = b"accord.plan"
 
@@ -61,6 +62,40 @@ class RunStore:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
         self.parts = self.root / PARTS
+
+    # -------------------------------------------------------------------------------------------- lock
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the run directory for this process: a second run on the same ``--out`` is refused.
+
+        An exclusive ``flock`` on ``DIR/.lock``: the kernel releases it when the holder ends, however it
+        ends (SIGKILL included), so a stale lock never blocks ``--resume``.
+        """
+        import fcntl
+
+        if self.root.exists() and not self.root.is_dir():
+            raise InputError(str(self.root), None, "a directory path for --out (a file is there)")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise _os_error(self.root, exc) from None
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
+                raise InputError(
+                    str(self.root),
+                    None,
+                    f"an output directory no other run is writing (held by pid {holder}; wait for it, "
+                    "or pick another --out)",
+                ) from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     # ---------------------------------------------------------------------------------------- manifest
     @property
@@ -147,6 +182,10 @@ class RunStore:
         meta[PLAN_KEY] = plan_hash.encode()
         data = data.replace_schema_metadata(meta)
         path = self.part_path(table, chunk)
+        try:
+            self.parts.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _os_error(self.parts, exc) from None
         sink = pa.BufferOutputStream()
         pq.write_table(data, sink, compression="zstd")
         _atomic_write_bytes(path, sink.getvalue().to_pybytes())
@@ -182,9 +221,14 @@ class RunStore:
         sink = pa.BufferOutputStream()
         pq.write_table(data, sink, compression="zstd")
         _atomic_write_bytes(path, sink.getvalue().to_pybytes())
-        for f in self.parts.glob(f"{table}-*.parquet"):
-            f.unlink(missing_ok=True)
+        self.remove_parts(table)
         return path
+
+    def remove_parts(self, table: str) -> None:
+        """Delete the parts of ``table`` (once its merged table is in place)."""
+        if self.parts.is_dir():
+            for f in self.parts.glob(f"{table}-*.parquet"):
+                f.unlink(missing_ok=True)
 
     def clear_parts(self) -> None:
         if self.parts.is_dir():

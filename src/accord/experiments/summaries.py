@@ -121,8 +121,10 @@ def summarize(plan: Any, store: Any) -> dict[str, Any]:
     }
     if plan.kind == "tournament":
         out["negotiations"] = s["runs"]
-        out["leaderboard"] = M.leaderboard(results)
-        out["leaderboard_per_domain"] = M.leaderboard(results, per_domain=True)
+        scoring = plan.spec.get("scoring", "utility")
+        out["scoring"] = scoring
+        out["leaderboard"] = M.leaderboard(results, scoring=scoring)
+        out["leaderboard_per_domain"] = M.leaderboard(results, per_domain=True, scoring=scoring)
     if plan.kind == "sweep":
         out["points"] = sweep_points(results, [g[0] for g in plan.spec["params"]])
     if plan.kind == "montecarlo" and len(plan.spec["variants"]) > 1:

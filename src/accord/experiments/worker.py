@@ -9,6 +9,7 @@ cache), so many runs of one scenario share the compiled arrays.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -171,16 +172,24 @@ def prepare(src: Source, job: Job) -> tuple[Prepared, dict[str, object]]:
     return hit, drawn
 
 
-def negotiate(prep: Prepared, specs: Sequence[str], seed: int) -> Any:
+def negotiate(prep: Prepared, specs: Sequence[str], seed: int, deadline: int | None = None) -> Any:
     """One negotiation of a prepared scenario between the named strategies, with seed ``seed``."""
     from accord.api import negotiator_for
     from accord.protocols.alternating import run_alternating
 
-    return run_alternating(prep.compiled, [negotiator_for(s) for s in specs], seed=seed)
+    if prep.scenario.protocol.type != "alternating_offers":  # another protocol: accord.protocols.registry
+        from accord.protocols.registry import run_protocol
+
+        return run_protocol(
+            [prep.scenario], [specs], seeds=[seed], deadline=deadline, compile_fn=lambda _: prep.compiled
+        )[0]
+    return run_alternating(prep.compiled, [negotiator_for(s) for s in specs], deadline=deadline, seed=seed)
 
 
-def run_job(src: Source, job: Job, issue_columns: bool = False) -> dict[str, Any]:
-    """The results row of one job."""
+def run_job(
+    src: Source, job: Job, issue_columns: bool = False, deadline: int | None = None
+) -> dict[str, Any]:
+    """The results row of one job (``deadline``: rounds overriding the scenario's)."""
     from accord.api import resolve_negotiators
     from accord.experiments.metrics import run_metrics
 
@@ -190,7 +199,7 @@ def run_job(src: Source, job: Job, issue_columns: bool = False) -> dict[str, Any
     specs = list(job.negotiators) if job.negotiators else resolve_negotiators(sc, None)
     if job.negotiators and len(specs) == 1:
         specs = specs * len(sc.parties)
-    result = negotiate(prep, specs, job.seed)
+    result = negotiate(prep, specs, job.seed, deadline)
     row = _head(src, job, drawn, specs)
     row.update(run_metrics(prep.compiled, prep.analysis, result))
     if issue_columns:
@@ -258,7 +267,9 @@ def plain_rows(
 
     :func:`accord.protocols.batch.run_alternating_batch` computes the negotiations between time-dependent
     strategies as arrays and plays the others one by one with :func:`run_alternating`; each result equals
-    that of :func:`negotiate` for the job (same compiled scenario, strategies and seed).
+    that of :func:`negotiate` for the job (same compiled scenario, strategies, seed and deadline). A timed
+    task (``task.timed``) plays them one at a time instead and adds ``wall_seconds``: the wall-clock time
+    of building the strategies and negotiating (the compiled scenario is shared, its build not counted).
     """
     from accord.api import negotiator_for
     from accord.experiments.metrics import run_metrics
@@ -271,15 +282,34 @@ def plain_rows(
         specs = _specs(prep, job)
         by_id[id(prep.scenario)] = prep
         scs.append(prep.scenario)
-        negs.append([negotiator_for(s) for s in specs])
+        if not task.timed:
+            negs.append([negotiator_for(s) for s in specs])
         seeds.append(job.seed)
         specs_all.append(specs)
-    results = run_alternating_batch(scs, negs, seeds=seeds, compile_fn=lambda sc: by_id[id(sc)].compiled)
+    compile_fn = lambda sc: by_id[id(sc)].compiled  # noqa: E731
+    seconds: list[float | None] = [None] * len(scs)
+    if any(sc.protocol.type != "alternating_offers" for sc in scs):  # accord.protocols.registry
+        from accord.protocols.registry import run_protocol
+
+        results = run_protocol(scs, specs_all, seeds=seeds, deadline=task.deadline, compile_fn=compile_fn)
+    elif task.timed:
+        results = []
+        for k, (sc, spec) in enumerate(zip(scs, specs_all, strict=True)):
+            t0 = time.perf_counter()
+            neg = [negotiator_for(s) for s in spec]
+            results += run_alternating_batch(
+                [sc], [neg], deadline=task.deadline, seeds=seeds[k : k + 1], compile_fn=compile_fn
+            )
+            seconds[k] = time.perf_counter() - t0
+    else:
+        results = run_alternating_batch(scs, negs, deadline=task.deadline, seeds=seeds, compile_fn=compile_fn)
     rows = []
-    for (job, prep, drawn), specs, result in zip(group, specs_all, results, strict=True):
+    for (job, prep, drawn), specs, result, sec in zip(group, specs_all, results, seconds, strict=True):
         src = task.sources[job.source]
         row = _head(src, job, drawn, specs)
         row.update(run_metrics(prep.compiled, prep.analysis, result))
+        if sec is not None:
+            row["wall_seconds"] = sec
         if task.issue_columns:
             for iss in prep.scenario.space.issues:
                 row[f"issue.{iss.name}"] = None if result.outcome is None else str(result.outcome[iss.name])

@@ -27,7 +27,7 @@ from typing import Literal, cast
 
 import numpy as np
 
-from accord.forecast.compromise import median_voter, seq_sum, weighted_mean
+from accord.forecast.compromise import median_voter, power, seq_sum, weighted_mean
 
 OfferKind = Literal["confrontation", "compromise", "capitulation"]
 KINDS: tuple[str, ...] = ("none", "confrontation", "compromise", "capitulation")
@@ -146,7 +146,7 @@ def probabilities(
     x: np.ndarray, cs: np.ndarray, r_vote: np.ndarray, span: float, denominator: str
 ) -> np.ndarray:
     """``P[i, j]``: probability that i beats j from third-party votes (0 when x_i == x_j)."""
-    dist = (np.abs(x[:, None] - x[None, :]) / span) ** r_vote[:, None]  # dist[k, a] = (|x_k - x_a|/R)^r_k
+    dist = power(np.abs(x[:, None] - x[None, :]) / span, r_vote[:, None])  # dist[k, a] = (|x_k - x_a|/R)^r_k
     v = cs[:, None, None] * (dist[:, None, :] - dist[:, :, None])  # v[k, i, j] = v_k(i, j)
     num = seq_sum(np.maximum(v, 0.0), axis=0)
     if denominator == "all_triples":
@@ -164,9 +164,9 @@ def expected_utilities(
     """``(A, B)`` with ``A[i, j] = EU_i(i→j)`` and ``B[i, j] = EU_i(j→i)``, both with i's exponent r_i."""
     h = 0.5 * np.abs(x[:, None] - x[None, :]) / span
     rr = r[:, None]
-    us = 2 - 4 * (0.5 - h) ** rr
-    uf = 2 - 4 * (0.5 + h) ** rr
-    usq = (2 - 4 * (0.5**r))[:, None]
+    us = 2 - 4 * power(0.5 - h, rr)
+    uf = 2 - 4 * power(0.5 + h, rr)
+    usq = (2 - 4 * power(0.5, r))[:, None]
     a = s[None, :] * (p * us + (1 - p) * uf) + (1 - s[None, :]) * us - usq
     pt = p.T
     b = s[:, None] * (pt * us + (1 - pt) * uf) + (1 - s[:, None]) * us - usq

@@ -20,7 +20,6 @@ Other columns (sources, notes, basis) are kept as row notes and do not enter the
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -41,6 +40,8 @@ ALIASES = {
     "position": "position", "salience": "salience", "issue": "issue", "dimension": "issue",
 }  # fmt: skip
 QUANTITIES = ("capability", "position", "salience")
+#: Most rows an actor table may hold (the forecasting models are quadratic in the number of actors).
+MAX_ROWS = 2_000
 DEFAULT_ISSUE = "issue"
 _DIRECTIVE = re.compile(r"^#\s*(scale|anchor|salience)(?:\s+([^:\s]+))?\s*:\s*(.*)$", re.IGNORECASE)
 _RANGE = re.compile(r"^\s*(\S+)\s*(?:\.\.|,|to)\s*(\S+)\s*$")
@@ -134,20 +135,14 @@ class ActorTable:
 
 def read_table(path: str | Path) -> ActorTable:
     """Read an actor table from a ``.csv`` / ``.tsv`` / ``.txt`` or ``.yaml`` / ``.yml`` file."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(str(path), None, "an existing actor table file (.csv or .yaml)", "no such file")
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), None, "a readable UTF-8 text file", str(exc)) from None
-    if p.suffix.lower() in (".yaml", ".yml"):
-        import yaml
+    from accord.io.yaml_dialect import parse, read_text
 
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise InputError(str(path), None, "valid YAML", str(exc).splitlines()[0]) from None
+    p = Path(path)
+    if not p.exists():
+        raise InputError(str(path), None, "an existing actor table file (.csv or .yaml)", "no such file")
+    text = read_text(p, "actor table file")
+    if p.suffix.lower() in (".yaml", ".yml"):
+        data, _node = parse(text, str(path))
         if isinstance(data, dict) and "stakeholders" in data:
             return table_from_mapping(data["stakeholders"], str(path), "stakeholders")
         return table_from_mapping(data, str(path))
@@ -159,24 +154,47 @@ def read_table(path: str | Path) -> ActorTable:
 
 def parse_csv(text: str, file: str | None = None, delimiter: str = ",") -> ActorTable:
     """Parse a wide or long actor table from CSV text (see the module docstring for the format)."""
-    lines = text.splitlines()
     scales: dict[str | None, dict[str, Any]] = {}
     sal_div = 1.0
-    data_lines: list[tuple[int, str]] = []
-    for no, raw in enumerate(lines, start=1):
-        s = raw.strip()
-        if not s:
-            continue
-        if s.startswith("#"):
-            m = _DIRECTIVE.match(s)
-            if m:
-                sal_div = _directive(m, scales, sal_div, file, no)
-            continue
-        data_lines.append((no, raw))
-    if not data_lines:
+    data_lines: list[int] = []  # first physical line of each data row
+
+    def records_of_lines() -> Any:
+        """Physical lines fed to the CSV reader; comment and blank lines only between records."""
+        nonlocal sal_div
+        inside = False  # within a quoted field that spans lines
+        for no, raw in enumerate(text.splitlines(keepends=True), start=1):
+            s = raw.strip()
+            if not inside:
+                if not s:
+                    continue
+                if s.startswith("#"):
+                    m = _DIRECTIVE.match(s)
+                    if m:
+                        sal_div = _directive(m, scales, sal_div, file, no)
+                    continue
+                data_lines.append(no)
+            if raw.count('"') % 2 == 1:
+                inside = not inside
+            yield raw
+
+    reader = csv.reader(records_of_lines(), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                raise InputError(file, None, f"an actor table of at most {MAX_ROWS:,} rows")
+    except csv.Error as exc:
+        no = data_lines[-1] if data_lines else 1
+        what = (
+            f"cells of at most {csv.field_size_limit():,} characters"
+            if "field limit" in str(exc)
+            else "well-formed CSV (every quoted cell closed by a quote)"
+        )
+        raise InputError(file, f"row {no}", what, str(exc)) from None
+    if not rows:
         raise InputError(file, "row 1", "a header row actor,capability,position,salience", "an empty table")
-    rows = list(csv.reader(io.StringIO("\n".join(r for _, r in data_lines)), delimiter=delimiter))
-    header_no = data_lines[0][0]
+    header_no = data_lines[0]
     header = [h.strip() for h in rows[0]]
     cols: dict[str, int] = {}
     for k, h in enumerate(header):
@@ -189,7 +207,7 @@ def parse_csv(text: str, file: str | None = None, delimiter: str = ",") -> Actor
                 file, f"row {header_no}, column {c}", f"a column named {c!r} in the header", header
             )
     records = []
-    for (no, _), row in zip(data_lines[1:], rows[1:], strict=True):
+    for no, row in zip(data_lines[1:], rows[1:], strict=True):
         if not any(cell.strip() for cell in row):
             continue
         rec: dict[str, Any] = {"_row": f"row {no}", "_sep": ", column "}
@@ -252,6 +270,8 @@ def table_from_mapping(data: object, file: str | None = None, where: str = "") -
     actors = data.get("actors")
     if not isinstance(actors, list) or not actors:
         raise InputError(file, f"{pre}actors", "a non-empty list of {actor, capability, position, salience}")
+    if len(actors) > MAX_ROWS:
+        raise InputError(file, f"{pre}actors", f"at most {MAX_ROWS:,} rows", f"{len(actors):,} rows")
     scales: dict[str | None, dict[str, Any]] = {}
     issues = data.get("issues") or {}
     if not isinstance(issues, dict):

@@ -20,7 +20,10 @@ do the party's later deliveries on the same issue. The strategies:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from accord.errors import InputError
 
@@ -81,3 +84,19 @@ def parse_compliance(spec: str, file: str | None = None, field: str | None = Non
     if m.group(2) is not None:
         raise InputError(file, field, f"{info.name} without parameters", spec)
     return info.code, 0.0
+
+
+def check_exact(codes: np.ndarray, params: np.ndarray, parties: Sequence[str], file: str | None) -> None:
+    """The exact evaluator branches on detections only: a random compliance strategy (a lottery per delivery)
+    is simulated, not evaluated exactly. Raise an InputError naming the file and the field if one is used."""
+    rand = np.flatnonzero(np.asarray(codes) == RANDOM)
+    if rand.size:
+        k = int(rand[0])
+        raise InputError(
+            file,
+            f"implementation.compliance.{parties[k]}",
+            "a deterministic compliance strategy (faithful, opportunist or conditional) where deals are valued "
+            "exactly after implementation (a stage with valuation: implemented, or accord implement's exact "
+            "values); random(p) is simulated only",
+            f"random(p={float(params[k]):g})",
+        )

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from accord.implementation.compliance import CONDITIONAL, OPPORTUNIST, RANDOM
+from accord.implementation.compliance import CONDITIONAL, OPPORTUNIST, RANDOM, check_exact
 from accord.implementation.schedule import (
     COLLAPSE,
     NONE,
@@ -564,6 +564,7 @@ def expected(
     :data:`MAX_NODES` bounds the nodes of each run.
     """
     s, par = _resolve(ci)
+    check_exact(s.compliance, s.compliance_p, s.party_names, s.scenario.path)
     agreements = np.asarray(agreements)
     if par.n_runs > 1 and agreements.shape[0] > EXPECTED_PART_ROWS:
         run = _runs(par, runs, agreements.shape[0])

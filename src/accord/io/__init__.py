@@ -14,7 +14,9 @@ YAML_SUFFIXES = (".yaml", ".yml")
 def load(path: str | Path, parties: Sequence[str] | None = None, real_steps: int = 11) -> Scenario:
     """Load a scenario from an accord YAML file or a GENIUS / GeniusWeb folder.
 
-    ``parties`` picks some parties by name (in that order); a folder's profiles are named by file stem.
+    ``parties`` picks some parties by name (in that order), ``["all"]`` every one; a folder's profiles
+    are named by file stem, and without ``parties`` a folder is read as docs/formats.md says (a bilateral
+    scenario unless the folder is a multilateral domain).
     """
     p = Path(path)
     if not p.exists():
@@ -27,7 +29,7 @@ def load(path: str | Path, parties: Sequence[str] | None = None, real_steps: int
         from accord.io.yaml_scenario import load_yaml
 
         sc = load_yaml(p)
-        return sc.select(list(parties)) if parties else sc
+        return sc.select(list(parties)) if parties and list(parties) != ["all"] else sc
     raise InputError(
         str(p), None, "a scenario file ending in .yaml/.yml, or a folder holding a GENIUS or GeniusWeb domain"
     )

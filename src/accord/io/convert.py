@@ -7,8 +7,8 @@ for the folder holding that file, an output path ending in ``.xml``/``.json`` na
 profiles are written beside it as ``<party>.xml``/``<party>.json``.
 
 Nothing half-written is left behind: the output is written into a temporary folder next to the target,
-read back and checked (every utility of every outcome bit for bit, reservation values, discount
-factors), and only then moved into place. See docs/convert.md.
+read back and checked (every utility of every outcome, to 1e-12 (bit for bit unless a GENIUS issue
+had to be rescaled), reservation values, discount factors), and only then moved into place. See docs/convert.md.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ from accord.model.space import DEFAULT_ENUMERATION_LIMIT
 __all__ = ["FORMATS", "ConvertResult", "convert", "infer_format", "read_scenario", "write_scenario"]
 
 FORMATS = ("genius", "geniusweb", "yaml")
+#: Largest change of any utility a conversion may make: GENIUS divides a discrete issue's evaluations by
+#: their best, so an issue whose best score is m < 1 is written as scores / m with its weight times m.
+UTILITY_TOLERANCE = 1e-12
 _SUFFIX = {"genius": ".xml", "geniusweb": ".json"}
 _YAML = (".yaml", ".yml")
 
@@ -152,7 +155,8 @@ def _same(a: Scenario, b: Scenario, out: Path, check_reservation: bool, check_di
             )
     if a.space.size <= DEFAULT_ENUMERATION_LIMIT and b.space.size == a.space.size:
         ua, ub = a.compile().utilities, b.compile().utilities
-        bad = np.flatnonzero(~(ua == ub).all(axis=0))
+        # Bit for bit, but for the few ulps of a GENIUS issue rescaled to a best evaluation of 1.
+        bad = np.flatnonzero(~(np.abs(ua - ub) <= UTILITY_TOLERANCE).all(axis=0))
         if bad.size:
             raise InputError(
                 str(out), "utilities", "every outcome's utility unchanged after writing", f"{bad.size} differ"

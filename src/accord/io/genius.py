@@ -1,18 +1,25 @@
 """GENIUS XML domains and profiles (the ANAC 2010-2019 lingua franca): reading and writing.
 
 A GENIUS scenario is one domain file (root ``<negotiation_template>``) plus one linear-additive
-profile (root ``<utility_space>``) per party. Semantics follow the GENIUS 10.4 evaluators
-(``genius.core.utility.Evaluator{Discrete,Integer,Real}``, ``AbstractUtilitySpace``; GENIUS user
-guide §2; see shared/reference/formats.md §1.1):
+profile (root ``<utility_space>``) per party. The reading rules follow GENIUS 10.4's own reader
+(``genius.core.DomainImpl``, ``genius.core.utility.AdditiveUtilitySpace.loadTreeRecursive`` and
+``Evaluator{Discrete,Integer,Real}``); docs/formats.md states each rule with its source:
 
-- discrete: the raw evaluation of a value, divided by the largest evaluation of that issue if any
-  evaluation exceeds 1, else taken as is (the rule documented in ``EvaluatorDiscrete``);
+- only an element's direct children count: issues are the ``<issue>`` children of the
+  ``<objective>`` tree (objectives nest, issues do not), values and evaluations the ``<item>``
+  children of an issue (items nested deeper, e.g. in ``<similarity_function>``, are ignored);
+- an issue's type is its ``type`` attribute, else ``vtype``/``etype``, else discrete;
+- discrete: the evaluation of a value divided by the largest evaluation the profile gives that
+  issue (``EvaluatorDiscrete.normalize``: always, not only when one exceeds 1; all 0 when that
+  largest evaluation is below 1e-5); items naming a value the domain lacks are skipped with a
+  warning but still count for the largest evaluation; an item whose evaluation is absent or
+  ``null`` gives that value no evaluation;
 - integer: ``offset + slope * (v - lowerbound)``, clipped to [0, 1];
 - real: ``linear`` ``parameter1 * v + parameter0`` clipped to [0, 1], ``constant`` ``parameter0``,
   ``triangular`` (``parameter0`` = lower, ``parameter1`` = upper, ``parameter2`` = top; not clipped),
   evaluated on the real range discretised into ``real_steps`` evenly spaced points (ends included);
 - U(ω) = Σ_i w_i · eval_i(ω_i) with the weights as written (never renormalised: the ANAC Laptop
-  weights sum to 1.0001);
+  weights sum to 1.0001; GENIUS's ``getUtility`` then caps the sum at 1, accord does not);
 - ``discount_factor`` defaults to 1 (a value ≤ 0, > 1 or unparsable means 1, with a warning);
   ``reservation`` defaults to 0 (unparsable means 0, with a warning).
 
@@ -22,6 +29,7 @@ Utilities are never computed here: the readers build :class:`~accord.model.prefe
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import warnings
@@ -32,9 +40,9 @@ from pathlib import Path
 import numpy as np
 
 from accord.errors import InputError
+from accord.io.genius_writer import write_genius
 from accord.model.issues import Issue
 from accord.model.preferences import Preferences
-from accord.model.scenario import Scenario
 from accord.model.space import OutcomeSpace
 
 __all__ = [
@@ -47,6 +55,9 @@ __all__ = [
     "domain_from_element",
     "profile_from_element",
 ]
+
+#: ``<utility_space type=...>`` of GENIUS profiles that are not linear-additive (refused).
+NONLINEAR_TYPES = ("nonlinear", "constraint", "custom")
 
 #: Points a GENIUS real issue is discretised into unless the caller says otherwise.
 DEFAULT_REAL_STEPS = 11
@@ -68,11 +79,23 @@ def warn(file: object, field: str, message: str) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
-def read_xml(path: str | Path) -> ET.Element:
-    """Parse an XML file; fall back to Latin-1 when the bytes are not valid UTF-8.
+#: What GENIUS's own parser (``genius.core.xml.SimpleDOMParser``) accepts that XML does not, and how
+#: it reads it: a raw ``&`` stays a character; attributes may touch (``type="a"vtype="a"``); an XML
+#: declaration may follow a comment.
+_LENIENT = (
+    (re.compile(r"&(?![A-Za-z][\w.-]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)"), "&amp;", "a raw '&'"),
+    (re.compile(r'"(?=[A-Za-z_][\w.:-]*\s*=\s*")'), '" ', "attributes without a space between them"),
+    (re.compile(r"<\?xml[^>]*\?>"), "", "an XML declaration not at the start"),
+)
 
-    Several GENIUS distribution files hold Latin-1 characters without an encoding declaration
-    (shared/data/genius/SOURCES.md). Malformed XML raises :class:`InputError` naming the file.
+
+def read_xml(path: str | Path) -> ET.Element:
+    """Parse an XML file as GENIUS would: Latin-1 when the bytes are not valid UTF-8, and the few
+    departures from XML that GENIUS's own parser reads (a raw ``&``, attributes without a space
+    between them, an XML declaration after a comment), each with a warning naming the file.
+
+    Several GENIUS distribution files hold such text (shared/data/genius/SOURCES.md; docs/formats.md).
+    Anything else malformed raises :class:`InputError` naming the file.
     """
     path = Path(path)
     try:
@@ -84,15 +107,25 @@ def read_xml(path: str | Path) -> ET.Element:
     except ET.ParseError as exc:
         first_error = exc
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
+        notes = []
     except UnicodeDecodeError:
         text = _DECL.sub(b"", data).decode("latin-1")
+        notes = ["not valid UTF-8; read as Latin-1"]
+    repaired = text
+    for pattern, replacement, what in _LENIENT:
+        fixed = pattern.sub(replacement, repaired)
+        if fixed != repaired:
+            notes.append(f"{what} read as GENIUS's parser reads it")
+            repaired = fixed
+    if notes:
         try:
-            root = ET.fromstring(text)
-        except ET.ParseError as exc:
-            raise InputError(str(path), None, "well-formed XML", str(exc)) from None
-        warn(path, "encoding", "not valid UTF-8; read as Latin-1")
-        return root
+            root = ET.fromstring(repaired)
+        except ET.ParseError:
+            pass
+        else:
+            warn(path, "encoding" if len(notes) == 1 and "Latin-1" in notes[0] else "XML", "; ".join(notes))
+            return root
     raise InputError(str(path), None, "well-formed XML", str(first_error)) from None
 
 
@@ -106,19 +139,52 @@ def _number(text: str | None, file: object, field: str, expected: str = "a numbe
     return x
 
 
-def _integer(text: str | None, file: object, field: str) -> int:
-    x = _number(text, file, field, "an integer")
+def _integer(text: str | None, file: object, field: str, expected: str = "an integer") -> int:
+    x = _number(text, file, field, expected)
     if x != int(x):
-        raise InputError(str(file), field, "an integer", text)
+        raise InputError(str(file), field, expected, text)
     return int(x)
 
 
-def _issue_type(el: ET.Element) -> str | None:
-    for attr in ("vtype", "type", "etype"):
+def _issue_type(el: ET.Element) -> str:
+    """GENIUS's rule (``DomainImpl.buildTreeRecursive``): ``type`` wins, else ``vtype``; none is discrete."""
+    for attr in ("type", "vtype", "etype"):
         t = el.get(attr)
-        if t:
+        if t and t.strip():
             return t.strip().lower()
-    return "discrete" if el.find("item") is not None else None
+    return "discrete"
+
+
+def children(el: ET.Element, tag: str) -> list[ET.Element]:
+    """The direct children of ``el`` named ``tag`` (GENIUS's ``SimpleElement.getChildByTagName``)."""
+    return [c for c in el if c.tag == tag]
+
+
+def _tree_children(root: ET.Element, tag: str) -> list[ET.Element]:
+    """The ``tag`` children of the root, its ``<utility_space>`` and its nested ``<objective>`` elements,
+    in document order: where GENIUS looks for issues and weights (never inside an issue)."""
+    found: list[ET.Element] = []
+
+    def walk(el: ET.Element) -> None:
+        for c in el:
+            if c.tag == tag:
+                found.append(c)
+            elif c.tag in ("objective", "utility_space"):
+                walk(c)
+
+    walk(root)
+    return found
+
+
+def issue_elements(root: ET.Element) -> list[ET.Element]:
+    """The ``<issue>`` elements of a domain or profile, as GENIUS finds them (issues inside issues, or
+    inside any other element, are not issues)."""
+    return _tree_children(root, "issue")
+
+
+def weight_elements(root: ET.Element) -> list[ET.Element]:
+    """The ``<weight>`` elements of a profile: direct children of the objective tree."""
+    return _tree_children(root, "weight")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -131,13 +197,14 @@ def domain_from_element(
 ) -> tuple[list[Issue], list[int]]:
     """Issues of a parsed domain (``<negotiation_template>``) and their GENIUS indices.
 
-    Issues are collected depth-first in document order, so nested objectives are flattened.
+    Issues are the direct ``<issue>`` children of the objective tree, in document order (nested
+    objectives are flattened); values are an issue's direct ``<item>`` children.
     """
     if real_steps < 1:
         raise InputError(str(file), "real_steps", "at least 1 point per real issue", real_steps)
     issues: list[Issue] = []
     indices: list[int] = []
-    for pos, el in enumerate(root.iter("issue")):
+    for pos, el in enumerate(issue_elements(root)):
         name = el.get("name")
         where = f"issue {name!r}" if name else f"issue #{pos + 1}"
         if not name:
@@ -147,17 +214,23 @@ def domain_from_element(
         kind = _issue_type(el)
         if kind == "discrete":
             values = []
-            for item in el.iter("item"):
+            for item in children(el, "item"):
                 v = item.get("value")
                 if v is None:
                     raise InputError(str(file), f"{where} item", "a value attribute")
                 values.append(v)
             if not values:
                 raise InputError(str(file), where, "at least one <item>")
+            twice = sorted({v for v in values if values.count(v) > 1})
+            if twice:  # GENIUS evaluates a value by its name: a value listed twice is one value
+                warn(file, where, f"values listed twice, kept once: {twice[:8]}")
+                values = list(dict.fromkeys(values))
             issues.append(Issue.categorical(name, values))
         elif kind == "integer":
-            lo = _integer(el.get("lowerbound"), file, f"{where} lowerbound")
-            hi = _integer(el.get("upperbound"), file, f"{where} upperbound")
+            # GENIUS (DomainImpl) reads an integer issue's bounds from its own attributes, never <range>.
+            bounds = "an integer attribute of the <issue> (GENIUS reads no <range> for integer issues)"
+            lo = _integer(el.get("lowerbound"), file, f"{where} lowerbound", bounds)
+            hi = _integer(el.get("upperbound"), file, f"{where} upperbound", bounds)
             if hi < lo:
                 raise InputError(str(file), f"{where} upperbound", f"at least lowerbound {lo}", hi)
             issues.append(Issue.integer(name, lo, hi))
@@ -194,23 +267,69 @@ def read_genius_domain(path: str | Path, real_steps: int = DEFAULT_REAL_STEPS) -
 # ----------------------------------------------------------------------------------------------
 
 
+#: Below this largest evaluation GENIUS scores every value of a discrete issue 0 (``EvaluatorDiscrete.normalize``).
+GENIUS_MIN_MAX_EVALUATION = 0.00001
+
+
+def _java_double(text: str) -> float | None:
+    """``text`` read as Java's ``Double.valueOf`` reads a decimal (surrounding blanks and a d/f suffix
+    allowed); None when it is not a finite number."""
+    t = text.strip()
+    if t[-1:] in ("d", "D", "f", "F"):
+        t = t[:-1]
+    try:
+        x = float(t)
+    except ValueError:
+        return None
+    return x if math.isfinite(x) else None
+
+
 def _discrete_scores(el: ET.Element, issue: Issue, file: object, where: str) -> np.ndarray:
-    ev = np.full(issue.size, np.nan)
-    for item in el.iter("item"):
+    """Scores of a discrete issue, as ``EvaluatorDiscrete`` computes them.
+
+    Direct ``<item>`` children only (the last item of a value wins, as in GENIUS's map); each
+    evaluation is divided by the largest evaluation of the issue, whether or not it exceeds 1. Items
+    naming a value the domain lacks are skipped with a warning (they still count for the largest
+    evaluation, as in GENIUS). A value without a usable evaluation is an InputError: GENIUS fails
+    (NullPointerException) on every bid holding it.
+    """
+    raw: dict[str, float] = {}
+    absent: list[str] = []
+    for item in children(el, "item"):
         v = item.get("value")
+        if v is None:
+            raise InputError(str(file), f"{where} item", "a value attribute")
+        text = item.get("evaluation")
+        if text is None or text.strip() == "null":
+            continue
+        x = _java_double(text)
+        if x is None:
+            warn(file, f"{where} item {v!r} evaluation", f"expected a number, got {text!r}; item skipped")
+            continue
+        raw[v] = x
         try:
-            k = issue.index_of(v)
+            issue.index_of(v)
         except KeyError:
-            raise InputError(
-                str(file), f"{where} item", f"a value of the domain issue {list(issue.values)[:12]}", v
-            ) from None
-        ev[k] = _number(item.get("evaluation"), file, f"{where} item {v!r} evaluation")
+            absent.append(v)
+    if absent:
+        warn(file, where, f"values not in the domain skipped: {absent[:8]}")
+    ev = np.full(issue.size, np.nan)
+    for v, x in raw.items():
+        with contextlib.suppress(KeyError):
+            ev[issue.index_of(v)] = x
     missing = [issue.values[i] for i in np.flatnonzero(np.isnan(ev))]
     if missing:
-        raise InputError(str(file), where, "an <item> with an evaluation for every value", missing)
-    if (ev > 1.0).any():
-        ev = ev / ev.max()
-    return ev
+        raise InputError(
+            str(file),
+            where,
+            "an <item> with a numeric evaluation for every value of the domain "
+            "(GENIUS cannot evaluate a bid holding the others either)",
+            missing[:8],
+        )
+    top = max(raw.values())
+    if top < GENIUS_MIN_MAX_EVALUATION:
+        return np.zeros(issue.size)
+    return ev / top
 
 
 def _evaluator_scores(el: ET.Element, ev: ET.Element, issue: Issue, file: object, where: str) -> np.ndarray:
@@ -257,6 +376,20 @@ def _optional(root: ET.Element, tag: str, file: object) -> float | None:
     return x
 
 
+def check_linear_profile(root: ET.Element, file: object) -> None:
+    """InputError for a GENIUS profile that is not linear-additive (``<utility_space type="nonlinear">``,
+    ANAC 2014's constraints over hyper-rectangles; ``constraint``, ``custom``): not supported."""
+    kind = (root.get("type") or "").strip().lower()
+    if kind in NONLINEAR_TYPES:
+        raise InputError(
+            str(file),
+            "utility_space type",
+            "a linear-additive profile (GENIUS nonlinear and constraint utility spaces, ANAC 2014's "
+            "constraints over hyper-rectangles, are not supported)",
+            root.get("type"),
+        )
+
+
 def profile_from_element(
     root: ET.Element,
     file: object,
@@ -268,8 +401,9 @@ def profile_from_element(
     Profile issues are matched to the space's issues by name, else by GENIUS index
     (``issue_indices``, default 1..n in order). Weights are matched by the profile issue's index.
     """
+    check_linear_profile(root, file)
     indices = list(issue_indices) if issue_indices is not None else list(range(1, len(space.issues) + 1))
-    elements = list(root.iter("issue"))
+    elements = issue_elements(root)
     by_name: dict[str, int] = {}
     for j, el in enumerate(elements):
         by_name.setdefault(el.get("name") or "", j)
@@ -277,7 +411,7 @@ def profile_from_element(
     for j, el in enumerate(elements):
         by_index.setdefault((el.get("index") or "").strip(), j)
     weights_by_index: dict[int, tuple[str | None, ET.Element]] = {}
-    for w in root.iter("weight"):
+    for w in weight_elements(root):
         raw = w.get("index")
         if raw is None:
             continue
@@ -303,13 +437,15 @@ def profile_from_element(
         evaluator = el.find("evaluator")
         if evaluator is not None and issue.kind in ("integer", "real"):
             scores.append(_evaluator_scores(el, evaluator, issue, file, where))
-        elif el.find("item") is not None:
+        elif children(el, "item"):
             scores.append(_discrete_scores(el, issue, file, where))
         elif issue.kind == "integer":
             warn(file, where, "integer issue without <evaluator>; GENIUS evaluates it as 0")
             scores.append(np.zeros(issue.size))
         else:
-            raise InputError(str(file), where, "<item> evaluations or an <evaluator>")
+            raise InputError(
+                str(file), where, "<item> evaluations or an <evaluator> (GENIUS cannot evaluate it either)"
+            )
     extra = [elements[j].get("name") for j in range(len(elements)) if j not in used]
     if extra:
         raise InputError(str(file), "issue", f"an issue of the domain {list(space.names)}", extra[0])
@@ -338,166 +474,3 @@ def read_genius_profile(
     if root.tag != "utility_space":
         raise InputError(str(path), "root", "<utility_space> (a GENIUS profile)", f"<{root.tag}>")
     return profile_from_element(root, path, space, issue_indices)
-
-
-# ----------------------------------------------------------------------------------------------
-# Writer
-# ----------------------------------------------------------------------------------------------
-
-
-def _linear_fit(x: np.ndarray, s: np.ndarray) -> tuple[float, float] | None:
-    """(slope, offset) with ``clip(slope * x + offset, 0, 1) == s`` bit for bit, or None.
-
-    ``x`` = v - lowerbound. Candidate slopes are the secants from the first point, nudged by up to
-    8 ulps either way, so scores read from a GENIUS integer evaluator are found again.
-    """
-    offset = float(s[0])
-    n = len(s)
-    if n == 1:
-        return (0.0, offset) if 0.0 <= offset <= 1.0 else None
-    for k in sorted({1, n // 2, n - 1}):
-        c = (float(s[k]) - offset) / float(x[k])
-        for _ in range(9):
-            c = float(np.nextafter(c, -np.inf))
-        for _ in range(17):
-            if np.array_equal(np.clip(c * x + offset, 0.0, 1.0), s):
-                return c, offset
-            c = float(np.nextafter(c, np.inf))
-    return None
-
-
-def _fmt(x: float) -> str:
-    return repr(float(x))
-
-
-def check_linear_additive(scenario: Scenario, file: str, fmt: str) -> None:
-    """Raise InputError unless every party's preferences are plain linear-additive with scores in [0, 1]."""
-    for p in scenario.parties:
-        prefs = p.preferences
-        if prefs.terms or prefs.constraints:
-            raise InputError(
-                file,
-                f"parties.{p.name}",
-                f"linear-additive preferences ({fmt} cannot express non-additive terms or constraints)",
-            )
-        for iss, s in zip(prefs.space.issues, prefs.scores, strict=True):
-            if s.size and (s.min() < 0.0 or s.max() > 1.0):
-                raise InputError(
-                    file,
-                    f"parties.{p.name}.scores.{iss.name}",
-                    f"scores in [0, 1] ({fmt} evaluations are fractions of the best value)",
-                    [float(s.min()), float(s.max())],
-                )
-    for iss in scenario.space.issues:
-        labels = [str(v) for v in iss.values]
-        if len(set(labels)) != len(labels):
-            raise InputError(file, f"issues.{iss.name}", "distinct value labels", labels)
-
-
-def _sub(parent: ET.Element, tag: str, **attrs: object) -> ET.Element:
-    return ET.SubElement(parent, tag, {k: str(v) for k, v in attrs.items()})
-
-
-def safe_stem(name: str, file: str) -> str:
-    """``name`` if it can be a file stem unchanged; else InputError."""
-    if not name or name in (".", "..") or any(c in name for c in '/\\:*?"<>|\0'):
-        raise InputError(file, "parties", "party names usable as file names", name)
-    return name
-
-
-def write_genius(scenario: Scenario, folder: str | Path, overwrite: bool = False) -> list[Path]:
-    """Write ``scenario`` as a GENIUS folder: ``domain.xml`` plus ``<party>.xml`` per party.
-
-    Evaluations are written as scores in [0, 1] (read back as is), weights unchanged, with
-    ``discount_factor`` and ``reservation`` elements. An integer issue of consecutive values is
-    written as a GENIUS integer issue with a linear evaluator when every party's scores on it are
-    exactly linear (bit for bit); otherwise, and for ordinal and real issues, as discrete items
-    labelled ``str(value)`` (reading back then gives a categorical issue with the same utilities).
-    Linear-additive scenarios only: non-additive terms or constraints raise InputError.
-    Refuses a folder that already holds XML files unless ``overwrite``. Returns the written paths
-    (domain first).
-    """
-    folder = Path(folder)
-    out = str(folder)
-    check_linear_additive(scenario, out, "GENIUS XML")
-    space, parties = scenario.space, scenario.parties
-    stems = [safe_stem(p.name, out) for p in parties]
-    for p in parties:
-        if not 0.0 < p.preferences.discount <= 1.0:
-            raise InputError(
-                out, f"parties.{p.name}.discount", "a discount factor in (0, 1]", p.preferences.discount
-            )
-    _prepare(folder, ".xml", overwrite)
-    # fits[k][i]: (slope, offset) of party i on integer issue k, or None to write discrete items.
-    fits: list[list[tuple[float, float]] | None] = []
-    for k, iss in enumerate(space.issues):
-        found: list[tuple[float, float] | None] = []
-        if iss.kind == "integer" and np.array_equal(np.diff(iss.numeric), np.ones(iss.size - 1)):
-            x = iss.numeric - iss.numeric[0]
-            found = [_linear_fit(x, p.preferences.scores[k]) for p in parties]
-        ok = bool(found) and all(f is not None for f in found)
-        fits.append([f for f in found if f is not None] if ok else None)
-
-    def objective(parent: ET.Element) -> ET.Element:
-        attrs = {"index": 0, "etype": "objective", "type": "objective", "description": ""}
-        return _sub(parent, "objective", **attrs, name=scenario.name)
-
-    def issue_el(parent: ET.Element, k: int, iss: Issue) -> ET.Element:
-        if fits[k] is not None:
-            kind = {"etype": "integer", "type": "integer", "vtype": "integer"}
-            bounds = {"lowerbound": int(iss.values[0]), "upperbound": int(iss.values[-1])}
-            return _sub(parent, "issue", index=k + 1, name=iss.name, **kind, **bounds)
-        kind = {"etype": "discrete", "type": "discrete", "vtype": "discrete"}
-        return _sub(parent, "issue", index=k + 1, name=iss.name, **kind)
-
-    dom = ET.Element("negotiation_template")
-    obj = objective(_sub(dom, "utility_space", number_of_issues=len(space.issues)))
-    for k, iss in enumerate(space.issues):
-        el = issue_el(obj, k, iss)
-        if fits[k] is None:
-            for j, v in enumerate(iss.values):
-                _sub(el, "item", index=j + 1, value=v)
-    domain_stem = "domain"
-    while domain_stem in stems:
-        domain_stem += "_"
-    paths = [folder / f"{domain_stem}.xml"]
-    _write(dom, paths[0])
-    for i, (p, stem) in enumerate(zip(parties, stems, strict=True)):
-        prefs = p.preferences
-        us = ET.Element("utility_space")
-        obj = objective(us)
-        for k, iss in enumerate(space.issues):
-            el = issue_el(obj, k, iss)
-            fit = fits[k]
-            if fit is not None:
-                slope, offset = fit[i]
-                _sub(el, "evaluator", ftype="linear", offset=_fmt(offset), slope=_fmt(slope))
-            else:
-                for j, (v, sc) in enumerate(zip(iss.values, prefs.scores[k], strict=True)):
-                    _sub(el, "item", index=j + 1, value=v, evaluation=_fmt(sc))
-        for k, w in enumerate(prefs.weights):
-            _sub(obj, "weight", index=k + 1, value=_fmt(w))
-        _sub(us, "discount_factor", value=_fmt(prefs.discount))
-        _sub(us, "reservation", value=_fmt(prefs.reservation))
-        paths.append(folder / f"{stem}.xml")
-        _write(us, paths[-1])
-    return paths
-
-
-def _prepare(folder: Path, suffix: str, overwrite: bool) -> None:
-    if folder.exists() and not folder.is_dir():
-        raise InputError(str(folder), None, "a folder to write into", "a file")
-    folder.mkdir(parents=True, exist_ok=True)
-    clash = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == suffix)
-    if clash and not overwrite:
-        raise InputError(
-            str(folder),
-            None,
-            f"a new or empty folder (it already holds {suffix} files; pass overwrite=True)",
-            clash[:5],
-        )
-
-
-def _write(root: ET.Element, path: Path) -> None:
-    ET.indent(root)
-    path.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")

@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from accord.errors import InputError
-from accord.io.genius import FormatWarning, _prepare, check_linear_additive, safe_stem, warn
+from accord.io.genius import FormatWarning, warn
+from accord.io.genius_writer import _prepare, check_linear_additive, safe_stem
 from accord.model.issues import Issue
 from accord.model.preferences import Preferences
 from accord.model.scenario import Scenario

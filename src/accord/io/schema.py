@@ -34,6 +34,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from accord.io import schema_talks as T
+from accord.model.scenario import MAX_ROUNDS
 
 #: Version of the file format this module reads and writes.
 FORMAT_VERSION = 1
@@ -323,14 +324,33 @@ class PartySpec(_Strict):
     # later: beliefs about private facts, per-track negotiators, uncertain numbers
 
 
-class ProtocolSpec(_Strict):
-    """Alternating offers: the deadline in rounds (every party acts once per round) and who opens."""
+#: The protocol a scenario runs when its ``protocol`` block names no ``type``.
+DEFAULT_PROTOCOL = "alternating_offers"
 
-    deadline: Count = Field(ge=1, description="Number of rounds (at least 1).")
-    opener: Name | None = Field(
-        None, description="The party that makes the first offer (default: the first)."
+
+class ProtocolSpec(_Strict):
+    """The protocol: its registered name, the deadline in rounds, who opens, and its own settings.
+
+    ``type`` names a protocol of :mod:`accord.protocols.registry` (``accord protocols`` lists them); the
+    keys besides ``type``, ``deadline`` and ``opener`` are that protocol's own settings (for
+    ``single_text``: ``start``), checked by the protocol when the scenario is run.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    type: Name = Field(
+        DEFAULT_PROTOCOL,
+        description="The protocol: alternating_offers (default), single_text, or one installed by a "
+        "package (accord protocols lists them).",
     )
-    # later: protocol kind (alternating, mediated, single-text), time limits
+    deadline: Count = Field(
+        ge=1,
+        le=MAX_ROUNDS,
+        description="Number of rounds (1 to 100,000; single_text: number of mediator proposals).",
+    )
+    opener: Name | None = Field(
+        None, description="alternating_offers: the party that makes the first offer (default: the first)."
+    )
 
 
 def _history_form(v: Any) -> str:
@@ -350,6 +370,10 @@ class HistorySpec(_Strict):
     implementation: Literal["completed", "collapsed"] | None = Field(
         None, description="For an agreement: whether its implementation was completed or collapsed."
     )
+    category: Literal["no_agreement", "agreement_completed", "agreement_collapsed"] | None = Field(
+        None,
+        description="The case's outcome coded at a five-year horizon from `date` (docs/scenario-format.md).",
+    )
 
 
 class ScenarioSpec(_Strict):
@@ -368,6 +392,17 @@ class ScenarioSpec(_Strict):
     tracks: list[T.StageRef] | None = Field(
         None, description="Stages of the talks (working level, summit, ...)."
     )
+
+    @field_validator("tracks")
+    @classmethod
+    def _tracks_alternate(cls, v: Any, info: ValidationInfo) -> Any:
+        proto = info.data.get("protocol")
+        if v is not None and proto is not None and proto.type != DEFAULT_PROTOCOL:
+            raise ValueError(
+                f"no tracks with protocol.type {proto.type!r}: staged talks run {DEFAULT_PROTOCOL}"
+            )
+        return v
+
     private: T.PrivateSpec | None = Field(None, description="Private facts, beliefs, signals, demands.")
     implementation: T.ImplementationBlock | None = Field(None, description="Schedule of reciprocal steps.")
     variants: dict[Text, dict[Text, Any]] = Field(

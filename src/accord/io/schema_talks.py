@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Strict, Tag
 
+from accord.model.scenario import MAX_ROUNDS
+
 Prob = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
@@ -67,7 +69,7 @@ class StageSpec(_Strict):
     name: Text = Field(min_length=1)
     description: Text = ""
     rounds: Annotated[int, Strict()] = Field(
-        ge=1, description="Rounds (every negotiator acts once per round)."
+        ge=1, le=MAX_ROUNDS, description="Rounds (every negotiator acts once per round; 1 to 100,000)."
     )
     negotiators: dict[Text, Role] = Field(
         default_factory=dict, description="Party -> envoy or leader (default leader)."
@@ -136,10 +138,27 @@ class DemandSpec(_Strict):
     note: Text = ""
 
 
+class TypeSpec(_Strict):
+    """A private type (accord.bargaining.types): a number only ``party`` knows, drawn by nature per run uniformly
+    from ``range`` (the model's own uncertainty; not an uncertain number of the scenario)."""
+
+    party: Text
+    kind: Literal["reservation", "audience_cost"] = Field(
+        description="What the number is: the party's walk-away value, or its audience cost of retreat."
+    )
+    range: tuple[Number, Number] = Field(description="[low, high]: nature draws the type uniformly from it.")
+    note: Text = ""
+
+
 class PrivateSpec(_Strict):
     facts: dict[Text, FactSpec] = Field(default_factory=dict)
     signals: list[SignalSpec] = Field(default_factory=list)
     demands: list[DemandSpec] = Field(default_factory=list)
+    types: dict[Text, TypeSpec] = Field(default_factory=dict, description="Name -> a private type.")
+    type_priors: dict[Text, dict[Text, tuple[Number, Number]]] = Field(
+        default_factory=dict,
+        description="Observer -> type -> [low, high] of its (non-common) prior; default: nature's range.",
+    )
 
 
 # ------------------------------------------------------------------------------------------ implementation
@@ -204,6 +223,27 @@ class ThreatSpec(_Strict):
     components: list[ComponentSpec] = Field(min_length=1)
 
 
+class RatificationSpec(_Strict):
+    """The party's domestic pivot (Putnam 1988; Iida 1993): it ratifies a signed deal iff the party's gain over
+    its walk-away value is at least ``threshold``: a number, or ``[low, high]`` for a threshold drawn uniformly
+    per run (the negotiators' uncertainty about the pivot, part of the model; not an uncertain number of the
+    scenario, which ``{uniform: ...}`` would be)."""
+
+    threshold: Number | tuple[Number, Number] = Field(
+        description="How much better than no deal the deal must be for the pivot (utility scale)."
+    )
+    note: Text = ""
+
+
+class ElectionSpec(_Strict):
+    """A scheduled election: the party's government changes with probability ``turnover``."""
+
+    party: Text
+    year: NonNegative = Field(description="Years after signature.")
+    turnover: Prob
+    note: Text = ""
+
+
 class ImplementationBlock(_Strict):
     status_quo: dict[Text, Any] = Field(
         default_factory=dict, description="Issue -> value before the agreement."
@@ -216,6 +256,17 @@ class ImplementationBlock(_Strict):
     irreversible: dict[Text, Any] = Field(default_factory=dict)
     threat: ThreatSpec | None = None
     relief_party: Text | None = None
+    ratification: dict[Text, RatificationSpec] = Field(
+        default_factory=dict, description="Party -> its domestic pivot (ratification after signature)."
+    )
+    hazard: dict[Text, Prob] = Field(
+        default_factory=dict,
+        description="Party -> per-year probability of a change of government or preferences that can end the deal.",
+    )
+    elections: list[ElectionSpec] = Field(default_factory=list)
+    renege: Prob = Field(
+        1.0, description="Probability that a change of government or preferences ends the deal."
+    )
 
 
 class TalksSpec(_Strict):

@@ -55,13 +55,7 @@ def has_talks(document: Mapping[str, Any]) -> bool:
 def read(path: str | Path) -> tuple[dict[str, Any], Any]:
     """The parsed document of a scenario file and its YAML node (for line numbers)."""
     file = str(path)
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise InputError(file, None, f"a readable scenario file ({exc.strerror})") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(file, None, f"UTF-8 text (bad byte at offset {exc.start})") from None
-    data, node = Y._parse(text, file)
+    data, node = Y._parse(Y._read_text(path), file)
     if not isinstance(data, dict):
         raise InputError(file, None, "a mapping at the top level (name:, issues:, parties:, protocol:)")
     return prepare_document(data, file), node

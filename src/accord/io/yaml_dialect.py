@@ -9,7 +9,10 @@ a field for error messages; :func:`dotted` writes a location as ``parties.usa.te
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -84,26 +87,121 @@ Dumper.add_representer(dict, _represent_dict)
 Dumper.add_representer(list, _represent_list)
 
 
-def _check_duplicates(node: yaml.Node, loc: Loc, file: str) -> None:
-    """Duplicate keys are silently merged by PyYAML; here they are an error with their line."""
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for k, v in node.value:
-            key = k.value if isinstance(k, yaml.ScalarNode) else None
-            if key is not None and key != "<<":
-                if key in seen:
-                    raise InputError(
-                        file,
-                        dotted((*loc, key)),
-                        "each key once in a mapping",
-                        key,
-                        line=k.start_mark.line + 1,
-                    )
-                seen.add(key)
-            _check_duplicates(v, (*loc, key if key is not None else "?"), file)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            _check_duplicates(v, (*loc, i), file)
+#: Largest scenario or table file read, in bytes (checked before reading).
+MAX_FILE_BYTES = 32 * 1024 * 1024
+#: Most nodes a YAML document may hold once its aliases are expanded (anchors that fan out
+#: exponentially, "billion laughs", would otherwise hang validation and every walk over the data).
+MAX_EXPANDED_NODES = 200_000
+#: Deepest nesting of mappings and sequences accepted in a YAML or JSON document.
+MAX_DEPTH = 64
+
+
+def read_text(path: str | Path, what: str = "scenario file") -> str:
+    """The UTF-8 text of a regular file of at most :data:`MAX_FILE_BYTES`; anything else is an InputError.
+
+    Checked before reading, so a FIFO, a device such as ``/dev/zero`` or a huge file never blocks or fills
+    memory.
+    """
+    file = str(path)
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise InputError(file, None, f"a readable {what} ({exc.strerror})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(file, None, f"a regular {what} (this is a device, FIFO or socket)")
+    if st.st_size > MAX_FILE_BYTES:
+        got = f"{st.st_size:,} bytes"
+        raise InputError(file, None, f"a {what} of at most {MAX_FILE_BYTES:,} bytes", got)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InputError(file, None, f"a readable {what} ({exc.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(file, None, f"a {what} of at most {MAX_FILE_BYTES:,} bytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(file, None, f"UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def _check_shape(root: yaml.Node, file: str) -> None:
+    """Nesting depth and expanded size of the document with its aliases expanded, each node counted once.
+
+    A post-order walk without recursion: ``sizes``/``heights`` hold the expanded size and nesting height of
+    each finished node, so a node shared by many aliases costs one visit; a node that contains itself (a
+    self-referencing anchor) is refused.
+    """
+    sizes: dict[int, int] = {}
+    heights: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            sizes[key], heights[key] = 1, 0
+            continue
+        kids = (
+            [n for kv in node.value for n in kv] if isinstance(node, yaml.MappingNode) else list(node.value)
+        )
+        if not done:
+            if key in sizes:
+                continue
+            open_.add(key)
+            stack.append((node, True))
+            for k in kids:
+                if id(k) in open_:
+                    line = k.start_mark.line + 1
+                    raise InputError(file, None, "YAML without self-referencing anchors", line=line)
+                if id(k) not in sizes:
+                    stack.append((k, False))
+            continue
+        open_.discard(key)
+        sizes[key] = 1 + sum(sizes[id(k)] for k in kids)
+        heights[key] = 1 + max((heights[id(k)] for k in kids), default=0)
+        line = node.start_mark.line + 1
+        if heights[key] > MAX_DEPTH:
+            raise InputError(file, None, f"mappings and lists nested at most {MAX_DEPTH} deep", line=line)
+        if sizes[key] > MAX_EXPANDED_NODES:
+            raise InputError(
+                file,
+                None,
+                f"a document of at most {MAX_EXPANDED_NODES:,} values once anchors (&) and aliases (*) are "
+                "expanded",
+                line=line,
+            )
+
+
+def _check_duplicates(root: yaml.Node, file: str) -> None:
+    """Duplicate keys are silently merged by PyYAML; here they are an error with their line.
+
+    Each node is checked once, however many aliases refer to it.
+    """
+    seen_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, Loc]] = [(root, ())]
+    while stack:
+        node, loc = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for k, v in node.value:
+                key = k.value if isinstance(k, yaml.ScalarNode) else None
+                if key is not None and key != "<<":
+                    if key in seen:
+                        raise InputError(
+                            file,
+                            dotted((*loc, key)),
+                            "each key once in a mapping",
+                            key,
+                            line=k.start_mark.line + 1,
+                        )
+                    seen.add(key)
+                stack.append((v, (*loc, key if key is not None else "?")))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((v, (*loc, i)) for i, v in enumerate(node.value))
 
 
 def parse(text: str, file: str) -> tuple[Any, yaml.Node | None]:
@@ -111,7 +209,8 @@ def parse(text: str, file: str) -> tuple[Any, yaml.Node | None]:
     try:
         node = loader.get_single_node()
         if node is not None:
-            _check_duplicates(node, (), file)
+            _check_shape(node, file)
+            _check_duplicates(node, file)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -28,6 +28,7 @@ from accord.io.yaml_dialect import Loc
 from accord.io.yaml_dialect import dotted as _dotted
 from accord.io.yaml_dialect import line_of as _line
 from accord.io.yaml_dialect import parse as _parse
+from accord.io.yaml_dialect import read_text as _read_text
 from accord.model import valuefn
 from accord.model.expr import Expression, compile_expression
 from accord.model.issues import Issue
@@ -135,17 +136,7 @@ def _explain(err: Mapping[str, Any]) -> tuple[Loc, str, object]:
 
 def load_yaml(path: str | Path) -> Scenario:
     """Load and validate an accord scenario file; every problem raises :class:`InputError`."""
-    p = Path(path)
-    file = str(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(file, None, f"a readable scenario file ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(file, None, f"UTF-8 text (bad byte at offset {exc.start})") from None
-    return loads_yaml(text, file)
+    return loads_yaml(_read_text(path), str(path))
 
 
 def loads_yaml(text: str, file: str = "<string>") -> Scenario:
@@ -229,11 +220,21 @@ class _Builder:
                 history["date"] = spec.history.date
             if spec.history.implementation is not None:
                 history["implementation"] = spec.history.implementation
+            if spec.history.category is not None:
+                if (spec.history.category == "no_agreement") != (out == "no_agreement"):
+                    raise self.fail(
+                        ("history", "category"),
+                        "no_agreement exactly when the outcome is no_agreement",
+                        spec.history.category,
+                    )
+                history["category"] = spec.history.category
         return Scenario(
             name=spec.name,
             space=space,
             parties=parties,
-            protocol=Protocol(spec.protocol.deadline, opener),
+            protocol=Protocol(
+                spec.protocol.deadline, opener, spec.protocol.type, dict(spec.protocol.model_extra or {})
+            ),
             description=spec.description,
             sources=dict(spec.sources),
             history=history,
@@ -369,9 +370,13 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         doc["sources"] = dict(scenario.sources)
     doc["issues"] = {iss.name: _issue_doc(iss) for iss in sp.issues}
     doc["parties"] = {p.name: _party_doc(sp, p) for p in scenario.parties}
-    proto: dict[str, Any] = {"deadline": int(scenario.protocol.deadline)}
+    proto: dict[str, Any] = {}
+    if scenario.protocol.type != S.DEFAULT_PROTOCOL:
+        proto["type"] = scenario.protocol.type
+    proto["deadline"] = int(scenario.protocol.deadline)
     if scenario.protocol.opener is not None:
         proto["opener"] = scenario.protocol.opener
+    proto.update(scenario.protocol.options)
     doc["protocol"] = proto
     if scenario.history:
         doc["history"] = {k: v for k, v in scenario.history.items() if v not in ("", None)}
@@ -470,13 +475,7 @@ def dump_yaml(scenario: Scenario, path: str | Path) -> None:
 def read_document(path: str | Path) -> dict[str, Any]:
     """The parsed but not yet validated document of a scenario file (experiments draw its uncertain numbers)."""
     file = str(path)
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise InputError(file, None, f"a readable scenario file ({exc.strerror})") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(file, None, f"UTF-8 text (bad byte at offset {exc.start})") from None
-    data, _node = _parse(text, file)
+    data, _node = _parse(_read_text(path), file)
     if not isinstance(data, dict):
         got = "an empty file" if data is None else f"a {type(data).__name__}"
         raise InputError(file, None, "a mapping at the top level (name:, issues:, parties:, protocol:)", got)

@@ -31,7 +31,7 @@ from accord.model.expr import Expression
 from accord.model.scenario import Scenario
 
 #: Most private facts a scenario may declare (2^k worlds are compiled).
-MAX_FACTS = 10
+MAX_FACTS = 6
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ strategy and analysis); many runs of one scenario share it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -17,6 +17,9 @@ import numpy as np
 from accord.errors import InputError
 from accord.model.preferences import Preferences
 from accord.model.space import DEFAULT_ENUMERATION_LIMIT, OutcomeSpace
+
+#: Most rounds of a negotiation (a deadline) or of one stage of talks; checked before anything is allocated.
+MAX_ROUNDS = 100_000
 
 
 @dataclass(frozen=True)
@@ -29,10 +32,14 @@ class Party:
 
 @dataclass(frozen=True)
 class Protocol:
-    """Alternating-offers settings: the deadline in rounds (a round = every party acts once) and who opens."""
+    """The protocol: its registered name (``type``, see :mod:`accord.protocols.registry`), the deadline
+    in rounds (alternating offers: every party acts once a round; single text: one mediator proposal a
+    round), who opens (alternating offers), and the protocol's own further settings (``options``)."""
 
     deadline: int = 100
     opener: str | None = None
+    type: str = "alternating_offers"
+    options: Mapping[str, object] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if self.deadline < 1:
@@ -77,11 +84,10 @@ class Scenario:
         """The same scenario restricted to the named parties (in the given order)."""
         chosen = tuple(self.parties[self.party_index(n)] for n in names)
         opener = self.protocol.opener if self.protocol.opener in names else None
-        return replace(self, parties=chosen, protocol=Protocol(self.protocol.deadline, opener))
+        return replace(self, parties=chosen, protocol=replace(self.protocol, opener=opener))
 
     def with_protocol(self, **changes: object) -> Scenario:
-        proto = Protocol(**{"deadline": self.protocol.deadline, "opener": self.protocol.opener, **changes})  # type: ignore[arg-type]
-        return replace(self, protocol=proto)
+        return replace(self, protocol=replace(self.protocol, **changes))  # type: ignore[arg-type]
 
     def compile(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> CompiledScenario:
         """Evaluate every party's preferences over all outcomes (guarded by ``limit``)."""

@@ -1,4 +1,5 @@
-"""Many seeded runs of a scenario's talks and implementation, its variants side by side, and the backtest.
+"""Many seeded runs of a scenario's talks and implementation, and its variants side by side (the backtest is
+:mod:`accord.experiments.backtest`).
 
 Run k of a batch uses seed ``seed + k``; its seed sequence spawns one child for the talks (facts drawn by
 nature, stochastic strategies) and one for the implementation (inspections, detections), so a run's result
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -352,127 +352,6 @@ def run_variants(
     out = {"base": variant_summary(run_batch(base, runs, seed))}
     for name, ts in variants.items():
         out[name] = variant_summary(run_batch(ts, runs, seed))
-    return out
-
-
-# -------------------------------------------------------------------------------------------- backtest
-
-
-def _category(b: Batch, k: int, row: int | None) -> str:
-    if not b.agreed[k]:
-        return "no_agreement"
-    if b.impl is None or row is None:
-        return "agreement"
-    return "agreement_completed" if b.impl.completed[row] else "agreement_collapsed"
-
-
-def history_category(history: dict[str, Any], has_impl: bool) -> str | None:
-    out = history.get("outcome")
-    if out is None:
-        return None
-    if out == "no_agreement":
-        return "no_agreement"
-    impl = history.get("implementation")
-    if has_impl and impl in ("completed", "collapsed"):
-        return f"agreement_{impl}"
-    return "agreement"
-
-
-def implement_deal(ts: TalksScenario, deal: int, runs: int, seed: int) -> Outcome:
-    """Implement one given agreement ``runs`` times (run k: seed + k, the same implementation stream as in
-    :func:`run_batch`); decisions on each party's prior beliefs, the world drawn as in the talks."""
-    ct = compiled(ts)
-    if ct.impl is None:
-        raise InputError(ts.scenario.path, "implementation", "an implementation block in the scenario")
-    from accord.model.beliefs import world_index
-
-    names = ts.party_names
-    worlds, beliefs, draws = [], [], []
-    n = draw_count(ct.impl)
-    for k in range(runs):
-        talk_rng, iss = _seed_children(seed + k)
-        fact_rng = talk_rng.spawn(2)[0]
-        truth = ts.private.draw_truth(fact_rng if ts.private.drawn else None)
-        worlds.append(world_index(truth))
-        beliefs.append(ts.private.priors(names, truth))
-        draws.append(np.random.Generator(np.random.PCG64(iss)).random(n))
-    bel = np.stack(beliefs)
-    return simulate(
-        ct.impl,
-        np.full(runs, deal),
-        np.array(worlds, dtype=np.int64),
-        world_weights(bel),
-        beliefs=bel,
-        draws=np.stack(draws),
-    )
-
-
-def backtest_one(ts: TalksScenario, runs: int, seed: int, path: str | None = None) -> dict[str, Any]:
-    """The model's outcome distribution next to what happened (one scenario)."""
-    b = run_batch(ts, runs, seed)
-    has_impl = ts.implementation is not None
-    hist = history_category(dict(ts.history), has_impl)
-    rows = {int(r): k for k, r in enumerate(np.flatnonzero(b.agreed))}
-    cats = Counter(_category(b, k, rows.get(k)) for k in range(runs))
-    if hist == "agreement":
-        cats = Counter({("agreement" if c.startswith("agreement") else c): n for c, n in cats.items()})
-    model = {c: n / runs for c, n in sorted(cats.items())}
-    modal = max(model.items(), key=lambda kv: (kv[1], kv[0]))[0] if model else None
-    given = None
-    hist_out = ts.history.get("outcome")
-    if has_impl and isinstance(hist_out, dict):
-        deal = ts.scenario.space.index(
-            {
-                k: ts.scenario.space.issue(k).values[
-                    ts.scenario.space.issue(k).index_of(
-                        v if ts.scenario.space.issue(k).kind in ("integer", "real") else str(v)
-                    )
-                ]
-                for k, v in hist_out.items()
-            }
-        )
-        o = implement_deal(ts, deal, runs, seed)
-        done = float(o.completed.mean())
-        dist = {"agreement_completed": done, "agreement_collapsed": 1.0 - done}
-        given = {
-            "model": dist,
-            "agrees": None
-            if hist is None or not hist.startswith("agreement_")
-            else max(dist, key=lambda c: (dist[c], c)) == hist,
-            "cheating_rate": {n: float(o.cheated[:, i].mean()) for i, n in enumerate(ts.party_names)},
-            "caught_rate": {n: float(o.caught[:, i].mean()) for i, n in enumerate(ts.party_names)},
-        }
-    return {
-        "scenario": ts.name,
-        "file": path,
-        "implementation_of_historical_deal": given,
-        "history": {
-            "category": hist,
-            "outcome": ts.history.get("outcome"),
-            "implementation": ts.history.get("implementation"),
-            "note": ts.history.get("note", ""),
-        },
-        "model": model,
-        "model_modal": modal,
-        "probability_of_history": model.get(hist, 0.0) if hist else None,
-        "agrees": None if hist is None else modal == hist,
-        "modal_outcome": summarize(b, with_results=False)["modal_outcome"],
-    }
-
-
-def backtest(directory: str | Path, runs: int, seed: int) -> list[dict[str, Any]]:
-    """Backtest every accord YAML scenario with a recorded history in ``directory``."""
-    from accord.io.talks import load_talks
-
-    d = Path(directory)
-    if not d.is_dir():
-        raise InputError(str(d), None, "a directory of scenario files")
-    out = []
-    for p in sorted(d.glob("*.y*ml")):
-        ts = load_talks(p)
-        if not ts.history:
-            continue
-        out.append(backtest_one(ts, runs, seed, str(p)))
     return out
 
 

@@ -483,10 +483,12 @@ def build_report(
     if plan.kind == "sweep":
         secs.append(S.sweep_section(o, plan, results))
     if plan.kind == "tournament":
+        scoring = plan.spec.get("scoring", "utility")
         board = {
-            "leaderboard": stored.get("leaderboard") or leaderboard(results),
+            "scoring": scoring,
+            "leaderboard": stored.get("leaderboard") or leaderboard(results, scoring=scoring),
             "leaderboard_per_domain": stored.get("leaderboard_per_domain")
-            or leaderboard(results, per_domain=True),
+            or leaderboard(results, per_domain=True, scoring=scoring),
         }
         secs.append(S.tournament_section(o, results, board))
     if stored.get("sensitivity"):

@@ -26,6 +26,7 @@ __all__ = [
     "survival_curve",
     "leaderboard_chart",
     "pair_matrix",
+    "reliability_diagram",
 ]
 
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
@@ -479,4 +480,30 @@ def pair_matrix(names: Sequence[str], M: np.ndarray) -> Any:
     ax.set_ylabel("strategy")
     ax.set_title("Mean utility of a strategy against each opponent")
     fig.colorbar(im, ax=ax, label=UTILITY, shrink=0.8)
+    return fig
+
+
+def reliability_diagram(
+    forecast: np.ndarray, observed: np.ndarray, count: np.ndarray, title: str = "Reliability of the backtest"
+) -> Any:
+    """Mean forecast probability against the observed frequency per probability bin (every case and category
+    pooled; marker area by the number of forecasts); the diagonal is perfect calibration (Murphy & Winkler 1977)."""
+    fig = _figure(5.2, 5.0)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], "--", color="#777777", lw=1, label="perfectly calibrated")
+    ok = np.asarray(count) > 0
+    f, o, n = np.asarray(forecast)[ok], np.asarray(observed)[ok], np.asarray(count)[ok]
+    ax.plot(f, o, "-", color=COLORS[0], lw=1)
+    ax.scatter(
+        f, o, s=30 + 30 * n, color=COLORS[0], marker=MARKERS[0], zorder=3, label="model (area: forecasts)"
+    )
+    for x, yv, k in zip(f, o, n, strict=True):
+        ax.annotate(str(int(k)), (x, yv), textcoords="offset points", xytext=(6, -10), fontsize=7)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("forecast probability of a category (bin mean)")
+    ax.set_ylabel("observed frequency of that category")
+    ax.set_title(title)
+    _style(ax)
+    ax.legend(fontsize=8, loc="upper left", markerscale=0.4)
     return fig

@@ -250,16 +250,26 @@ def tournament_section(out: _Out, results: Any, summary: dict[str, Any]) -> str:
     from accord.experiments.metrics import _long
 
     board = summary["leaderboard"]
+    anac = summary.get("scoring", "utility") == "anac"
+    measure = "discounted_utility" if anac else "utility"
     long = _long(results)
     sem = []
     for r in board:
-        u = long["utility"][long["negotiator"] == r["negotiator"]]
+        u = long[measure][long["negotiator"] == r["negotiator"]]
         sem.append(float(u.std(ddof=1) / np.sqrt(u.size)) if u.size > 1 else 0.0)
+    # The chart draws each row's "mean_utility": under ANAC scoring, the score (mean discounted utility).
+    drawn = [{**r, "mean_utility": r.get("score", r["mean_utility"])} for r in board] if anac else board
+    how = (
+        "ANAC scoring: mean discounted utility (a deal's utility discounted to the time it was reached; "
+        "without a deal, the reservation value discounted to the time the talks ended)"
+        if anac
+        else "mean utility (the reservation value without a deal)"
+    )
     parts = [
         out.fig(
-            F.leaderboard_chart(board, sem),
+            F.leaderboard_chart(drawn, sem),
             "leaderboard",
-            "Mean utility of each strategy over every negotiation it played (either side), with its agreement rate.",
+            f"Strategies ranked by {how}, over every negotiation each played (either side), with its agreement rate.",
         )
     ]
     names = [r["negotiator"] for r in sorted(board, key=lambda r: r["negotiator"])]
@@ -286,7 +296,9 @@ def tournament_section(out: _Out, results: Any, summary: dict[str, Any]) -> str:
         "rank",
         "negotiator",
         "negotiations",
+        "score",
         "mean_utility",
+        "mean_discounted_utility",
         "agreement_rate",
         "mean_welfare",
         "mean_nash_product",
@@ -296,6 +308,8 @@ def tournament_section(out: _Out, results: Any, summary: dict[str, Any]) -> str:
         "mean_dist_max_welfare",
         "mean_rounds",
     ]
+    if any(r.get("mean_wall_seconds") is not None for r in board):
+        cols.append("mean_wall_seconds")  # wall-clock seconds per negotiation (timed tournaments)
     parts.append(table(cols, [[r.get(c) for c in cols] for r in board]))
     per = summary.get("leaderboard_per_domain") or []
     if len({r["scenario"] for r in per}) > 1:

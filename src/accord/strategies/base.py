@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 import numpy as np
@@ -34,6 +34,7 @@ class StrategyInfo:
     description: str
     stochastic: bool = False
     uses_opponent_model: bool = False
+    protocol: str = "alternating_offers"
 
 
 @dataclass
@@ -100,6 +101,10 @@ class Negotiator:
     def respond(self, state: State, offer: int) -> str:
         raise NotImplementedError
 
+    def last_chance(self, state: State) -> bool:
+        """This is the last round: no later turn will let this negotiator respond to an offer."""
+        return state.round >= self.ctx.deadline - 1
+
     def acceptable_offer(self, offer: int) -> bool:
         """The offer clears the reservation value and the hard constraints."""
         ctx = self.ctx
@@ -110,59 +115,179 @@ class Negotiator:
 
 _REGISTRY: dict[str, Callable[..., Negotiator]] = {}
 _INFO: dict[str, StrategyInfo] = {}
+_CLASSES: dict[str, type] = {}
+
+#: Entry-point group through which installed packages add strategies (name = "module:Class").
+ENTRY_POINTS = "accord.strategies"
+#: The protocol a strategy plays unless its info says otherwise.
+DEFAULT_PROTOCOL = "alternating_offers"
+_FIELD = "negotiators"
 
 
-def register(*names: str, **presets: object) -> Callable[[type[Negotiator]], type[Negotiator]]:
+def register(*names: str, **presets: object) -> Callable[[type], type]:
     """Class decorator: register a strategy under ``names`` (the first is its canonical name).
 
-    ``presets`` are keyword arguments baked into that registration (e.g. ``e=0.2`` for Boulware).
+    ``presets`` are keyword arguments baked into that registration (e.g. ``e=0.2`` for Boulware). The
+    class declares ``info`` (a :class:`StrategyInfo`; its ``protocol`` says which protocol it plays).
+    Registering the same class under the same name again changes nothing, and a class of the same
+    module and name (its module run again, as a script run twice in one session) replaces it; another
+    class under a taken name is an error.
     """
 
-    def deco(cls: type[Negotiator]) -> type[Negotiator]:
+    def deco(cls: type) -> type:
         for n in names:
-            if n in _REGISTRY:
+            old = _CLASSES.get(n)
+            if old is cls:
+                continue
+            if n in _REGISTRY and not _same_definition(old, cls):
                 raise ValueError(f"strategy name {n!r} registered twice")
             _REGISTRY[n] = (lambda c=cls, p=presets: lambda **kw: c(**{**p, **kw}))()
-            _INFO[n] = (
-                cls.info
-                if n == cls.info.name
-                else StrategyInfo(
-                    n,
-                    cls.info.family,
-                    cls.info.source,
-                    cls.info.description,
-                    cls.info.stochastic,
-                    cls.info.uses_opponent_model,
-                )
-            )
+            _CLASSES[n] = cls
+            info: StrategyInfo = cls.info  # type: ignore[attr-defined]
+            _INFO[n] = info if n == info.name else replace(info, name=n)
         return cls
 
     return deco
 
 
+def _same_definition(a: type | None, b: type) -> bool:
+    return a is not None and (a.__module__, a.__qualname__) == (b.__module__, b.__qualname__)
+
+
+_loaded = False
+_entry_points_loaded = False
+
+
 def _load_builtin() -> None:
-    # Importing the modules registers their strategies.
-    from accord.strategies import agents, aspiration, belief_based, boa, random_, time_based, tit_for_tat  # noqa: F401
+    """Import the built-in strategy modules (importing registers them)."""
+    global _loaded
+    if _loaded:
+        return
+    from accord.strategies import (  # noqa: F401
+        agents,
+        aspiration,
+        belief_based,
+        boa,
+        random_,
+        single_text,
+        time_based,
+        tit_for_tat,
+    )
+
+    _loaded = True
 
 
-def available() -> dict[str, StrategyInfo]:
-    """Every registered strategy name with its declared info."""
+def _load_entry_points() -> None:
+    """Register every class installed under the ``accord.strategies`` entry-point group by its name
+    (once; only when a listing or a name not built in asks, so a broken package never stops a run
+    of built-in strategies)."""
+    global _entry_points_loaded
+    if _entry_points_loaded:
+        return
+    _entry_points_loaded = True
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=ENTRY_POINTS):
+        where = f"entry point {ENTRY_POINTS}:{ep.name}"
+        cls = load_class(ep.value, where)
+        taken = _CLASSES.get(ep.name)
+        if taken is cls:
+            continue  # its module registered it under this name (``@register``)
+        if taken is not None:
+            owner = f"{taken.__module__}:{taken.__qualname__}"
+            raise InputError(None, where, f"a strategy name not taken (it names {owner})", ep.name)
+        info = getattr(cls, "info", None)
+        if not isinstance(info, StrategyInfo):
+            doc = (cls.__doc__ or "").strip().splitlines()
+            info = StrategyInfo(ep.name, "out-of-tree", ep.value, doc[0] if doc else "")
+            cls.info = info  # type: ignore[attr-defined]
+        register(ep.name)(cls)
+
+
+def load_object(path: str, where: str = _FIELD) -> object:
+    """The object ``path`` names as ``package.module:name`` (a user's strategy class or protocol).
+
+    The module is imported as Python would; if it is not found, the current directory is tried too
+    (where a user's ``halfway.py`` usually sits, as the console script does not look there). A missing
+    module or name, or a module that fails to import, raises :class:`~accord.errors.InputError` naming
+    ``where``.
+    """
+    import importlib
+    import os
+    import sys
+
+    module, sep, attr = path.partition(":")
+    if not sep or not module or not attr:
+        raise InputError(None, where, "a strategy name or module:Class, such as mypkg.agents:MyAgent", path)
+    try:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            top = module.split(".")[0]
+            cwd = os.getcwd()
+            if exc.name != top or cwd in sys.path:
+                raise
+            sys.path.append(cwd)
+            mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        raise InputError(None, where, f"an importable module for {path} ({exc})", module) from None
+    except (ImportError, SyntaxError) as exc:
+        raise InputError(
+            None, where, f"a module that imports ({type(exc).__name__}: {exc})", module
+        ) from None
+    obj = getattr(mod, attr, None)
+    if obj is None:
+        names = [n for n in vars(mod) if not n.startswith("_")]
+        near = difflib.get_close_matches(attr, names, n=3)
+        hint = f" (did you mean {', '.join(near)}?)" if near else ""
+        raise InputError(None, where, f"a name {attr} in module {module}{hint}", path)
+    return obj
+
+
+def load_class(path: str, where: str = _FIELD) -> type:
+    """The class ``path`` names as ``package.module:Class`` (see :func:`load_object`)."""
+    obj = load_object(path, where)
+    if not isinstance(obj, type):
+        raise InputError(None, where, f"a class, but {path} is a {type(obj).__name__}", path)
+    return obj
+
+
+def available(protocol: str | None = DEFAULT_PROTOCOL) -> dict[str, StrategyInfo]:
+    """Every registered strategy name with its declared info: those playing ``protocol`` (default:
+    alternating offers), or every one for ``protocol=None``. Installed entry points included."""
     _load_builtin()
-    return dict(sorted(_INFO.items()))
+    _load_entry_points()
+    return dict(sorted((n, i) for n, i in _INFO.items() if protocol is None or i.protocol == protocol))
+
+
+def is_registered(name: str) -> bool:
+    """``name`` is a registered strategy (built in, or installed: those are loaded only if needed)."""
+    _load_builtin()
+    if name not in _REGISTRY and ":" not in name:
+        _load_entry_points()
+    return name in _REGISTRY
 
 
 def make(name: str, **params: object) -> Negotiator:
-    """Build the strategy called ``name``; unknown names get the nearest names suggested."""
+    """Build the strategy called ``name`` (a registered name or ``module:Class``); unknown names get
+    the nearest names suggested."""
     _load_builtin()
     factory = _REGISTRY.get(name)
+    if factory is None and ":" not in name:
+        _load_entry_points()
+        factory = _REGISTRY.get(name)
     if factory is None:
-        near = difflib.get_close_matches(name, list(_REGISTRY), n=3)
-        hint = f" (did you mean {', '.join(near)}?)" if near else ""
-        raise InputError(None, "negotiators", f"a strategy among {sorted(_REGISTRY)}{hint}", name)
+        if ":" in name:
+            factory = load_class(name)
+        else:
+            near = difflib.get_close_matches(name, list(_REGISTRY), n=3)
+            hint = f" (did you mean {', '.join(near)}?)" if near else ""
+            expected = f"a strategy (accord strategies lists them) or module:Class{hint}"
+            raise InputError(None, _FIELD, expected, name)
     try:
-        return factory(**params)
+        return factory(**params)  # type: ignore[no-any-return]
     except TypeError as exc:
-        raise InputError(None, f"negotiators.{name}", f"valid parameters ({exc})") from None
+        raise InputError(None, f"{_FIELD}.{name}", f"valid parameters ({exc})") from None
 
 
 class TargetIndex:

@@ -2,7 +2,8 @@
 
 It offers a uniformly random outcome among those it could accept (at or above its reservation value
 and within its hard constraints; any outcome if none is) and accepts an acceptable offer with
-probability ``p_accept``. A standard control in agent tournaments (e.g. the RandomAgent of GENIUS,
+probability ``p_accept``, and always at its last chance (its turn in the last round: refusing there
+leaves it the reservation value). A standard control in agent tournaments (e.g. the RandomAgent of GENIUS,
 Lin et al. 2014, "Genius: an integrated environment for supporting the design of generic automated
 negotiators", Computational Intelligence 30(1)).
 """
@@ -42,6 +43,8 @@ class RandomNegotiator(Negotiator):
         return int(self.pool[self.ctx.rng.integers(self.pool.size)])
 
     def respond(self, state: State, offer: int) -> str:
-        if self.acceptable_offer(offer) and self.ctx.rng.random() < self.p_accept:
+        if not self.acceptable_offer(offer):
+            return REJECT
+        if self.last_chance(state) or self.ctx.rng.random() < self.p_accept:
             return ACCEPT
         return REJECT

@@ -6,7 +6,8 @@ Grammar (spaces are ignored)::
     arg   := NAME "=" value | value                 positional arguments come first
     value := NUMBER | "quoted string" | true | false | none | spec
 
-Examples: ``boulware``, ``aspiration(e=2)``, ``aspiration(2)``,
+Examples: ``boulware``, ``aspiration(e=2)``, ``aspiration(2)``, ``mypkg.agents:MyAgent(e=2)`` (a
+user's class by module and name, see :func:`accord.strategies.base.load_class`),
 ``boa(bidding=boulware, model=frequency, acceptance=ac_combi(t=0.98))``,
 ``boa(time_dependent(e=0.1), bayesian, ac_const(0.9))`` (positional: bidding, model, acceptance),
 ``hardheaded``. A bare name as a parameter value is a string (``measure=max``) or, for the parts of a
@@ -28,7 +29,7 @@ FIELD = "negotiators"
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<num>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
-      | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+      | (?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*)?)   # a name, or module:Class
       | (?P<str>"[^"]*"|'[^']*')
       | (?P<punct>[(),=])
     )""",
@@ -73,6 +74,12 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         out.append((kind, m.group(kind)))
         pos = m.end()
     return out
+
+
+#: Longest number a spec may hold (longer ones are typos, and Python refuses to read > 4,300 digits).
+MAX_NUMBER_CHARS = 40
+#: Deepest nesting of specs inside specs (a BOA agent holds components; none needs more than a few levels).
+MAX_NESTING = 16
 
 
 def _syntax(text: str, why: str) -> InputError:
@@ -136,6 +143,8 @@ class _Parser:
         kind, v = t
         if kind == "num":
             self.k += 1
+            if len(v) > MAX_NUMBER_CHARS:
+                raise _syntax(self.text, f"numbers of at most {MAX_NUMBER_CHARS} characters")
             return int(v) if re.fullmatch(r"[-+]?\d+", v) else float(v)
         if kind == "str":
             self.k += 1
@@ -154,6 +163,12 @@ def parse(text: str) -> Spec:
     """Parse one spec string."""
     if not isinstance(text, str) or not text.strip():
         raise _syntax(str(text), "empty")
+    depth = max_depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        max_depth = max(max_depth, depth)
+    if max_depth > MAX_NESTING:
+        raise _syntax(text, f"specs nested at most {MAX_NESTING} deep")
     p = _Parser(text)
     s = p.spec()
     if p.peek() is not None:
@@ -235,10 +250,10 @@ def build_negotiator(spec: str | Spec) -> Negotiator:
 
 def _check_name(name: str) -> None:
     """A BOA component named where a negotiator is expected gets a pointed hint."""
-    from accord.strategies.base import available
+    from accord.strategies.base import is_registered
     from accord.strategies.boa.components import KINDS, available_components
 
-    if name in available():
+    if is_registered(name) or ":" in name:
         return
     for kind in KINDS:
         if name in available_components(kind):

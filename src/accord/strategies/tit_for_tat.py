@@ -5,7 +5,8 @@ percentage terms, the change the opponent made ``delta`` offers ago. Here it is 
 own utility space (as the opponent's utility is unknown): if the opponent's offers rose in value to me
 from u_prev to u_last, my target is scaled by u_prev / u_last, so I concede by the same proportion.
 The target stays within [Pmin, Pmax]; the first offer is the best outcome. It accepts an offer worth
-at least what it would offer next (AC_next, Baarslag et al. 2011). With more than two parties it
+at least what it would offer next (AC_next, Baarslag et al. 2011), and at its last chance (its turn
+in the last round) any offer worth its reservation value. With more than two parties it
 mirrors the most recent offer of anyone else.
 """
 
@@ -67,5 +68,7 @@ class RelativeTitForTat(Negotiator):
         self._update(state)
         if not self.acceptable_offer(offer):
             return REJECT
+        if self.last_chance(state):
+            return ACCEPT
         mine = self.ctx.utility[self.index.at_or_above(self.target)]
         return ACCEPT if self.ctx.utility[offer] >= mine else REJECT

@@ -74,6 +74,8 @@ class Caduceus(Negotiator):
         votes = [e.respond(state, offer) == ACCEPT for e in self.experts]
         if not self.acceptable_offer(offer):
             return REJECT
+        if self.last_chance(state):
+            return ACCEPT
         return ACCEPT if float(self.weights[np.asarray(votes)].sum()) > 0.5 else REJECT
 
     def propose(self, state: State) -> int | None:

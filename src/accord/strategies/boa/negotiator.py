@@ -160,5 +160,7 @@ class BOA(Negotiator):
         self.observe(state)
         if not self.acceptable_offer(offer):
             return REJECT
+        if self.last_chance(state):
+            return ACCEPT  # the end-game rule: anything above the reservation value beats no deal
         nb = self.next_bid(state)
         return ACCEPT if self.acceptance.accept(state, offer, nb) else REJECT
