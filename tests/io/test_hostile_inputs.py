@@ -202,3 +202,32 @@ def test_the_command_line_ends_cleanly_with_exit_2(tmp_path, args):
     p = _cli(*(a.format(ok=ok, bomb=bomb, tmp=tmp_path) for a in args))
     assert p.returncode == 2, p.stderr
     assert "Traceback" not in p.stderr and p.stderr.strip()
+
+
+def _geniusweb(tmp_path: Path, party1: str | None = None) -> Path:
+    import shutil
+
+    src = Path(os.environ["ACCORD_SHARED"]) / "data" / "genius" / "GeniusWeb-Party"
+    folder = tmp_path / "gw"
+    shutil.copytree(src, folder)
+    if party1 is not None:
+        (folder / "party1.json").write_text(party1)
+    return folder
+
+
+def test_geniusweb_numbers_that_overflow_are_refused_with_their_field(tmp_path):
+    from accord.io import load
+
+    src = Path(os.environ["ACCORD_SHARED"]) / "data" / "genius" / "GeniusWeb-Party" / "party1.json"
+    text = src.read_text().replace('"Chips and Nuts": 0.75', '"Chips and Nuts": 1e400')
+    with pytest.raises(InputError) as e:
+        load(_geniusweb(tmp_path, text))
+    assert e.value.field.endswith("valueUtilities.Chips and Nuts") and "1e15" in e.value.expected
+
+
+def test_geniusweb_json_nested_deep_is_refused_before_parsing(tmp_path):
+    from accord.io import load
+
+    with pytest.raises(InputError) as e:
+        load(_geniusweb(tmp_path, "[" * 100_000 + "]" * 100_000))
+    assert "nested" in e.value.expected

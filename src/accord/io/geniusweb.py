@@ -52,27 +52,43 @@ _EIGHT = Decimal("1.00000000")
 
 def read_json(path: str | Path) -> object:
     """Parse a JSON file (numbers as Decimal, so GeniusWeb's decimal arithmetic can be followed)."""
+    from accord.io.yaml_dialect import MAX_DEPTH, read_text
+
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise InputError(str(path), None, "a readable file", exc.strerror) from None
-    except UnicodeDecodeError:
-        raise InputError(str(path), None, "UTF-8 encoded JSON") from None
+    text = read_text(path, "GeniusWeb JSON file")
+    depth = deepest = 0
+    for ch in text:  # nesting checked before parsing: the parser recurses once per level
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    if deepest > MAX_DEPTH:
+        raise InputError(str(path), None, f"JSON nested at most {MAX_DEPTH} deep", f"{deepest} levels")
     try:
         return json.loads(text, parse_float=Decimal, parse_int=Decimal)
     except json.JSONDecodeError as exc:
         raise InputError(str(path), f"line {exc.lineno}", "valid JSON", exc.msg) from None
+    except (RecursionError, ValueError) as exc:  # ValueError: an integer of more than 4,300 digits
+        raise InputError(str(path), None, "valid JSON of ordinary size", type(exc).__name__) from None
+
+
+#: Largest magnitude of a number read (utilities, weights, bounds): beyond it sums and products of
+#: utilities overflow floating point, which would make every utility infinite.
+_MAX_MAGNITUDE = Decimal("1e15")
 
 
 def _dec(x: object, file: object, field: str) -> Decimal:
+    d: Decimal | None = None
     if isinstance(x, Decimal) and x.is_finite():
-        return x
-    if isinstance(x, int | float) and not isinstance(x, bool):
+        d = x
+    elif isinstance(x, int | float) and not isinstance(x, bool):
         d = Decimal(repr(x))
-        if d.is_finite():
-            return d
-    raise InputError(str(file), field, "a number", x)
+    if d is None or not d.is_finite():
+        raise InputError(str(file), field, "a number", x)
+    if abs(d) > _MAX_MAGNITUDE:
+        raise InputError(str(file), field, "a number of magnitude at most 1e15", str(d)[:40])
+    return d
 
 
 def _obj(x: object, file: object, field: str, expected: str) -> dict:
