@@ -393,8 +393,12 @@ def run_talks_with_variants(path: str | Path, *, runs: int = 1, seed: int = 0) -
     out["negotiators"] = [
         ts.stages[-1].strategies.get(n) or ts.stages[-1].roles.get(n, "leader") for n in ts.party_names
     ]
+    from accord.io.talks import read, variant_changes
+
+    doc = read(path)[0]
     out["variants"] = {
-        name: variant_summary(_batch(v, runs, seed)) for name, v in talks_variants(path).items()
+        name: {**variant_summary(_batch(v, runs, seed)), "changes": variant_changes(doc, name)}
+        for name, v in talks_variants(path).items()
     }
     return out
 
@@ -485,6 +489,8 @@ def write_talks_trace(batch: Any, path: str | Path, run: int = 0) -> Path:
     import csv
     import json
 
+    from accord.report.explain import explain_run as _explain
+
     p = Path(path)
     rows = talks_trace_rows(batch, run)
     names = list(batch.talks.party_names)
@@ -494,7 +500,12 @@ def write_talks_trace(batch: Any, path: str | Path, run: int = 0) -> Path:
         if p.suffix.lower() == ".json":
             p.write_text(
                 json.dumps(
-                    {"scenario": batch.talks.name, "seed": batch.seeds[run], "trace": rows},
+                    {
+                        "scenario": batch.talks.name,
+                        "seed": batch.seeds[run],
+                        "trace": rows,
+                        "why": _explain(batch.talks, batch.results[run]),
+                    },
                     indent=2,
                     default=str,
                 )

@@ -359,3 +359,34 @@ def test_documented_example_loads():
     # troops 10 (triangular 0 at the upper end): 0.5 * 1 + 0.3 * 0 + 0.2 * 0
     assert south.reservation == pytest.approx(0.5)
     assert sc.protocol.opener == "south" and sc.history["outcome"] == "no_agreement"
+
+
+def test_unquoted_colon_in_a_value_gets_a_hint_to_quote_it():
+    text = (
+        "name: x\nissues:\n  a: [p, q]\nparties:\n  u: {weights: {a: 1}, scores: {a: {p: 1, q: 0}}}\n"
+        "  v: {weights: {a: 1}, scores: {a: {p: 0, q: 1}}}\nprotocol: {deadline: 3}\n"
+        "history:\n  outcome: no_agreement\n  note: Ri said: no relief\n"
+    )
+    with pytest.raises(InputError) as exc:
+        loads_yaml(text, "s.yaml")
+    assert exc.value.line == 10 and "must be quoted" in str(exc.value)
+    assert loads_yaml(text.replace("Ri said: no relief", '"Ri said: no relief"'), "s.yaml").history["note"]
+
+
+def test_analyze_refuses_an_implementation_block_run_would_refuse(tmp_path):
+    """The talks blocks are validated once, at load: a schedule action on an unknown issue fails the plain
+    load (accord analyze) with the same message as accord run."""
+    from accord.io.talks import load_talks
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "scenarios" / "hanoi-2019.yaml").read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        text.replace("        - yongbyon = dismantle_all\n", "        - reactor = dismantle_all\n", 1)
+    )
+    with pytest.raises(InputError) as plain:
+        load_yaml(bad)
+    with pytest.raises(InputError) as talks:
+        load_talks(bad)
+    assert plain.value.field == talks.value.field == "implementation.schedule[3].dprk[0]"
+    assert "known issue" in str(plain.value)

@@ -167,11 +167,18 @@ def test_variant_overriding_an_unknown_field():
     assert e.field == "variants.oops.trackz" and "field of the scenario" in str(e)
 
 
-def test_variant_naming_an_unknown_stage():
+def test_variant_naming_a_stage_by_a_bare_string():
     doc = toy()
-    doc["variants"]["oops"] = {"tracks": ["gala_dinner"]}
+    doc["variants"]["oops"] = {"tracks": ["summit"]}
     e = _err(doc, variant="oops")
-    assert e.field == "variants.oops.tracks[0]" and "base stage" in str(e)
+    assert e.field == "variants.oops.tracks[0]" and "drop: true" in str(e)
+
+
+def test_variant_dropping_an_unknown_stage():
+    doc = toy()
+    doc["variants"]["oops"] = {"tracks": [{"name": "gala_dinner", "drop": True}]}
+    e = _err(doc, variant="oops")
+    assert e.field == "variants.oops.tracks[0].name" and "base stage to drop" in str(e)
 
 
 def test_error_inside_a_variant_is_named_by_the_variant():
@@ -214,3 +221,23 @@ def test_cli_exit_code_2_and_one_line(tmp_path):
     assert p.returncode == 2
     assert p.stderr.count("\n") == 1 and "bad.yaml" in p.stderr and "implementation.schedule[0].b" in p.stderr
     assert "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (
+            lambda d: d["implementation"]["verification"].update(inspection_rates={"b": 0.5}),
+            "implementation.verification.inspection_rates",
+        ),
+        (
+            lambda d: d["implementation"]["schedule"][0].update(inspection_rates={"b": 1.0}),
+            "implementation.schedule[0].inspection_rates",
+        ),
+    ],
+)
+def test_misspelt_talks_fields_get_a_suggestion(change, field):
+    doc = toy()
+    change(doc)
+    e = _err(doc)
+    assert e.field == field and "did you mean `inspection_rate`?" in str(e)

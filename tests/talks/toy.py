@@ -94,7 +94,7 @@ TOY: dict[str, Any] = {
         },
     },
     "variants": {
-        "no_working_level": {"tracks": ["summit"]},
+        "no_working_level": {"tracks": [{"name": "working", "drop": True}]},
         "one_deal": {
             "tracks": [
                 {

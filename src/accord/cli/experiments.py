@@ -125,17 +125,37 @@ def _print_summary(result: dict[str, Any]) -> None:
 
     con = Console()
     s = result["summary"]
+    variants = result.get("variants") or []
+    if result.get("drawn"):
+        con.print(f"drawn per run: {result['drawn']}")
+    if len(variants) > 1:  # one row per variant; the pooled figure only labelled as such
+        vt = Table(title="Per variant (same seeds; mean utility: reservation value when no deal)")
+        for col in ("variant", "runs", "agreement", "95% CI", "mean rounds", *s["mean_utilities"]):
+            vt.add_column(col, justify="left" if col == "variant" else "right")
+        for v in variants:
+            vlo, vhi = v.get("agreement_rate_ci95", [None, None])
+            vt.add_row(
+                v["variant"],
+                f"{v['runs']:,}",
+                f"{v['agreement_rate']:.1%}",
+                "-" if vlo is None else f"{vlo:.1%}-{vhi:.1%}",
+                f"{v['mean_rounds']:.2f}",
+                *[f"{u:.4f}" if u is not None else "-" for u in v["mean_utilities"].values()],
+            )
+        con.print(vt)
+    pooled = f" (all {len(variants)} variants pooled)" if len(variants) > 1 else ""
     lo, hi = s.get("agreement_rate_ci95", [None, None])
     con.print(
-        f"[bold]{s['runs']:,} runs[/bold] · agreement rate {s['agreement_rate']:.1%}"
+        f"[bold]{s['runs']:,} runs[/bold]{pooled} · agreement rate {s['agreement_rate']:.1%}"
         + (f" (95% CI {lo:.1%}-{hi:.1%})" if lo is not None else "")
         + f" · mean rounds {s['mean_rounds']:.2f}"
     )
-    t = Table(title="Mean utility (reservation value when no deal)")
-    for name in s["mean_utilities"]:
-        t.add_column(name, justify="right")
-    t.add_row(*[f"{v:.4f}" if v is not None else "-" for v in s["mean_utilities"].values()])
-    con.print(t)
+    if len(variants) <= 1:
+        t = Table(title="Mean utility (reservation value when no deal)")
+        for name in s["mean_utilities"]:
+            t.add_column(name, justify="right")
+        t.add_row(*[f"{v:.4f}" if v is not None else "-" for v in s["mean_utilities"].values()])
+        con.print(t)
     rows = result.get("leaderboard")
     if rows:  # tournaments
         con.print(_leaderboard_table(rows, result.get("scoring", "utility")))
@@ -231,12 +251,22 @@ def montecarlo(
     result = _execute(plan, out or _default_out(path, "montecarlo"), workers, scheduler, resume, quiet)
     if as_json:
         s = result["summary"]
+        per = result.get("variants") or []
         _dump(
             {
                 "runs": result["runs"],
                 "agreement_rate": result["agreement_rate"],
                 "agreement_rate_ci95": s.get("agreement_rate_ci95"),
                 "mean_utilities": s.get("mean_utilities"),
+                "pooled_over_variants": [v["variant"] for v in per] if len(per) > 1 else None,
+                "variants": {
+                    v["variant"]: {
+                        k: v.get(k)
+                        for k in ("runs", "agreement_rate", "agreement_rate_ci95", "mean_utilities")
+                    }
+                    for v in per
+                },
+                "drawn": result.get("drawn"),
                 "out": result["out"],
             }
         )

@@ -75,14 +75,18 @@ def run_talks_command(
         return False
     if runs < 1:
         fail(f"--runs: expected a positive number of runs, got {runs}")
+    from accord.report.explain import drawn_note, explain_run, walk_away_values
+
     summary = api.run_talks_with_variants(path, runs=runs, seed=seed)
+    b = api.talks_batch(path, runs=1, seed=seed)
     if trace is not None:
-        b = api.talks_batch(path, runs=1, seed=seed)
         api.write_talks_trace(b, trace)
+    summary["explanation"] = explain_run(b.talks, b.results[0])
+    summary["drawn"] = drawn_note(b.talks, api.talks_batch(path, runs=min(runs, 50), seed=seed), path)
+    summary["walk_away_values"] = walk_away_values(b.talks)
     if as_json:
         _dump(summary)
         return True
-    b = api.talks_batch(path, runs=1, seed=seed)
     print_talks_run(b)
     print_bargaining_analysis(b)
     print_summary(summary)
@@ -135,6 +139,11 @@ def print_talks_run(batch: Any) -> None:
         f"result: {r.end}; deal: {_deal(ts.scenario.space.outcome(r.outcome_index) if r.agreement else None)}; "
         + ", ".join(f"{n} {U[0, i]:.3f}" for i, n in enumerate(names))
     )
+    from accord.report.explain import explain_run
+
+    con.print("[bold]why it ends so[/bold]")
+    for line in explain_run(ts, r):
+        con.print(f"  {line}")
 
 
 def print_bargaining_analysis(batch: Any) -> None:
@@ -163,7 +172,27 @@ def print_summary(s: dict[str, Any]) -> None:
         "mean utility of the deal as agreed", *[_f(s["mean_nominal_utilities"][n]) for n in s["parties"]]
     )
     t.add_row("walk-away value", *[_f(s["reservations"][n]) for n in s["parties"]])
+    wa = s.get("walk_away_values") or {}
+    differs = [
+        n
+        for n in s["parties"]
+        if abs(wa.get(n, {}).get("true_facts", s["reservations"][n]) - s["reservations"][n]) > 1e-12
+    ]
+    if differs:
+        t.add_row(
+            "walk-away value with the true facts",
+            *[_f(wa[n].get("true_facts", s["reservations"][n])) for n in s["parties"]],
+        )
     con.print(t)
+    if differs:
+        con.print(
+            "  the walk-away value used is the status quo's utility with every private fact false; realised "
+            "utilities use the true facts, so a party may sign and realise less than it could have kept ("
+            + ", ".join(differs)
+            + ")"
+        )
+    if s.get("drawn"):
+        con.print(f"drawn: {s['drawn']}")
     con.print(
         f"agreement rate {s['agreement_rate']:.3f}; ends {s['ends']}; walked away: {s['walked_away_by'] or 'nobody'}"
     )
@@ -188,6 +217,7 @@ def print_variants(v: dict[str, Any]) -> None:
             "caught",
             "completed",
             "deal (most frequent)",
+            "changes from the base",
         ],
     )
     for name, s in v.items():
@@ -199,35 +229,49 @@ def print_variants(v: dict[str, Any]) -> None:
             _f(s.get("cheating_detected_rate")),
             _f(s.get("completed_rate")),
             _deal((s.get("modal_outcome") or {}).get("outcome")),
+            "; ".join(s.get("changes", [])),
         )
     con.print(t)
+    for name, s in v.items():
+        for c in s.get("changes", []):
+            if c.startswith(("drops", "removes")):
+                con.print(f"warning: variant {name} {c} of the base")
 
 
 def print_questions(q: dict[str, Any]) -> None:
     """The four answers, each with the figures behind it."""
     con = _console()
+    if q.get("drawn"):
+        con.print(f"drawn: {q['drawn']} (each answer's rates are over these runs)")
     g = q["groundwork"]
-    con.print("\n[bold]1. Would working-level groundwork have changed the summit's outcome?[/bold]")
-    w, wo = g["with_working_level"], g.get("without_working_level")
-    con.print(
-        f"  with the working level: agreement {w['agreement_rate']:.2f}, utilities {_u(w['mean_utilities'])}; "
-        f"deal: {_deal((w.get('modal_outcome') or {}).get('outcome'))}"
-    )
-    if wo:
+    first = g.get("first_stage", "first")
+    if _heading(con, q, "groundwork", 1):
+        w, wo = g["with_working_level"], g.get("without_working_level")
         con.print(
-            f"  summit alone: agreement {wo['agreement_rate']:.2f}, utilities {_u(wo['mean_utilities'])}; "
-            f"deal: {_deal((wo.get('modal_outcome') or {}).get('outcome'))}"
+            f"  with the {first} stage: agreement {w['agreement_rate']:.2f}, utilities {_u(w['mean_utilities'])}; "
+            f"deal: {_deal((w.get('modal_outcome') or {}).get('outcome'))}"
         )
+        if wo:
+            con.print(
+                f"  without it (variant {g['without_first_stage_variant']}): agreement {wo['agreement_rate']:.2f}, "
+                f"utilities {_u(wo['mean_utilities'])}; deal: {_deal((wo.get('modal_outcome') or {}).get('outcome'))}"
+            )
+        else:
+            con.print(
+                f"  no variant drops the {first} stage (`{{name: {first}, drop: true}}`): only the rounds sweep"
+            )
     if g["working_level_rounds_sweep"]:
         con.print(
-            "  working-level rounds -> agreement rate: "
+            f"  {first} rounds -> agreement rate: "
             + ", ".join(
                 f"{x['working_level_rounds']}: {x['agreement_rate']:.2f}"
                 for x in g["working_level_rounds_sweep"]
             )
         )
-    con.print("\n[bold]2. What does relief buy when one side may hold undeclared facilities?[/bold]")
+    _heading(con, q, "relief_under_private_facts", 2)
     for name, d in q["relief_under_private_facts"].items():
+        if d.get("note"):
+            con.print(f"  {name}: {d['note']}")
         for wv in d.get("worlds", []):
             facts = ", ".join(f"{k}={v}" for k, v in wv["facts"].items()) or "no private facts"
             con.print(
@@ -235,10 +279,11 @@ def print_questions(q: dict[str, Any]) -> None:
                 f"{_f(wv['relief_delivered'])}, utilities {_u(wv['realised'])}"
             )
     c = q["course"]
-    con.print(
-        "\n[bold]3. Phased and verified, big bargain, Yongbyon only, or walk away? Which inspection rate deters?[/bold]"
-    )
+    _heading(con, q, "course", 3)
     for name, d in c["deal_values"].items():
+        if d.get("note"):
+            con.print(f"  {name}: {d['note']}")
+            continue
         con.print(
             f"  {name}: value if signed {_u(d['value_if_signed'])} vs walking away {_u(d['walk_away_value'])}; "
             f"threat reduction {_f(d['threat_reduction'])}"
@@ -249,11 +294,12 @@ def print_questions(q: dict[str, Any]) -> None:
             con.print(
                 f"  {name}: deterrent inspection rate per delivery with a gain from cheating: "
                 + "; ".join(
-                    f"{x['party']} {x['issue']} at '{x['step']}' r*={_f(x['deterrent_rate'])} (in force {_f(x['rate_in_force'], 2)})"
+                    f"{x['party']} {x['issue']} at '{x['step']}' r*={_f(x['deterrent_rate'])} (in force "
+                    f"{', '.join(_f(r, 2) for r in x['rates_in_force'])}: {'deterred' if x['deterred'] else 'not deterred'})"
                     for x in worst
                 )
             )
-    con.print("\n[bold]4. When should a leader walk away rather than concede?[/bold]")
+    _heading(con, q, "walk_or_concede", 4)
     for name, d in q["walk_or_concede"].items():
         if name == "belief_sweep":
             for course_name, rows in d.items():
@@ -275,13 +321,24 @@ def print_questions(q: dict[str, Any]) -> None:
                 f"  {name}, {leader}: offer worth {_f(x['total'])} (value {_f(x['expected_value'])}, prestige "
                 f"{_f(x['prestige'])}, audience cost {_f(x['audience_cost'])}) vs walk-away {_f(x['walk_away_value'])}"
                 f" -> {x['decision']}"
+                + (f" ({'; '.join(x['reasons'])})" if x.get("reasons") else "")
+                + (f"; in the run: {x['in_the_run']}" if x.get("in_the_run") else "")
                 + (f"; {be}" if be else "")
-                + (f"; unmet demands: {x['demands_unmet']}" if x["demands_unmet"] else "")
             )
     con.print(
         "\nAssumptions: every input is in the scenario file, with its source or marked as a judgement; "
         "see docs/models/*.md for the equations and docs/hanoi-questions.md for the Hanoi discussion."
     )
+
+
+def _heading(con: Any, q: dict[str, Any], key: str, k: int) -> bool:
+    """Print question k's heading as derived from the scenario; False (with the reason) where it does not apply."""
+    h = (q.get("headings") or {}).get(key)
+    if h:
+        con.print(f"\n[bold]{k}. {h}[/bold]")
+        return True
+    con.print(f"\n{k}. ({key.replace('_', ' ')}: not asked of this scenario: {q['not_applicable'][key]})")
+    return False
 
 
 def _u(d: dict[str, float]) -> str:
@@ -336,9 +393,10 @@ def implement(
                 "penalty b",
                 "1-beta",
                 "steps left",
-                "rate",
-                "r*",
-                "deterred",
+                "rates in force (this step on)",
+                "P(caught)",
+                "deterred at these rates",
+                "r* (one common rate)",
             ],
         )
         for x in out["deterrence"]:
@@ -350,11 +408,16 @@ def implement(
                 _f(x["penalty"]),
                 _f(x["detection"], 2),
                 str(x["remaining_steps"]),
-                _f(x["rate_in_force"], 2),
+                " ".join(_f(r, 2) for r in x["rates_in_force"]),
+                _f(x["caught_probability"]),
+                "yes" if x["deterred"] else "no",
                 _f(x["deterrent_rate"]),
-                str(x["deterred"]),
             )
         con.print(t)
+        con.print(
+            "deterred: (1 - P(caught)) d - P(caught) b <= - expected nuisance, at each remaining step's own rate "
+            "(the opportunist's rule); r*: the one rate at every remaining step that would deter"
+        )
 
 
 def questions(
@@ -368,8 +431,11 @@ def questions(
     Example: accord questions scenarios/hanoi-2019.yaml --json
     """
     from accord import api
+    from accord.report.explain import drawn_note
 
     q = api.questions(path, runs=runs, seed=seed)
+    b = api.talks_batch(path, runs=min(runs, 50), seed=seed)
+    q["drawn"] = drawn_note(b.talks, b, path)
     if as_json:
         _dump(q)
     else:

@@ -82,6 +82,31 @@ def sensitivity_results(plan: Any, store: Any) -> dict[str, Any]:
     return out
 
 
+def drawn_label(plan: Any) -> str:
+    """What a Monte Carlo run draws and what it holds fixed, in words (every output says it)."""
+    from accord.experiments.worker import variant_doc
+
+    src = plan.sources[0]
+    if src.doc is None:
+        return "nothing: the scenario has no distributions; runs differ by seed only (the strategies' own randomness)"
+    groups: dict[str, list[str]] = {}
+    for v in plan.spec.get("variants") or ["base"]:
+        doc, unc, _ = variant_doc(src, v)
+        facts = [
+            n
+            for n, f in ((doc.get("private") or {}).get("facts") or {}).items()
+            if isinstance(f, dict) and f.get("true_value") is None and f.get("probability") is not None
+        ]
+        what = f"{len(unc)} uncertain number(s) of the file" if unc else "no uncertain number"
+        if facts:
+            what += ", private fact(s) " + ", ".join(facts)
+        groups.setdefault(what, []).append(v)
+    if len(groups) == 1:
+        return f"{next(iter(groups))}; everything else fixed at the file's values"
+    parts = [f"{', '.join(vs)}: {what}" for what, vs in groups.items()]
+    return "; ".join(parts) + "; everything else fixed at the file's values"
+
+
 def summarize(plan: Any, store: Any) -> dict[str, Any]:
     """The summary of a finished run (also written to ``summary.json``)."""
     from accord.experiments.store import _atomic_write_bytes
@@ -109,6 +134,8 @@ def summarize(plan: Any, store: Any) -> dict[str, Any]:
         out["variants"] = [
             {"variant": v, **M.summary(results.filter(pc.equal(col, v)))} for v in plan.spec["variants"]
         ]
+    if plan.kind == "montecarlo":
+        out["drawn"] = drawn_label(plan)
     if plan.kind == "montecarlo" and plan.spec.get("sensitivity"):
         out["sensitivity"] = sensitivity_results(plan, store)
     out["headline"] = {"runs": s["runs"], "agreement_rate": s["agreement_rate"]}

@@ -8,6 +8,11 @@ violation is caught with probability Q(r) = 1 − (1 − r(1 − β))^n, and it 
 (1 − Q) d − Q b > −h r n (the nuisance h of inspections borne while legal). The deterrent rate r* is the
 smallest r at which it does not pay: for n = 1 the inspection game's p* = d / ((1−β)(b+d) − h); for h = 0,
 r* = (1 − (b / (b + d))^(1/n)) / (1 − β); otherwise found by bisection. ``inf``: no rate up to 1 deters.
+
+r* is a what-if (one common rate). Whether the delivery *is* deterred is judged at the rates in force, each
+remaining step its own: the detection probability Q and the expected nuisance N from this step on are the
+opportunist's own (:meth:`CompiledImplementation.opportunist_terms`), and the violation is deterred iff
+(1 − Q) d − Q b <= −N, the comparison the simulation and the exact evaluator make.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from accord.implementation.engine import _consequence, _further, _initial, _value
+from accord.implementation.engine import TIE, _consequence, _further, _initial, _value
 from accord.implementation.inspection_game import deterrence_rate
 from accord.implementation.schedule import NONE, CompiledImplementation
 
@@ -31,16 +36,16 @@ class Deterrence:
     penalty: float  # b
     detection: float  # 1 - beta
     remaining_steps: int
-    rate_in_force: float
-    deterrent_rate: float  # r*; inf if no rate deters; 0 if cheating never pays
-
-    @property
-    def deterred(self) -> bool:
-        return self.rate_in_force >= self.deterrent_rate - 1e-12
+    rate_in_force: float  # this step's rate
+    deterrent_rate: float  # r*, one common rate over the remaining steps; inf if none deters; 0 if never pays
+    rates_in_force: tuple[float, ...] = ()  # the rate of each remaining step, this one first
+    caught_probability: float = 0.0  # Q at the rates in force
+    expected_nuisance: float = 0.0  # N at the rates in force
+    deterred: bool = False  # at the rates in force: (1 - Q) d - Q b <= -N
 
     def as_dict(self) -> dict[str, object]:
         """The row as JSON-able fields, ``deterred`` included (what the CLI and the API print)."""
-        return {**dataclasses.asdict(self), "deterred": self.deterred}
+        return dataclasses.asdict(self) | {"rates_in_force": list(self.rates_in_force)}
 
 
 def _pays(r: float, n: int, det: float, d: float, b: float, h: float) -> bool:
@@ -58,6 +63,7 @@ def deterrence_table(
     out: list[Deterrence] = []
     for k in range(ci.n_steps):
         acts = np.flatnonzero(ci.act_step == k)
+        col_of = {int(a): c for c, (a, _p, _j) in enumerate(ci._cache()["acts_at_pj"][k])}
         plan = st.level.copy()
         now = st.level.copy()
         for b in np.flatnonzero(ci.act_step >= k):
@@ -102,6 +108,7 @@ def deterrence_table(
                 r_star = hi
             else:
                 r_star = float("inf")
+            q, nuis = ci.opportunist_terms(k, col_of[int(a)])
             out.append(
                 Deterrence(
                     ci.step_names[k],
@@ -113,6 +120,10 @@ def deterrence_table(
                     n,
                     float(ci.insp_rate[k, p]),
                     max(0.0, r_star),
+                    tuple(float(x) for x in ci.insp_rate[k:, p]),
+                    q,
+                    nuis,
+                    not ((1.0 - q) * d - q * b > -nuis + TIE),
                 )
             )
         for a in acts:  # everybody complies on this path

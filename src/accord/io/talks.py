@@ -6,13 +6,15 @@ with the foundation loader (party expressions may name private facts as flags), 
 :class:`~accord.errors.InputError` naming the file, the dotted field and what was expected.
 
 Variants (``variants: {name: {field: override}}``) are applied to the parsed document before validation:
-mappings merge key by key, ``null`` removes a key, other values replace. In ``tracks`` a string names a
-stage of the base scenario (kept as it is) and a mapping whose ``name`` is a base stage's merges into it.
+mappings merge key by key, ``null`` removes a key, other values replace. In ``tracks`` a mapping whose
+``name`` is a base stage's merges into it and every stage not named is kept; ``{name: STAGE, drop: true}``
+removes a stage, and :func:`variant_changes` says so, for front ends to warn.
 """
 
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -125,28 +127,88 @@ def _merge(target: dict[str, Any], key: str, value: Any) -> None:
 
 
 def _merge_tracks(base: list[Any], over: Any, file: str, name: str) -> list[Any]:
+    """The base stages with a variant's ``tracks`` applied (docs/scenario-format.md, "Variants").
+
+    A mapping whose ``name`` is a base stage merges into it; ``{name: STAGE, drop: true}`` removes it;
+    a mapping with a new name adds a stage after the stage named before it in the list (first if none);
+    every base stage the list does not name is kept as it is, in its place.
+    """
+    where = f"variants.{name}.tracks"
     if not isinstance(over, list):
-        raise InputError(file, f"variants.{name}.tracks", "a list of stages (or names of base stages)", over)
-    by_name = {s.get("name"): s for s in base if isinstance(s, dict)}
-    out: list[Any] = []
+        raise InputError(file, where, "a list of stage mappings ({name: STAGE, ...})", over)
+    out = [copy.deepcopy(s) for s in base]
+    by_name = {s.get("name"): k for k, s in enumerate(out) if isinstance(s, dict)}
+    named: set[str] = set()
+    at = 0  # where a new stage goes: after the last stage named so far
     for k, item in enumerate(over):
-        if isinstance(item, str):
-            if item not in by_name:
-                raise InputError(
-                    file,
-                    f"variants.{name}.tracks[{k}]",
-                    f"the name of a base stage, one of {list(by_name)}",
-                    item,
-                )
-            out.append(copy.deepcopy(by_name[item]))
-        elif isinstance(item, dict) and item.get("name") in by_name:
-            merged = copy.deepcopy(by_name[item["name"]])
-            for key, v in item.items():
-                _merge(merged, key, copy.deepcopy(v))
-            out.append(merged)
+        loc = f"{where}[{k}]"
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise InputError(file, loc, _STAGE_ITEM, item)
+        stage = item["name"]
+        if stage in named:
+            raise InputError(file, f"{loc}.name", "a stage named once in the variant", stage)
+        named.add(stage)
+        drop = item.get("drop", False)
+        if not isinstance(drop, bool):
+            raise InputError(file, f"{loc}.drop", "true or false", drop)
+        if stage in by_name:
+            pos = by_name[stage]
+            if drop:
+                if set(item) - {"name", "drop"}:
+                    raise InputError(file, loc, "only `name` and `drop` in a stage that is dropped", item)
+                out[pos] = None
+            else:
+                for key, v in item.items():
+                    if key != "drop":
+                        _merge(out[pos], key, copy.deepcopy(v))
+            at = pos + 1
+        elif drop:
+            raise InputError(file, f"{loc}.name", f"a base stage to drop, one of {list(by_name)}", stage)
         else:
-            out.append(copy.deepcopy(item))
-    return out
+            new = {key: copy.deepcopy(v) for key, v in item.items() if key != "drop"}
+            out.insert(at, new)
+            by_name = {s.get("name"): j for j, s in enumerate(out) if isinstance(s, dict)}
+            at += 1
+    return [s for s in out if s is not None]
+
+
+_STAGE_ITEM = (
+    "a stage mapping {name: STAGE, ...}: fields merge into the base stage of that name (every other base "
+    "stage is kept); {name: STAGE, drop: true} removes a stage; a bare name selects nothing"
+)
+
+
+def variant_changes(document: Mapping[str, Any], name: str) -> list[str]:
+    """What variant ``name`` changes from the base, in words (the blocks and stages it touches).
+
+    Removals come first and start with "drops" or "removes", so a front end can show them as warnings.
+    """
+    over = (document.get("variants") or {}).get(name)
+    if not isinstance(over, dict):
+        return []
+    removals: list[str] = []
+    changes: list[str] = []
+    for key, value in over.items():
+        if value is None:
+            removals.append(f"removes `{key}`")
+        elif key == "tracks" and isinstance(value, list):
+            base = [s.get("name") for s in document.get("tracks") or [] if isinstance(s, dict)]
+            for item in value:
+                if not isinstance(item, dict):
+                    continue
+                stage = item.get("name")
+                if item.get("drop") is True:
+                    removals.append(f"drops stage `{stage}`")
+                elif stage in base:
+                    fields = ", ".join(k for k in item if k != "name") or "nothing"
+                    changes.append(f"stage `{stage}`: {fields}")
+                else:
+                    changes.append(f"adds stage `{stage}`")
+        elif isinstance(value, dict):
+            changes.append(f"`{key}`: " + ", ".join(str(k) for k in value))
+        else:
+            changes.append(f"`{key}`")
+    return removals + changes
 
 
 class _Builder:
@@ -180,8 +242,28 @@ class _Builder:
         private = self.private(sc, spec.private)
         stages = self.stages(sc, spec.tracks, variant)
         impl = self.implementation(sc, private, spec.implementation) if spec.implementation else None
+        if impl is not None:
+            self.valuation_needs_exact(stages, impl)
         history = dict(doc.get("history") or {})
         return TalksScenario(sc, stages, private, impl, dict(spec.variants), dict(doc), variant, history)
+
+    def valuation_needs_exact(self, stages: tuple[Stage, ...], impl: ImplementationSpec) -> None:
+        """A stage with ``valuation: implemented`` values every deal by the exact expectation of its
+        implementation, which needs deterministic compliance: a random strategy is refused here, at load."""
+        implemented = [k for k, st in enumerate(stages) if st.valuation == "implemented"]
+        if not implemented:
+            return
+        from accord.implementation.compliance import RANDOM
+
+        for p, c in impl.compliance.items():
+            if parse_compliance(c)[0] == RANDOM:
+                raise self.fail(
+                    ("implementation", "compliance", p),
+                    f"a deterministic compliance (faithful, opportunist, conditional) where a stage values deals "
+                    f"as implemented (tracks[{implemented[0]}].valuation: implemented, an exact expectation); "
+                    "use random compliance with valuation: nominal",
+                    c,
+                )
 
     # -------------------------------------------------------------------------------------------- helpers
 
@@ -349,7 +431,15 @@ class _Builder:
             loc: Loc = (*base, "schedule", k)
             acts = []
             for party, raw in (st.model_extra or {}).items():
-                self.party(sc, party, (*loc, party))
+                if party not in sc.party_names:  # a step's keys: name, inspection_rate, and the parties
+                    fields = sorted(set(type(st).model_fields) - {"model_extra"})
+                    close = difflib.get_close_matches(party, [*fields, *sc.party_names], n=1)
+                    hint = f" (did you mean `{close[0]}`?)" if close else ""
+                    raise self.fail(
+                        (*loc, party),
+                        f"a party, one of {list(sc.party_names)}, or one of {fields}{hint}",
+                        party,
+                    )
                 if raw is None:
                     continue
                 items = raw if isinstance(raw, list) else [raw]

@@ -219,6 +219,8 @@ def parse(text: str, file: str) -> tuple[Any, yaml.Node | None]:
         ctx = exc.context_mark
         if ctx is not None and mark is not None and ctx.line != mark.line:
             col += f"; the construct began on line {ctx.line + 1}"
+        if "mapping values are not allowed" in problem:  # e.g. note: Ri said: no relief
+            col += "; a text containing ': ' must be quoted (note: \"Ri said: no relief\") or written as a | block"
         raise InputError(
             file, None, f"valid YAML; {problem}{col}", line=None if mark is None else mark.line + 1
         ) from None

@@ -69,6 +69,27 @@ _BOUNDS = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": 
 _KNOWN_KEYS = S.field_names()
 
 
+def _known_keys() -> set[str]:
+    """Every key of the foundation format and of its talks blocks (for "did you mean")."""
+    global _ALL_KEYS
+    if _ALL_KEYS is None:
+        from pydantic import BaseModel
+
+        from accord.io import schema_talks as T
+
+        talks = {
+            f
+            for m in vars(T).values()
+            if isinstance(m, type) and issubclass(m, BaseModel) and m is not BaseModel
+            for f in m.model_fields
+        }
+        _ALL_KEYS = set(_KNOWN_KEYS) | talks | set(T.TALKS_KEYS)
+    return _ALL_KEYS
+
+
+_ALL_KEYS: set[str] | None = None
+
+
 def _explain(err: Mapping[str, Any]) -> tuple[Loc, str, object]:
     """(location, expected, got) for one pydantic error."""
     kind = err["type"]
@@ -88,7 +109,7 @@ def _explain(err: Mapping[str, Any]) -> tuple[Loc, str, object]:
     if kind == "extra_forbidden":
         if len(loc) == 1 and last in S.RESERVED_KEYS:
             return loc, f"a key this version reads: `{last}` ({S.RESERVED_KEYS[last]}) is planned", None
-        close = difflib.get_close_matches(last, sorted(_KNOWN_KEYS), n=1)
+        close = difflib.get_close_matches(last, sorted(_known_keys()), n=1)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         return loc, f"no key `{last}` here{hint}", None
     if kind in _KINDS:
@@ -143,7 +164,21 @@ def loads_yaml(text: str, file: str = "<string>") -> Scenario:
         ) from None
     except RecursionError:
         raise InputError(file, None, "a document nested less deeply") from None
-    return _Builder(file, node, _fact_flags(spec)).build(spec)
+    sc = _Builder(file, node, _fact_flags(spec)).build(spec)
+    _check_talks(data, file, node)
+    return sc
+
+
+def _check_talks(data: dict[str, Any], file: str, node: yaml.Node | None) -> None:
+    """Validate the talks blocks (and every variant) once, at load, so that a command that reads only the
+    bargaining space (``accord analyze``) refuses what ``accord run`` would refuse."""
+    from accord.io.talks import has_talks, talks_from_document, variant_names
+
+    if not has_talks(data):
+        return
+    talks_from_document(data, file, node=node)
+    for v in variant_names(data):
+        talks_from_document(data, file, node=node, variant=v)
 
 
 def _fact_flags(spec: S.ScenarioSpec) -> frozenset[str]:

@@ -1,7 +1,10 @@
 """Answers to the analyst's four questions, computed from a talks scenario and its variants.
 
-1. *Groundwork*: the scenario against its ``no_working_level`` variant, and a sweep of the working-level
-   rounds.
+Each question is asked of any talks scenario where it applies, with its wording derived from the file
+(:func:`headings`): which variants, stages and facts it declares; where it does not apply it says why.
+
+1. *Groundwork*: the scenario against the variant that drops its first stage (any name; found by its
+   stages), and a sweep of the first stage's rounds.
 2. *What relief buys under private facts*: for every deal on the table (the base run's agreement and every
    variant whose table fixes one package), the exact expected threat reduction, relief delivered and
    utilities when the fact is true and when it is false (:func:`accord.implementation.engine.expected`).
@@ -29,6 +32,10 @@ from accord.model.talks import TalksScenario
 from accord.protocols.talks import compiled, run_batch, variant_summary
 
 SWEEP_ROUNDS = (1, 2, 3, 4, 6, 8, 12, 20)
+STOCHASTIC = (
+    "random compliance: no exact expectation (the exact evaluator needs deterministic strategies); "
+    "see the simulated rates of the variants table, or accord implement"
+)
 SWEEP_RATES = tuple(round(0.1 * k, 1) for k in range(11))
 
 
@@ -57,6 +64,9 @@ def deal_values(ts: TalksScenario, deal: int) -> dict[str, Any]:
         return {}
     names = ts.party_names
     out: dict[str, Any] = {"deal": ts.scenario.space.outcome(deal), "worlds": []}
+    if ct.impl.stochastic:
+        out["note"] = STOCHASTIC
+        return out
     for w in range(ct.worlds.n_worlds):
         wts = _weights_for(ts, w)[None]
         e = expected(ct.impl, np.array([deal]), np.array([w]), wts)
@@ -85,10 +95,60 @@ def _with_doc(ts: TalksScenario, doc: dict[str, Any]) -> TalksScenario:
     return talks_from_document(doc, str(ts.scenario.path or "<document>"))
 
 
+def without_first_stage(ts: TalksScenario, variants: dict[str, TalksScenario]) -> str | None:
+    """The variant whose stages are the base's without the first (e.g. Hanoi's ``no_working_level``)."""
+    want = [s.name for s in ts.stages][1:]
+    if not want:
+        return None
+    return next((n for n, v in variants.items() if [s.name for s in v.stages] == want), None)
+
+
+def package_variants(variants: dict[str, TalksScenario]) -> list[str]:
+    """The variants whose last stage's table fixes exactly one package."""
+    return [n for n, v in variants.items() if _deal_of(v) is not None]
+
+
+def headings(ts: TalksScenario, variants: dict[str, TalksScenario]) -> dict[str, str | None]:
+    """Each question's wording for this scenario, or None where it does not apply (see :func:`applies`)."""
+    names = [s.name for s in ts.stages]
+    facts = list(ts.private.names)
+    pkgs = package_variants(variants)
+    leaders = any(r == "leader" for r in ts.stages[-1].roles.values())
+    return {
+        "groundwork": f"Would the {names[0]} stage have changed the {names[-1]} stage's outcome?"
+        if len(names) >= 2
+        else None,
+        "relief_under_private_facts": f"What does each deal deliver when {', '.join(facts)} is true and when false?"
+        if facts and ts.implementation is not None
+        else None,
+        "course": f"Which course: {', '.join(pkgs)}, or walking away? Which inspection rate deters?"
+        if pkgs and ts.implementation is not None
+        else None,
+        "walk_or_concede": f"When should a leader walk away rather than concede in the {names[-1]} stage?"
+        if leaders
+        else None,
+    }
+
+
+def applies(ts: TalksScenario, variants: dict[str, TalksScenario]) -> dict[str, str]:
+    """Why a question does not apply to this scenario (empty text: it applies)."""
+    h = headings(ts, variants)
+    why = {
+        "groundwork": "one stage only",
+        "relief_under_private_facts": "needs private facts and an implementation",
+        "course": "needs an implementation and variants whose last stage's table fixes one package",
+        "walk_or_concede": "no leader in the last stage",
+    }
+    return {k: "" if h[k] else why[k] for k in h}
+
+
 def groundwork(ts: TalksScenario, variants: dict[str, TalksScenario], runs: int, seed: int) -> dict[str, Any]:
     out: dict[str, Any] = {"with_working_level": variant_summary(run_batch(ts, runs, seed))}
-    if "no_working_level" in variants:
-        out["without_working_level"] = variant_summary(run_batch(variants["no_working_level"], runs, seed))
+    out["first_stage"] = ts.stages[0].name
+    drop = without_first_stage(ts, variants)
+    out["without_first_stage_variant"] = drop
+    if drop is not None:
+        out["without_working_level"] = variant_summary(run_batch(variants[drop], runs, seed))
     sweep = []
     doc = ts.document
     tracks = doc.get("tracks") or []
@@ -144,6 +204,9 @@ def course(ts: TalksScenario, variants: dict[str, TalksScenario], runs: int, see
         d = _deal_of(v)
         ct = compiled(v)
         if d is None or ct.impl is None:
+            continue
+        if ct.impl.stochastic:
+            values[name] = {"deal": v.scenario.space.outcome(d), "note": STOCHASTIC}
             continue
         truth = ts.private.draw_truth(None) if not ts.private.drawn else None
         if truth is None:
@@ -219,11 +282,23 @@ def walk_or_concede(
             if stage.roles.get(n) != "leader" or n not in offers:
                 continue
             decisions[n] = leader_decision(v, stage, i, offers[n], before)
+            acts = [tr.action[k] for k in range(len(tr)) if tr.party[k] == i]
+            decisions[n]["in_the_run"] = _did(acts[-1] if acts else None, n == r.walked_away_by)
         out[name] = {"end": r.end, "walked_away_by": r.walked_away_by, "decisions": decisions}
     out["belief_sweep"] = {"base": belief_sweep(ts, runs, seed)}
-    if "no_working_level" in variants:
-        out["belief_sweep"]["no_working_level"] = belief_sweep(ts, runs, seed, variants["no_working_level"])
+    drop = without_first_stage(ts, variants)
+    if drop is not None:
+        out["belief_sweep"][drop] = belief_sweep(ts, runs, seed, variants[drop])
     return out
+
+
+def _did(last_action: str | None, walked: bool) -> str:
+    """What a leader did at the end of the run, in words."""
+    if walked:
+        return "walked away"
+    return {"accept": "accepted", "offer": "made the last offer", None: "did not act"}.get(
+        last_action, str(last_action)
+    )
 
 
 SWEEP_BELIEFS = (0.0, 0.2, 0.4, 0.5, 0.6, 0.8, 1.0)
@@ -277,6 +352,26 @@ def leader_decision(
     value = float(w @ V[party][:, offer])
     total = value + prestige - audience
     res = float(ct.worlds.reservations[party])
+    unmet = [
+        dm.require.text
+        for dm in ts.private.demands
+        if dm.party == n
+        and beliefs[party, ts.private.fact_index(dm.fact)] >= dm.above
+        and not ct.mask(dm.require)[offer]
+    ]
+    md = stage.mandates.get(n)
+    broken = [c.text for c in (md.constraints if md else ()) if not ct.mask(c)[offer]]
+    if not ct.worlds.robust_acceptable(party, w)[offer]:
+        broken.append("the party's own constraints")
+    # the leader's rule (accord.strategies.belief_based): concede iff the offer may be accepted at all
+    # (constraints, mandate, belief-dependent demands, as tracks._stage_arrays masks them) and is worth
+    # at least the walk-away value
+    reasons = [f"demand unmet: {d}" for d in unmet] + [f"constraint broken: {c}" for c in broken]
+    if total < res:
+        reasons.append(f"worth {total:.3f} < walk-away value {res:.3f}")
+    spec = stage.strategies.get(n)
+    if spec and not spec.startswith("leader"):
+        reasons.append(f"played by `{spec}`, not the leader's rule: this comparison is the leader's")
     out: dict[str, Any] = {
         "offer": ts.scenario.space.outcome(offer),
         "expected_value": value,
@@ -284,14 +379,9 @@ def leader_decision(
         "audience_cost": audience,
         "total": total,
         "walk_away_value": res,
-        "decision": "concede" if total >= res else "walk away",
-        "demands_unmet": [
-            dm.require.text
-            for dm in ts.private.demands
-            if dm.party == n
-            and beliefs[party, ts.private.fact_index(dm.fact)] >= dm.above
-            and not ct.mask(dm.require)[offer]
-        ],
+        "decision": "walk away" if reasons else "concede",
+        "reasons": reasons,
+        "demands_unmet": unmet,
     }
     flips = {}
     for f, fact in enumerate(ts.private.facts):
@@ -326,4 +416,6 @@ def answer_all(ts: TalksScenario, variants: dict[str, TalksScenario], runs: int,
         "relief_under_private_facts": relief_under_private_facts(ts, variants, runs, seed),
         "course": course(ts, variants, runs, seed),
         "walk_or_concede": walk_or_concede(ts, runs, seed, variants),
+        "headings": headings(ts, variants),
+        "not_applicable": {k: v for k, v in applies(ts, variants).items() if v},
     }

@@ -68,7 +68,13 @@ def _outcome_label(outcome: str | None, end: str, walker: str | None, limit: int
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
-def _overview(manifest: dict, summary: dict, done: int, total: int, names: list[str]) -> str:
+def _overview(
+    manifest: dict, summary: dict, done: int, total: int, names: list[str], stored: dict | None = None
+) -> str:
+    variants = (stored or {}).get("variants") or []
+    pooled = (
+        f" (all {len(variants)} variants pooled; each variant under Variants)" if len(variants) > 1 else ""
+    )
     rows: list[tuple[str, Any]] = [
         ("experiment", manifest["kind"]),
         ("status", manifest.get("status", "?") + ("" if done == total else f" ({done:,} of {total:,} rows)")),
@@ -76,14 +82,17 @@ def _overview(manifest: dict, summary: dict, done: int, total: int, names: list[
         ("created", manifest.get("created")),
         ("seeds", f"{manifest['seeds']['seed']}: {manifest['seeds']['rule']}"),
         ("runs", summary["runs"]),
-        ("agreement rate", f"{summary['agreement_rate']:.1%}"),
     ]
+    drawn = (stored or {}).get("drawn")
+    if drawn:
+        rows.append(("drawn per run", drawn))
+    rows.append((f"agreement rate{pooled}", f"{summary['agreement_rate']:.1%}"))
     ci = summary.get("agreement_rate_ci95")
     if ci:
-        rows.append(("95% interval (Wilson)", f"{ci[0]:.1%} – {ci[1]:.1%}"))
-    rows.append(("mean rounds", summary["mean_rounds"]))
+        rows.append((f"95% interval (Wilson){pooled}", f"{ci[0]:.1%} – {ci[1]:.1%}"))
+    rows.append((f"mean rounds{pooled}", summary["mean_rounds"]))
     for party, u in summary["mean_utilities"].items():
-        rows.append((f"mean utility, {party}", u))
+        rows.append((f"mean utility, {party}{pooled}", u))
     for key, label in (
         ("mean_dist_pareto", "mean distance to the Pareto frontier"),
         ("mean_dist_nash", "mean distance to the Nash point"),
@@ -176,31 +185,62 @@ def _assumptions(plan: Any, stored: dict[str, Any], summary: dict[str, Any]) -> 
 
 
 def _uncertain(plan: Any, results: Any) -> str:
+    """The uncertain inputs of every variant run: distribution, nominal value, what was drawn (over the
+    runs that drew it) and, where variants differ, which variants drew it and which fixed or removed it."""
     from accord.experiments.worker import variant_doc
 
     src = plan.sources[0]
     if src.doc is None:
         return ""
-    _doc, unc, _ = variant_doc(src, "base")
-    if not unc:
+    ran = list(plan.spec.get("variants") or ["base"])
+    per = {v: {u.name: u for u in variant_doc(src, v)[1]} for v in ran}
+    names = list(dict.fromkeys(n for v in ran for n in per[v]))
+    if not names:
         return section(
             "Uncertain inputs",
             "<p>The scenario has no uncertain numbers: runs differ only by the strategies' own randomness.</p>",
             anchor="inputs",
         )
+    vcol = _col(results, "variant", object) if "variant" in results.column_names else None
     rows = []
-    for u in unc:
-        col = f"param.{u.name}"
+    for name in names:
+        where = [v for v in ran if name in per[v]]
+        u = per[where[0]][name]
+        col = f"param.{name}"
         drawn = "–"
         if col in results.column_names and u.dist.numeric:
             x = _col(results, col)
-            drawn = f"{x.mean():.4g} [{x.min():.4g}, {x.max():.4g}]"
-        rows.append((u.name, u.dist.describe(), u.dist.nominal(), drawn))
+            if vcol is not None:
+                x = x[np.isin(vcol, where)]
+            x = x[np.isfinite(x)]
+            if x.size:
+                drawn = f"{x.mean():.4g} [{x.min():.4g}, {x.max():.4g}]"
+        dists = {per[v][name].dist.describe() for v in where}
+        row = [name, "; ".join(sorted(dists)), u.dist.nominal(), drawn]
+        if len(ran) > 1:
+            others = [_fixed_in(src, v, name) for v in ran if v not in where]
+            row.append("all" if not others else ", ".join(where) + "; " + "; ".join(others))
+        rows.append(tuple(row))
+    cols = ["parameter", "distribution", "nominal", "drawn: mean [min, max]"]
     return section(
         "Uncertain inputs",
-        table(["parameter", "distribution", "nominal", "drawn: mean [min, max]"], rows),
+        table([*cols, "drawn in variants"] if len(ran) > 1 else cols, rows),
         anchor="inputs",
     )
+
+
+def _fixed_in(src: Any, variant: str, name: str) -> str:
+    """How variant ``variant`` treats an input it does not draw: the number it fixes, or its removal."""
+    from accord.errors import InputError
+    from accord.experiments import params as P
+    from accord.experiments.worker import variant_doc
+
+    doc = variant_doc(src, variant)[0]
+    try:
+        value = P.get_path(doc, P.resolve_path(doc, name))
+    except (InputError, KeyError, IndexError, TypeError):
+        return f"{variant}: removed"
+    return f"{variant}: fixed at {value}" if value is not None else f"{variant}: removed"
 
 
 def _utility_space(out: _Out, plan: Any, results: Any, sample: tuple | None, seed: int) -> str:
@@ -232,7 +272,7 @@ def _utility_space(out: _Out, plan: Any, results: Any, sample: tuple | None, see
             traj = [(int(tr.party[k]), tr.utilities[k, :2]) for k in offers]
         fig = F.utility_space(
             U,
-            list(sc.party_names[:2]),
+            list(sc.party_names),  # every proposer of the sample run is named (n parties: the first two axes)
             pareto,
             sols,
             comp.reservations[:2],
@@ -263,6 +303,16 @@ def _pick_sample(results: Any, wanted: int | None) -> int:
 def _stage_starts(res: Any) -> list[tuple[str, int]]:
     st = getattr(res, "stages", None)
     return [(str(n), int(r)) for n, r in st] if st and isinstance(st[0], tuple) else []
+
+
+def _why(plan: Any, run: int) -> str:
+    """Why the sample run of staged talks ends as it does (accord.report.explain)."""
+    from accord.report.explain import why_of_stored_run
+
+    lines = why_of_stored_run(plan, run) if plan.kind != "tournament" else []
+    if not lines:
+        return ""
+    return "<p>Why it ends so:</p><ul>" + "".join(f"<li>{esc(x)}</li>" for x in lines) + "</ul>"
 
 
 def _dance(out: _Out, sample: tuple) -> str:
@@ -396,7 +446,7 @@ def build_report(
     scn, res, drawn = replay(run_dir, run)
     s_idx = plan.jobs("results", run, run + 1)[0].source
     sample = (s_idx, scn, res, drawn, run)
-    secs = [_overview(manifest, summary, results.num_rows, total, names)]
+    secs = [_overview(manifest, summary, results.num_rows, total, names, stored)]
     if plan.kind != "tournament":
         secs.append(_assumptions(plan, stored, summary))
     if stored.get("variants"):
@@ -423,6 +473,7 @@ def build_report(
         section(
             "A sample negotiation",
             _dance(o, sample),
+            _why(plan, run),
             _concession(o, run_dir, plan, results, sample),
             anchor="dance",
         )

@@ -406,8 +406,12 @@ def survival_curve(
     hi: np.ndarray | None,
     label: str,
     xlabel: str,
+    others: Sequence[tuple[str, np.ndarray, np.ndarray]] = (),
 ) -> Any:
-    """Kaplan-Meier survival of implemented deals: share still intact after each step of the schedule."""
+    """Kaplan-Meier survival of implemented deals: share still intact after each step of the schedule.
+
+    ``others`` are further curves (label, steps, surviving), e.g. one per variant, drawn without interval.
+    """
     fig = _figure()
     ax = fig.add_subplot()
     ax.step(steps, surviving * 100, where="post", color=COLORS[0], label=label)
@@ -415,6 +419,9 @@ def survival_curve(
         ax.fill_between(
             steps, lo * 100, hi * 100, step="post", color=COLORS[0], alpha=0.15, lw=0, label="95% interval"
         )
+    for k, (lab, st, sv) in enumerate(others):
+        c = COLORS[(k + 1) % len(COLORS)]
+        ax.step(st, sv * 100, where="post", color=c, ls=("--", ":", "-.")[k % 3], label=lab)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("deals still intact (%)")
     ax.set_ylim(-2, 102)

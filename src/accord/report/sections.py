@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from accord.report import figures as F
 from accord.report.build import _col, _Out
@@ -137,52 +138,102 @@ _DURATION = ("impl.steps_completed", "impl.survival_steps", "impl.duration")
 _BROKEN = ("impl.collapsed", "impl.breakdown", "impl.failed")
 
 
-def survival_section(out: _Out, results: Any) -> str:
-    """Kaplan-Meier survival of implemented deals and a summary of their implementation.
+def implementation_durations(results: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """(durations, broke) of the implemented deals of a results table, for Kaplan-Meier; None if the table
+    has no implementation columns.
 
-    A deal that ended early (``impl.completed`` false, or ``impl.collapsed`` true) broke down in the step
-    after the ``impl.steps_completed`` it carried out; a completed deal is censored at its last step.
+    The engine counts a step as carried out once its deliveries are made, and a violation caught in step k
+    ends the deal right after them (:mod:`accord.implementation.engine`), so a deal that broke down
+    (``impl.completed`` false, or ``impl.collapsed`` true) broke in step ``impl.steps_completed`` itself; a
+    completed deal is censored at its last step, still at risk there (Kaplan & Meier 1958: deaths before
+    censorings at a tie). Neither falls to zero past the schedule's end.
     """
-    from accord.report.html import kv
-    from accord.report.survival import kaplan_meier
-
     cols = results.column_names
     dcol = next((c for c in _DURATION if c in cols), None)
     if dcol is None:
-        return ""
+        return None
     agree = _col(results, "agreement", bool)
     if "impl.completed" in cols:
         broken = np.asarray([x is False for x in results.column("impl.completed").to_pylist()], dtype=bool)
     else:
         ecol = next((c for c in _BROKEN if c in cols), None)
         if ecol is None:
-            return ""
+            return None
         broken = np.asarray([bool(x) for x in results.column(ecol).to_pylist()], dtype=bool)
     d = _col(results, dcol)[agree]
     e = broken[agree]
     ok = np.isfinite(d)
-    if not ok.any():
+    return d[ok], e[ok]
+
+
+def _variants_of(results: Any, agree: np.ndarray) -> dict[str, np.ndarray]:
+    """Row masks of each variant that has implemented deals (a table without a variant column: one)."""
+    if "variant" not in results.column_names:
+        return {"all": np.ones(results.num_rows, dtype=bool)}
+    names = np.asarray([str(v) for v in results.column("variant").to_pylist()])
+    return {v: names == v for v in dict.fromkeys(names[agree].tolist())}
+
+
+def survival_section(out: _Out, results: Any) -> str:
+    """Kaplan-Meier survival of implemented deals and a summary of their implementation."""
+    from accord.report.html import kv
+    from accord.report.survival import kaplan_meier
+
+    cols = results.column_names
+    de = implementation_durations(results)
+    if de is None or not de[0].size:
         return ""
-    d, e = d[ok], e[ok]
-    t, surv, lo, hi = kaplan_meier(np.where(e, d + 1, d), e)
-    fig = F.survival_curve(
-        t, surv, lo, hi, f"{int(ok.sum()):,} implemented deals", "step of the implementation schedule"
-    )
-    rows: list[tuple[str, Any]] = [
-        ("deals implemented", int(ok.sum())),
-        ("completed without an ending consequence", f"{1 - e.mean():.1%}"),
-        ("mean steps carried out", float(d.mean())),
-    ]
+    d, e = de
+    agree = _col(results, "agreement", bool)
+    variants = _variants_of(results, agree)
+    if len(variants) > 1:  # each variant its own schedule: one curve each, never pooled
+        curves = []
+        for name, rows in variants.items():
+            sub = implementation_durations(results.filter(pa.array(rows)))
+            if sub is not None and sub[0].size:
+                curves.append((name, sub, kaplan_meier(*sub)))
+        (n0, (d0, _), (t, surv, lo, hi)) = curves[0]
+        fig = F.survival_curve(
+            t,
+            surv,
+            lo,
+            hi,
+            f"{n0} ({d0.size:,} deals)",
+            "step of the implementation schedule",
+            others=[(f"{n} ({dd.size:,} deals)", km[0], km[1]) for n, (dd, _), km in curves[1:]],
+        )
+    else:
+        t, surv, lo, hi = kaplan_meier(d, e)
+        fig = F.survival_curve(
+            t, surv, lo, hi, f"{d.size:,} implemented deals", "step of the implementation schedule"
+        )
+    rows: list[tuple[str, Any]] = []
+    if len(variants) > 1:
+        for n, (dd, ee), _ in curves:
+            rows.append(
+                (
+                    f"{n}: deals implemented, completed, mean steps carried out",
+                    f"{dd.size:,}; {1 - ee.mean():.1%}; {dd.mean():.2f}",
+                )
+            )
+        rows.append(("all variants pooled (schedules differ): deals implemented", int(d.size)))
+    else:
+        rows += [
+            ("deals implemented", int(d.size)),
+            ("completed without an ending consequence", f"{1 - e.mean():.1%}"),
+            ("mean steps carried out", float(d.mean())),
+        ]
+    pooled = ", all variants pooled" if len(variants) > 1 else ""
     for c in ("impl.threat_reduction", "impl.dismantled_share", "impl.relief_delivered"):
         if c in cols:
             x = _col(results, c)[agree]
             if np.isfinite(x).any():
-                rows.append((f"mean {c[5:].replace('_', ' ')} (deals)", float(np.nanmean(x))))
+                rows.append((f"mean {c[5:].replace('_', ' ')} (deals{pooled})", float(np.nanmean(x))))
     for c in cols:
         if c.startswith(("impl.cheated.", "impl.caught.")):
             x = np.asarray([v is True for v in results.column(c).to_pylist()], dtype=bool)[agree]
             what, party = c[5:].split(".", 1)
-            rows.append((f"{party} {what} (share of deals)", f"{x.mean():.1%}"))
+            rows.append((f"{party} {what} (share of deals{pooled})", f"{x.mean():.1%}"))
     return section(
         "Implementation",
         out.fig(
