@@ -8,17 +8,22 @@ fails) a JSON error with status 500, logged, and the server carries on.
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from accord.errors import AccordError, InputError
+from accord.web.clients import COOKIE, FACILITATOR_COOKIE, new_client_id
 from accord.web.library import UnknownId
+from accord.web.limits import LimitReached, Overloaded, TooLarge
 from accord.web.settings import Settings
 from accord.web.state import WebState
 
@@ -26,17 +31,61 @@ HERE = Path(__file__).resolve().parent
 log = logging.getLogger("accord.web")
 
 
-def error_body(exc: Exception) -> dict[str, Any]:
+def scrub(text: str, state: WebState) -> str:
+    """``text`` without the server's own folders (library, uploads, package, temporary folder): a response
+    names scenarios and tables by id and uploads by their label, never by a path on the server."""
+    roots = [str(p) for p in state.settings.library] + [str(state.upload_dir), str(HERE.parents[1])]
+    roots.append(str(Path.cwd()))
+    roots.append(tempfile.gettempdir())
+    for r in sorted(set(roots), key=len, reverse=True):
+        text = text.replace(r + os.sep, "").replace(r, "")
+    return text
+
+
+def error_body(exc: Exception, state: WebState | None = None) -> dict[str, Any]:
     if isinstance(exc, InputError):
+        file = exc.file if state is None or exc.file is None else scrub(str(exc.file), state)
         return {
-            "message": str(exc),
-            "file": exc.file,
+            "message": str(exc) if state is None else scrub(str(exc), state),
+            "file": file,
             "field": exc.field,
             "expected": exc.expected,
             "got": None if exc.got is None else str(exc.got)[:200],
             "line": exc.line,
         }
-    return {"message": str(exc)}
+    return {"message": str(exc) if state is None else scrub(str(exc), state)}
+
+
+class BodyLimit:
+    """Refuses a request body over ``cap`` bytes with 413: at once when Content-Length says so, else as
+    soon as the bytes read while streaming (chunked bodies, lying lengths) pass the cap."""
+
+    def __init__(self, app: Any, cap: int) -> None:
+        self.app = app
+        self.cap = cap
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cap = self.cap
+        msg = f"request body larger than {cap:,} bytes (max_upload_bytes + 64,000)"
+        size = dict(scope.get("headers") or []).get(b"content-length")
+        if size is not None and (not size.isdigit() or int(size) > cap):
+            await JSONResponse({"error": {"message": msg}}, status_code=413)(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Any:
+            nonlocal seen
+            m = await receive()
+            if m["type"] == "http.request":
+                seen += len(m.get("body", b""))
+                if seen > cap:
+                    raise StarletteHTTPException(413, msg)
+            return m
+
+        await self.app(scope, limited, send)
 
 
 def _wants_html(request: Request) -> bool:
@@ -64,30 +113,42 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.web = state
 
     @app.middleware("http")
-    async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
-        size = request.headers.get("content-length")
-        cap = state.settings.max_upload_bytes + 64_000
-        if size is not None and (not size.isdigit() or int(size) > cap):
-            return JSONResponse(
-                {"error": {"message": f"request body larger than {cap:,} bytes"}}, status_code=413
+    async def identify(request: Request, call_next):  # type: ignore[no-untyped-def]
+        """Every request gets its client id (a signed cookie, made on the first answer) and whether it
+        comes from the facilitator (see accord.web.clients)."""
+        cid = state.signer.check(request.cookies.get(COOKIE))
+        fresh = cid is None
+        request.state.client = cid or new_client_id()
+        fac = state.signer.check(request.cookies.get(FACILITATOR_COOKIE))
+        request.state.facilitator = state.settings.facilitator_key is not None and fac == "facilitator"
+        response = await call_next(request)
+        if fresh:
+            response.set_cookie(
+                COOKIE,
+                state.signer.sign(request.state.client),
+                httponly=True,
+                samesite="lax",
+                max_age=int(max(state.settings.game_ttl, state.settings.upload_ttl)),
             )
-        return await call_next(request)
+        return response
+
+    app.add_middleware(BodyLimit, cap=state.settings.max_upload_bytes + 64_000)
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError):  # type: ignore[no-untyped-def]
         if _wants_html(request):
             from accord.web.routes_pages import error_page
 
-            return error_page(request, 422, str(exc))
-        return JSONResponse({"error": error_body(exc)}, status_code=422)
+            return error_page(request, 422, scrub(str(exc), state))
+        return JSONResponse({"error": error_body(exc, state)}, status_code=422)
 
     @app.exception_handler(AccordError)
     async def accord_error(request: Request, exc: AccordError):  # type: ignore[no-untyped-def]
         if _wants_html(request):
             from accord.web.routes_pages import error_page
 
-            return error_page(request, 422, str(exc))
-        return JSONResponse({"error": error_body(exc)}, status_code=422)
+            return error_page(request, 422, scrub(str(exc), state))
+        return JSONResponse({"error": error_body(exc, state)}, status_code=422)
 
     @app.exception_handler(UnknownId)
     async def unknown(request: Request, exc: UnknownId):  # type: ignore[no-untyped-def]
@@ -103,23 +164,67 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if _wants_html(request):
             from accord.web.routes_pages import error_page
 
-            return error_page(request, exc.status_code, str(exc.detail))
-        return JSONResponse({"error": {"message": str(exc.detail)}}, status_code=exc.status_code)
+            out = error_page(request, exc.status_code, str(exc.detail))
+        else:
+            out = JSONResponse({"error": {"message": str(exc.detail)}}, status_code=exc.status_code)
+        for k, v in (exc.headers or {}).items():  # 405 keeps its Allow header
+            out.headers[k] = v
+        return out
+
+    @app.exception_handler(LimitReached)
+    @app.exception_handler(Overloaded)
+    @app.exception_handler(TooLarge)
+    async def bounded(request: Request, exc: Exception):  # type: ignore[no-untyped-def]
+        code = getattr(exc, "status", 503)
+        headers = {"Retry-After": "5"} if code in (429, 503) else None
+        if _wants_html(request):
+            from accord.web.routes_pages import error_page
+
+            out = error_page(request, code, str(exc))
+            out.headers.update(headers or {})
+            return out
+        return JSONResponse({"error": {"message": str(exc)}}, status_code=code, headers=headers)
 
     @app.exception_handler(Exception)
     async def failure(request: Request, exc: Exception):  # type: ignore[no-untyped-def]
         log.exception("request failed: %s %s", request.method, request.url.path)
-        msg = f"the simulation failed: {type(exc).__name__}: {exc}"
+        msg = scrub(f"the simulation failed: {type(exc).__name__}: {exc}", state)
         if _wants_html(request):
             from accord.web.routes_pages import error_page
 
             return error_page(request, 500, msg)
         return JSONResponse({"error": {"message": msg}}, status_code=500)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):  # type: ignore[no-untyped-def]
+        """A request that does not fit the schema: 422 naming the first bad field, as accord's errors do."""
+        errs = exc.errors()
+        first = errs[0] if errs else {}
+        field = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
+        got = first.get("input")
+        detail = {
+            "message": f"{field or 'request'}: {first.get('msg', 'invalid')}"
+            + (f" (and {len(errs) - 1} more problem(s))" if len(errs) > 1 else ""),
+            "file": None,
+            "field": field or None,
+            "expected": str(first.get("msg", "")),
+            "got": None if got is None else str(got)[:200],
+            "line": None,
+        }
+        if _wants_html(request):
+            from accord.web.routes_pages import error_page
+
+            return error_page(request, 422, detail["message"])
+        return JSONResponse({"error": detail}, status_code=422)
+
     from accord.web.routes_api import router as api_router
+    from accord.web.routes_facilitator import router as facilitator_router
+    from accord.web.routes_games import router as games_router
     from accord.web.routes_pages import router as pages_router
 
     app.include_router(api_router)
+    app.include_router(games_router)
     app.include_router(pages_router)
+    app.include_router(facilitator_router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
