@@ -56,36 +56,30 @@ def error_body(exc: Exception, state: WebState | None = None) -> dict[str, Any]:
     return {"message": str(exc) if state is None else scrub(str(exc), state)}
 
 
-class BodyLimit:
-    """Refuses a request body over ``cap`` bytes with 413: at once when Content-Length says so, else as
-    soon as the bytes read while streaming (chunked bodies, lying lengths) pass the cap."""
+def body_cap(settings: Settings) -> int:
+    return settings.max_upload_bytes + 64_000
 
-    def __init__(self, app: Any, cap: int) -> None:
+
+def too_large_message(settings: Settings) -> str:
+    return f"request body larger than {body_cap(settings):,} bytes (max_upload_bytes + 64,000)"
+
+
+class DeclaredLength:
+    """Refuses at once, with 413, a request whose Content-Length is over the cap (or not a number). Bodies
+    without a length, or with a lying one, are limited while they stream by FastAPI's ``max_body_size``."""
+
+    def __init__(self, app: Any, settings: Settings) -> None:
         self.app = app
-        self.cap = cap
+        self.settings = settings
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        cap = self.cap
-        msg = f"request body larger than {cap:,} bytes (max_upload_bytes + 64,000)"
-        size = dict(scope.get("headers") or []).get(b"content-length")
-        if size is not None and (not size.isdigit() or int(size) > cap):
-            await JSONResponse({"error": {"message": msg}}, status_code=413)(scope, receive, send)
-            return
-        seen = 0
-
-        async def limited() -> Any:
-            nonlocal seen
-            m = await receive()
-            if m["type"] == "http.request":
-                seen += len(m.get("body", b""))
-                if seen > cap:
-                    raise StarletteHTTPException(413, msg)
-            return m
-
-        await self.app(scope, limited, send)
+        if scope["type"] == "http":
+            size = dict(scope.get("headers") or []).get(b"content-length")
+            if size is not None and (not size.isdigit() or int(size) > body_cap(self.settings)):
+                msg = too_large_message(self.settings)
+                await JSONResponse({"error": {"message": msg}}, status_code=413)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _wants_html(request: Request) -> bool:
@@ -109,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         lifespan=lifespan,
+        max_body_size=body_cap(state.settings),
     )
     app.state.web = state
 
@@ -132,7 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         return response
 
-    app.add_middleware(BodyLimit, cap=state.settings.max_upload_bytes + 64_000)
+    app.add_middleware(DeclaredLength, settings=state.settings)
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError):  # type: ignore[no-untyped-def]
@@ -161,12 +156,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):  # type: ignore[no-untyped-def]
+        detail = too_large_message(state.settings) if exc.status_code == 413 else str(exc.detail)
         if _wants_html(request):
             from accord.web.routes_pages import error_page
 
-            out = error_page(request, exc.status_code, str(exc.detail))
+            out = error_page(request, exc.status_code, detail)
         else:
-            out = JSONResponse({"error": {"message": str(exc.detail)}}, status_code=exc.status_code)
+            out = JSONResponse({"error": {"message": detail}}, status_code=exc.status_code)
         for k, v in (exc.headers or {}).items():  # 405 keeps its Allow header
             out.headers[k] = v
         return out

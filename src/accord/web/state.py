@@ -77,8 +77,7 @@ class WebState:
             shutil.rmtree(folder, ignore_errors=True)
 
     def close(self) -> None:
-        self.pool.close()
-        self.parse_pool.close()
+        # The pools stay: an ASGI host may run the lifespan more than once (idle threads cost nothing).
         if self.store is not None:
             self.store.close()
         if self._temporary:

@@ -67,6 +67,8 @@ class Pool:
 
 
 _CTX: Any = None
+#: Seconds a parser process may take to start (a busy machine), before its parse time limit starts.
+STARTUP = 30.0
 
 
 def _context() -> Any:
@@ -85,6 +87,7 @@ def _parse(path: str, conn: Any) -> None:
     from accord import api
     from accord.errors import AccordError
 
+    conn.send("ready")  # the time limit counts from here: process start-up is not the file's fault
     try:
         api.load(path)
         conn.send(None)
@@ -112,6 +115,8 @@ def check_parse(path: Path, label: str, timeout: float) -> None:
     proc.start()
     send.close()
     try:
+        if not recv.poll(STARTUP) or recv.recv() != "ready":
+            raise Overloaded("the upload parser did not start; try again shortly")
         if not recv.poll(timeout):
             raise InputError(
                 label,
