@@ -84,4 +84,4 @@ def test_export_and_replay_give_the_same_game(client):
     first = data["trace"][0]
     assert all(rows[0][f"issue:{i}"] == str(v) for i, v in first["outcome"].items())
     bad = client.post("/api/games/replay", json={"spec": data["spec"], "moves": [{"move": "offer"}]})
-    assert bad.status_code == 422 and bad.json()["error"]["field"] == "moves.0"
+    assert bad.status_code == 422 and bad.json()["error"]["field"].startswith("moves.0")

@@ -40,6 +40,7 @@ def _err(text: str) -> dict[str, Any]:
 
 #: Every status a route of the API may answer besides its success (docs/web.md, "Limits").
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _err("A body that is not valid JSON (or not UTF-8)"),
     403: _err("The facilitator view without the facilitator key"),
     404: _err("No such scenario, table, game or job (or a game of another player)"),
     413: _err("The request body, or the work it asks for, is larger than the server accepts"),
@@ -267,7 +268,10 @@ def get_strategies() -> list[dict[str, Any]]:
 
 
 @router.post("/uploads", summary="Upload a scenario: YAML, or a zip of a GENIUS/GeniusWeb folder")
-async def post_upload(request: Request, file: Annotated[UploadFile, File()]) -> Response:
+async def post_upload(
+    request: Request,
+    file: Annotated[UploadFile, File(json_schema_extra={"minLength": 1}, description="YAML, or a zip")],
+) -> Response:
     s = st(request)
     data = await file.read(s.settings.max_upload_bytes + 1)
     return _json(await upload(request, file.filename or "scenario.yaml", data))

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from accord.errors import InputError
 from accord.web import views
 from accord.web.clients import address_of, client_of, is_facilitator
-from accord.web.game import MOVES, Game, GameSpec
+from accord.web.game import Game, GameSpec
 from accord.web.gameplay import build_game, export, export_csv
 from accord.web.routes_api import ERRORS, Name, OutcomeIn, Seed, Spec, _json, heavy, st
 
@@ -40,14 +40,21 @@ class MoveIn(BaseModel):
     )
 
 
-class ReplayMove(BaseModel):
-    move: Literal["offer", "accept", "walk"]
-    offer: Annotated[int, Field(ge=0)] | None = None
+class ReplayOffer(BaseModel):
+    move: Literal["offer"]
+    offer: Annotated[int, Field(ge=0, le=2**53, description="The outcome's index in the scenario's space")]
+
+
+class ReplayOther(BaseModel):
+    move: Literal["accept", "walk"]
+    offer: None = None
 
 
 class ReplayIn(BaseModel):
     spec: GameIn
-    moves: list[ReplayMove] = Field(default_factory=list, max_length=2000)
+    moves: list[Annotated[ReplayOffer | ReplayOther, Field(discriminator="move")]] = Field(
+        default_factory=list, max_length=2000
+    )
 
 
 def _game(request: Request, gid: str) -> Game:
@@ -69,10 +76,7 @@ async def post_game(body: GameIn, request: Request) -> Response:
 
 @router.post("/games/replay", summary="A new game replaying an exported one's spec and moves")
 async def post_replay(body: ReplayIn, request: Request) -> Response:
-    moves = [(m.move, m.offer) for m in body.moves]
-    for k, (kind, offer) in enumerate(moves):
-        if kind not in MOVES or (kind == "offer") != (offer is not None):
-            raise InputError(None, f"moves.{k}", "an offer with its outcome index, or accept / walk without")
+    moves: list[tuple[str, int | None]] = [(m.move, m.offer) for m in body.moves]
     return _json(await heavy(request, _start, request, body.spec, moves))
 
 
@@ -83,7 +87,11 @@ def get_game(gid: str, request: Request) -> Response:
         return _json(views.game_view(st(request).library, g))
 
 
-@router.get("/games/{gid}/export", summary="The game's spec, moves and trace (JSON or CSV), replayable")
+@router.get(
+    "/games/{gid}/export",
+    summary="The game's spec, moves and trace (JSON or CSV), replayable",
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}, "description": "The export"}},
+)
 def get_export(
     gid: str, request: Request, format: Annotated[Literal["json", "csv"], Query()] = "json"
 ) -> Response:
