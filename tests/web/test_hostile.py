@@ -11,18 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from .conftest import SCENARIOS, LiveServer, free_port, linear_yaml
-
-GENIUS = SCENARIOS.parent / "tests" / "data"
-
-
-def alias_bomb(levels: int = 9) -> str:
-    """A YAML 'billion laughs': each level nine aliases of the one before (about 1 KB at 9 levels)."""
-    lines = ["name: bomb", 'l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for k in range(1, levels):
-        lines.append(f"l{k}: &l{k} [" + ",".join([f"*l{k - 1}"] * 9) + "]")
-    lines.append(f"issues: {{a: [x, y]}}\nparties: {{p: *l{levels - 1}}}")
-    return "\n".join(lines) + "\n"
+from .conftest import SCENARIOS, LiveServer, alias_bomb, free_port, linear_yaml
 
 
 @pytest.fixture(scope="module")
