@@ -51,7 +51,7 @@ def serve(
     ] = 20,
     workers: Annotated[
         int, typer.Option("--workers", help="Threads for heavy work (analysis, charts, runs).")
-    ] = 2,
+    ] = 4,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
 ) -> None:
     """Serve the web app: scenario library, analysis, runs, Monte Carlo, play against the machine, uploads.

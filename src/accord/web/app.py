@@ -82,6 +82,43 @@ class DeclaredLength:
         await self.app(scope, receive, send)
 
 
+class Identify:
+    """Every request gets its client id (a signed cookie, made on the first answer) and whether it comes
+    from the facilitator (see accord.web.clients). Plain ASGI: no per-request task as in BaseHTTPMiddleware."""
+
+    def __init__(self, app: Any, state: WebState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        st = self.state
+        cookies = Request(scope).cookies
+        cid = st.signer.check(cookies.get(COOKIE))
+        fresh = cid is None
+        client = cid or new_client_id()
+        fac = (
+            st.settings.facilitator_key is not None
+            and st.signer.check(cookies.get(FACILITATOR_COOKIE)) == "facilitator"
+        )
+        scope.setdefault("state", {}).update(client=client, facilitator=fac)
+        if not fresh:
+            await self.app(scope, receive, send)
+            return
+        age = int(max(st.settings.game_ttl, st.settings.upload_ttl))
+        cookie = f"{COOKIE}={st.signer.sign(client)}; Max-Age={age}; Path=/; HttpOnly; SameSite=lax"
+
+        async def send_cookie(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"set-cookie", cookie.encode("latin-1"))]
+            await send(message)
+
+        await self.app(scope, receive, send_cookie)
+
+
 def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", "")
 
@@ -92,6 +129,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        if state.settings.warm:
+            state.pool.ex.submit(state.warm)
         yield
         state.close()
 
@@ -107,26 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.web = state
 
-    @app.middleware("http")
-    async def identify(request: Request, call_next):  # type: ignore[no-untyped-def]
-        """Every request gets its client id (a signed cookie, made on the first answer) and whether it
-        comes from the facilitator (see accord.web.clients)."""
-        cid = state.signer.check(request.cookies.get(COOKIE))
-        fresh = cid is None
-        request.state.client = cid or new_client_id()
-        fac = state.signer.check(request.cookies.get(FACILITATOR_COOKIE))
-        request.state.facilitator = state.settings.facilitator_key is not None and fac == "facilitator"
-        response = await call_next(request)
-        if fresh:
-            response.set_cookie(
-                COOKIE,
-                state.signer.sign(request.state.client),
-                httponly=True,
-                samesite="lax",
-                max_age=int(max(state.settings.game_ttl, state.settings.upload_ttl)),
-            )
-        return response
-
+    app.add_middleware(Identify, state=state)
     app.add_middleware(DeclaredLength, settings=state.settings)
 
     @app.exception_handler(InputError)

@@ -3,6 +3,7 @@ the run and play pages add small dependency-free scripts (static/run.js, static/
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -77,7 +78,7 @@ def chart_for(s: WebState, sid: str, x: str | None, y: str | None) -> dict[str, 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 async def home(request: Request) -> HTMLResponse:
     ctx = await heavy(request, _home, st(request).library)
-    return page(request, "library.html", **ctx)
+    return await heavy(request, functools.partial(page, request, "library.html", **ctx))
 
 
 def _home(lib: Any) -> dict[str, Any]:
@@ -94,7 +95,15 @@ def _home(lib: Any) -> dict[str, Any]:
 async def scenario_page(
     sid: str, request: Request, x: str | None = None, y: str | None = None
 ) -> HTMLResponse:
-    return page(request, "scenario.html", **await heavy(request, _scenario_ctx, st(request), sid, x, y))
+    return HTMLResponse(await heavy(request, scenario_html, request, sid, x, y))
+
+
+def scenario_html(request: Request, sid: str, x: str | None, y: str | None) -> bytes:
+    """The scenario page, rendered once per file version and axes (it is the same for every visitor)."""
+    s = st(request)
+    e, _ = s.library.scenario(sid)
+    make = lambda: page(request, "scenario.html", **_scenario_ctx(s, sid, x, y)).body  # noqa: E731
+    return s.library.cached(e, f"page:{x}:{y}", make)
 
 
 def _scenario_ctx(s: WebState, sid: str, x: str | None, y: str | None) -> dict[str, Any]:

@@ -68,11 +68,13 @@ class Settings:
     max_uploads_per_client: int = 10
     #: Heavy work (loading, analysis, charts, runs) runs in a pool of ``workers`` threads, at most
     #: ``max_queue`` requests waiting; a request waits at most ``request_timeout`` seconds (then 503).
-    workers: int = 2
-    max_queue: int = 64
+    workers: int = 4
+    max_queue: int = 256
     request_timeout: float = 20.0
     #: Parsing an upload runs in a separate process, killed after ``parse_timeout`` seconds (then 422).
     parse_timeout: float = 5.0
+    #: Load, analyse and chart the library's scenarios once at start (in the background).
+    warm: bool = True
     #: Memory budget of one compiled scenario (utilities, constraint masks), in bytes: larger spaces are
     #: refused before anything is allocated.
     max_compiled_bytes: int = 400_000_000
