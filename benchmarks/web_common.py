@@ -44,6 +44,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_up(url: str, proc: subprocess.Popen, seconds: float = 90) -> None:
+    """Return once the server at ``url`` answers; raise with its error output if it stops or never does."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            httpx.get(url + "/api/strategies", timeout=5)
+            return
+        except httpx.TransportError:
+            if proc.poll() is not None or time.time() > deadline:
+                err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+                raise RuntimeError("the server did not start: " + err) from None
+            time.sleep(0.1)
+
+
 class Server:
     """``with Server(library=[...], ...) as srv:`` a fresh server; ``srv.url``, ``srv.memory()``."""
 
@@ -59,17 +73,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        deadline = time.time() + 90
-        while True:
-            try:
-                httpx.get(self.url + "/api/strategies", timeout=5)
-                return
-            except httpx.TransportError:
-                if self.proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(
-                        "the server did not start: " + self.proc.stderr.read().decode()[-2000:]
-                    ) from None
-                time.sleep(0.1)
+        wait_up(self.url, self.proc)
 
     def __enter__(self) -> Server:
         return self

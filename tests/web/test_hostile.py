@@ -20,7 +20,7 @@ def hostile(extra_library):
 
     settings = Settings(
         library=(SCENARIOS, extra_library),
-        parse_timeout=1.0,
+        parse_timeout=2.0,
         max_uploads=3,
         max_uploads_per_client=2,
         max_upload_bytes=200_000,

@@ -67,6 +67,19 @@ class Pool:
 
 
 _CTX: Any = None
+#: Imported once in the fork server, so a parser process starts with the loaders (and their pydantic
+#: schemas) ready: the parse time limit then measures the file, not the imports.
+PRELOAD = (
+    "accord.api",
+    "accord.io",
+    "accord.io.yaml_scenario",
+    "accord.io.schema",
+    "accord.io.schema_talks",
+    "accord.io.prepare",
+    "accord.io.genius",
+    "accord.io.geniusweb",
+    "accord.experiments.params",
+)
 #: Seconds a parser process may take to start (a busy machine), before its parse time limit starts.
 STARTUP = 30.0
 
@@ -76,7 +89,7 @@ def _context() -> Any:
     if _CTX is None:
         try:
             _CTX = mp.get_context("forkserver")
-            _CTX.set_forkserver_preload(["accord.api", "accord.io"])
+            _CTX.set_forkserver_preload(list(PRELOAD))
         except ValueError:  # pragma: no cover - platforms without forkserver
             _CTX = mp.get_context("spawn")
     return _CTX
