@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 sys.path.insert(0, str(ROOT / "tests" / "web"))
+sys.path.insert(0, str(HERE))
 
 
 def _linear_yaml() -> str:
@@ -57,7 +58,9 @@ class Server:
         self.port = _port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [
-            str(Path(sys.executable).parent / "accord"),
+            sys.executable,
+            "-m",
+            "accord",
             "serve",
             "--port",
             str(self.port),
@@ -65,19 +68,17 @@ class Server:
             str(ROOT / "scenarios"),
             "--scenarios",
             str(extra),
+            "--memory-only",
             "--log-level",
             "warning",
         ]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + 60
-        while True:
-            try:
-                httpx.get(self.url + "/api/strategies", timeout=5)
-                return
-            except httpx.TransportError:
-                if self.proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("accord serve did not start") from None
-                time.sleep(0.1)
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        from web_common import wait_up
+
+        wait_up(self.url, self.proc)
 
     def close(self) -> None:
         self.proc.terminate()

@@ -44,6 +44,15 @@ def linear_yaml(issues: int, values: int, name: str = "Generated linear domain",
     return "\n".join(lines) + "\n"
 
 
+def alias_bomb(levels: int = 9) -> str:
+    """A YAML 'billion laughs': each level nine aliases of the one before (about 1 KB at 9 levels)."""
+    lines = ["name: bomb", 'l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for k in range(1, levels):
+        lines.append(f"l{k}: &l{k} [" + ",".join([f"*l{k - 1}"] * 9) + "]")
+    lines.append(f"issues: {{a: [x, y]}}\nparties: {{p: *l{levels - 1}}}")
+    return "\n".join(lines) + "\n"
+
+
 @pytest.fixture(scope="session")
 def extra_library(tmp_path_factory) -> Path:
     """A second library folder: a 10^4-outcome linear domain (the density chart) and a small one."""

@@ -209,8 +209,36 @@ def test_upload_page_shows_the_error_next_to_the_field(client):
     assert 'id="upload-error"' in r.text and "parties.q.scores.x.b" in r.text and 'class="bad-line"' in r.text
 
 
-def test_upload_of_a_huge_space_is_refused_without_compiling(client):
+def test_a_huge_linear_upload_shows_its_frontier_without_enumerating(client, tmp_path):
     text = linear_yaml(12, 10, "10^12 outcomes")
+    r = client.post("/api/uploads", files={"file": ("huge.yaml", text.encode(), "application/x-yaml")})
+    assert r.status_code == 200, r.text
+    sid = r.json()["id"]
+    (tmp_path / "huge.yaml").write_text(text)
+    ref = api.analyze(tmp_path / "huge.yaml")  # the engine's own non-enumerating analysis
+    a = client.get(f"/api/scenarios/{sid}/analysis?limit=100000").json()
+    assert a["outcomes"] == 10**12 and a["zopa_size"] is None
+    assert {k: a[k] for k in ("pareto", "nash", "kalai_smorodinsky", "max_welfare")} == {
+        k: ref[k] for k in ("pareto", "nash", "kalai_smorodinsky", "max_welfare")
+    }
+    chart = client.get(f"/api/scenarios/{sid}/chart").json()
+    assert chart["mode"] == "frontier" and "cells" not in chart and "points" not in chart
+    assert chart["frontier_size"] == len(ref["pareto"])
+    page = client.get(f"/scenarios/{sid}")
+    assert (
+        page.status_code == 200
+        and "1,000,000,000,000" in page.text
+        and "the exact Pareto frontier and the solutions only" in page.text
+    )
+    for path, body in (("/api/games", {"scenario": sid, "party": "a"}), (f"/api/scenarios/{sid}/run", {})):
+        r = client.post(path, json=body)
+        assert r.status_code == 422 and r.json()["error"]["field"] == "issues", r.text
+
+
+def test_a_huge_upload_that_needs_enumeration_is_refused(client):
+    text = linear_yaml(12, 10, "10^12 outcomes with a red line").replace(
+        "    reservation: 0.2\n", '    reservation: 0.2\n    constraints: ["i0 != v0"]\n', 1
+    )
     r = client.post("/api/uploads", files={"file": ("huge.yaml", text.encode(), "application/x-yaml")})
     assert r.status_code == 422
     err = r.json()["error"]
@@ -354,11 +382,17 @@ parties:
   q: {weights: {y: 1}, scores: {y: {a: 0, b: 0.3, c: 0.6, d: 1}}}
   r: {weights: {x: 1}, scores: {x: {a: 1, b: 0.6, c: 0.3, d: 0}}}
 """
+    red = three.replace("d: 1}}}\n  q", 'd: 1}}, constraints: ["x != a"]}\n  q')
     c = TestClient(create_app(Settings(library=(tmp_path,), max_outcomes=20)))
-    r = c.post("/api/uploads", files={"file": ("three.yaml", three.encode(), "text/plain")})
+    r = c.post("/api/uploads", files={"file": ("three.yaml", red.encode(), "text/plain")})
     assert r.status_code == 422 and r.json()["error"]["field"] == "parties"  # 3 x 16 > 2 x 20
-    c = TestClient(create_app(Settings(library=(tmp_path,), max_outcomes=15)))
     r = c.post("/api/uploads", files={"file": ("three.yaml", three.encode(), "text/plain")})
+    assert r.status_code == 200  # linear-additive: kept, analysed without enumeration, not playable
+    sid = r.json()["id"]
+    assert c.get(f"/api/scenarios/{sid}").json()["compiled"] is False
+    assert c.post("/api/games", json={"scenario": sid, "party": "p"}).json()["error"]["field"] == "parties"
+    c = TestClient(create_app(Settings(library=(tmp_path,), max_outcomes=15)))
+    r = c.post("/api/uploads", files={"file": ("three.yaml", red.encode(), "text/plain")})
     assert r.status_code == 422 and r.json()["error"]["field"] == "issues"  # 16 > 15
     c = TestClient(create_app(Settings(library=(tmp_path,), max_outcomes=24)))
     r = c.post("/api/uploads", files={"file": ("three.yaml", three.encode(), "text/plain")})

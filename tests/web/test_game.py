@@ -8,7 +8,8 @@ import pytest
 from accord import api
 from accord.protocols.alternating import run_alternating
 from accord.strategies.base import ACCEPT, WALK, Context
-from accord.web.game import GameSession, GameStore
+from accord.web.game import GameSession
+from accord.web.gamestore import GameStore
 
 from .conftest import SCENARIOS
 
@@ -148,25 +149,42 @@ def test_games_are_isolated(client):
     assert client.get(f"/api/games/{g1['id']}").json()["status"] == "your_turn"
 
 
-def test_game_store_is_bounded_and_expires(monkeypatch):
+def test_game_store_keeps_fair_shares_and_expires(monkeypatch):
     import time
 
+    from accord.web import Settings
     from accord.web.game import Game
     from accord.web.library import UnknownId
+    from accord.web.limits import LimitReached
 
     sc = api.load(SCENARIOS / "hanoi-2019.yaml")
     comp = api.compile_scenario(sc)
-    store = GameStore(limit=3, ttl=100.0)
-    games = []
-    for _ in range(5):
-        g = Game(GameSession(comp, 0, {1: api.negotiator_for("boulware")}, seed=0), "hanoi-2019", {})
+    store = GameStore(Settings(max_games=4, game_ttl=100.0, max_open_games_per_client=2))
+
+    def new(owner: str) -> Game:
+        g = Game(
+            GameSession(comp, 0, {1: api.negotiator_for("boulware")}, seed=0), "hanoi-2019", {}, owner=owner
+        )
         store.add(g)
-        games.append(g)
-    assert len(store) == 3
+        return g
+
+    a1, a2 = new("alice"), new("alice")
+    with pytest.raises(LimitReached, match="max_open_games_per_client"):
+        new("alice")  # her share of open games is used up; nobody else's game goes
+    a1.play("walk")  # finished: no longer counts as open
+    a3 = new("alice")
+    b1 = new("bob")
+    assert len(store) == 4
+    c1 = new("carol")  # full: the one finished game (alice's) makes room
     with pytest.raises(UnknownId):
-        store.get(games[0].id)
-    assert store.get(games[4].id) is games[4]
+        store.get(a1.id, "alice")
+    with pytest.raises(LimitReached, match="max_games"):
+        new("dave")  # full of open games: refused, nobody's open game is evicted
+    for g, who in ((a2, "alice"), (a3, "alice"), (b1, "bob"), (c1, "carol")):
+        assert store.get(g.id, who) is g
+        with pytest.raises(UnknownId):
+            store.get(g.id, "mallory")  # another client: the same 404 as for no such game
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now + 1000)
     with pytest.raises(UnknownId):
-        store.get(games[4].id)
+        store.get(b1.id, "bob")

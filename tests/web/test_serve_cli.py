@@ -12,10 +12,22 @@ import httpx
 from .conftest import ROOT, free_port
 
 
-def test_serve_starts_on_localhost_and_answers():
+def test_serve_starts_on_localhost_and_answers(tmp_path):
     port = free_port()
+    data = tmp_path / "web"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "accord", "serve", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "accord",
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--data",
+            str(data),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -37,6 +49,7 @@ def test_serve_starts_on_localhost_and_answers():
         rows = [ln.split() for ln in Path("/proc/net/tcp").read_text().splitlines()[1:]]
         listening = [r[1] for r in rows if r[3] == "0A" and int(r[1].split(":")[1], 16) == port]
         assert listening == ["0100007F:" + f"{port:04X}"], listening  # 127.0.0.1 only
+        assert (data / "web.sqlite").is_file()  # games and uploads persist in the data folder
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -51,3 +64,13 @@ def test_serve_help_and_bad_port():
         [sys.executable, "-m", "accord", "serve", "--port", "70000"], capture_output=True, text=True, cwd=ROOT
     )
     assert p.returncode == 2 and "--port" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_serve_refuses_a_short_facilitator_key():
+    p = subprocess.run(
+        [sys.executable, "-m", "accord", "serve", "--facilitator-key", "abc", "--memory-only"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert p.returncode == 2 and "--facilitator-key" in p.stderr and "Traceback" not in p.stderr

@@ -2,9 +2,10 @@
 
 The utility-space chart never ships one point per outcome for large spaces: up to ``max_points`` outcomes
 are drawn one by one; above that the outcomes become a density image (a 2-D histogram of ``bins`` x ``bins``
-cells, computed on the server with numpy over every outcome) and the exact Pareto frontier (from
-``accord.api.analyze``, thinned to at most ``max_frontier`` points for drawing) goes on top. The data and
-the markup stay small whatever the size of the space.
+cells, computed on the server with numpy over every outcome) and the exact Pareto frontier (the engine's
+analysis arrays, thinned to at most ``max_frontier`` points for drawing) goes on top. A space the server
+does not compile (beyond its limits, linear-additive) shows the frontier and the solutions only. The data
+and the markup stay small whatever the size of the space.
 """
 
 from __future__ import annotations
@@ -14,22 +15,18 @@ from typing import Any
 
 import numpy as np
 
-from accord.model.scenario import CompiledScenario
+from accord.analysis.solutions import ScenarioAnalysis
+from accord.model.scenario import CompiledScenario, Scenario
+from accord.web.analysis import frontier_pairs
 
 COLORS = ("#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d4820b", "#16808a")
 W, H, PAD_L, PAD_B, PAD_T, PAD_R = 520, 420, 52, 44, 14, 14
 
 
-def _pt(entry: dict[str, Any] | None, x: str, y: str) -> list[float] | None:
-    if not entry:
-        return None
-    u = entry["utilities"]
-    return [float(u[x]), float(u[y])]
-
-
 def utility_chart(
-    comp: CompiledScenario,
-    analysis: dict[str, Any],
+    sc: Scenario,
+    comp: CompiledScenario | None,
+    a: ScenarioAnalysis,
     x: int = 0,
     y: int = 1,
     *,
@@ -37,47 +34,48 @@ def utility_chart(
     bins: int = 64,
     max_frontier: int = 1500,
 ) -> dict[str, Any]:
-    """The data of the utility-space chart for parties ``x`` and ``y`` (see the module docstring)."""
-    names = comp.scenario.party_names
+    """The data of the utility-space chart for parties ``x`` and ``y`` (see the module docstring); with
+    ``comp`` None (a space the server does not compile) the frontier and the solutions only."""
+    names = sc.party_names
     nx, ny = names[x], names[y]
-    U = comp.utilities
-    ux, uy = U[x], U[y]
-    n = int(ux.size)
-    rx, ry = float(comp.reservations[x]), float(comp.reservations[y])
-    lo_x, hi_x = min(float(ux.min()), rx), max(float(ux.max()), rx)
-    lo_y, hi_y = min(float(uy.min()), ry), max(float(uy.max()), ry)
-    out: dict[str, Any] = {
-        "x": nx,
-        "y": ny,
-        "outcomes": n,
-        "bounds": [lo_x, hi_x, lo_y, hi_y],
-        "reservations": [rx, ry],
-    }
-    feasible = comp.feasible if comp.has_constraints else None
-    if n <= max_points:
-        f = np.ones(n, dtype=bool) if feasible is None else feasible
-        out["mode"] = "points"
-        out["points"] = [
-            [round(float(a), 5), round(float(b), 5), int(c)] for a, b, c in zip(ux, uy, f, strict=True)
-        ]
+    rx, ry = float(a.reservations[x]), float(a.reservations[y])
+    F = a.pareto_utilities
+    out: dict[str, Any] = {"x": nx, "y": ny, "outcomes": sc.space.size, "reservations": [rx, ry]}
+    if comp is None:
+        xs, ys = np.append(F[x], rx), np.append(F[y], ry)
+        lo_x, hi_x, lo_y, hi_y = float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max())
+        out["mode"] = "frontier"
     else:
-        span_x = hi_x - lo_x or 1.0
-        span_y = hi_y - lo_y or 1.0
-        ix = np.minimum(((ux - lo_x) / span_x * bins).astype(np.int64), bins - 1)
-        iy = np.minimum(((uy - lo_y) / span_y * bins).astype(np.int64), bins - 1)
-        counts = np.bincount(ix * bins + iy, minlength=bins * bins)
-        nz = np.flatnonzero(counts)
-        out["mode"] = "density"
-        out["bins"] = bins
-        out["cells"] = [[int(k // bins), int(k % bins), int(counts[k])] for k in nz]
-    front = [_pt(p, nx, ny) for p in analysis.get("pareto") or []]
-    front = sorted((p for p in front if p is not None), key=lambda p: (p[0], -p[1]))
-    out["frontier_size"] = len(front)
-    if len(front) > max_frontier:
-        keep = np.unique(np.linspace(0, len(front) - 1, max_frontier).round().astype(int))
-        front = [front[int(k)] for k in keep]
-    out["frontier"] = [[round(a, 5), round(b, 5)] for a, b in front]
-    out["solutions"] = {k: _pt(analysis.get(k), nx, ny) for k in ("nash", "kalai_smorodinsky", "max_welfare")}
+        U = comp.utilities
+        ux, uy = U[x], U[y]
+        n = int(ux.size)
+        lo_x, hi_x = min(float(ux.min()), rx), max(float(ux.max()), rx)
+        lo_y, hi_y = min(float(uy.min()), ry), max(float(uy.max()), ry)
+        feasible = comp.feasible if comp.has_constraints else None
+        if n <= max_points:
+            f = np.ones(n, dtype=bool) if feasible is None else feasible
+            out["mode"] = "points"
+            out["points"] = [
+                [round(float(p), 5), round(float(q), 5), int(c)] for p, q, c in zip(ux, uy, f, strict=True)
+            ]
+        else:
+            span_x = hi_x - lo_x or 1.0
+            span_y = hi_y - lo_y or 1.0
+            cell = np.minimum(((ux - lo_x) * (bins / span_x)).astype(np.int32), bins - 1) * bins
+            cell += np.minimum(((uy - lo_y) * (bins / span_y)).astype(np.int32), bins - 1)
+            counts = np.bincount(cell, minlength=bins * bins)
+            del cell
+            nz = np.flatnonzero(counts)
+            out["mode"] = "density"
+            out["bins"] = bins
+            out["cells"] = [[int(k // bins), int(k % bins), int(counts[k])] for k in nz]
+    out["bounds"] = [lo_x, hi_x, lo_y, hi_y]
+    out["frontier"], out["frontier_size"] = frontier_pairs(a, x, y, max_frontier)
+    sols = a.solution_utilities()
+    out["solutions"] = {
+        k: None if sols[k] is None else [float(sols[k][x]), float(sols[k][y])]  # type: ignore[index]
+        for k in ("nash", "kalai_smorodinsky", "max_welfare")
+    }
     return out
 
 
@@ -167,7 +165,7 @@ def utility_svg(chart: dict[str, Any]) -> str:
             f'<circle cx="{X(a)}" cy="{Y(b)}" r="2" class="{"pt" if ok else "pt bad"}"/>' for a, b, ok in pts
         ]
         s.append("</g>")
-    else:
+    elif chart["mode"] == "density":
         lo_x, hi_x, lo_y, hi_y = chart["bounds"]
         b = chart["bins"]
         wx = (hi_x - lo_x or 1.0) / b

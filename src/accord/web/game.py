@@ -7,7 +7,8 @@ human party is to act and resumes when the person's move arrives. Machine partie
 The protocol itself is :class:`accord.protocols.alternating.Session` (``run_alternating`` is that session
 with no outside party), so the game and the simulations cannot drift apart.
 
-:class:`GameStore` keeps sessions in memory by unguessable id, bounded in number and expiring when idle.
+:class:`Game` adds the owner (the client that started it), the spec and the person's moves; the store of
+games, with its fair shares, is :mod:`accord.web.gamestore`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from accord.errors import InputError
@@ -82,49 +84,54 @@ class GameSession(Session):
         self.send(kind, offer)
 
 
-class Game:
-    """A session with what the web app needs around it: id, owner-facing settings, a lock, timestamps."""
+@dataclass(frozen=True)
+class GameSpec:
+    """What starts a game: with the person's moves it determines the whole game (the machines are seeded),
+    so it is what persists, what a trace export carries and what a replay rebuilds from."""
 
-    def __init__(self, session: GameSession, scenario_id: str, opponents: dict[str, str]) -> None:
-        self.id = secrets.token_urlsafe(16)
+    scenario: str
+    party: str
+    opponent: str | None = None
+    rounds: int | None = None
+    seed: int = 0
+    group: str | None = None  # the class (facilitator view), free text chosen by the player
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Game:
+    """A session with what the web app needs around it: id, owner, spec, the person's moves, a lock."""
+
+    def __init__(
+        self,
+        session: GameSession,
+        scenario_id: str,
+        opponents: dict[str, str],
+        *,
+        owner: str = "",
+        address: str = "",
+        spec: GameSpec | None = None,
+        ident: str | None = None,
+    ) -> None:
+        self.id = ident or secrets.token_urlsafe(16)
         self.session = session
         self.scenario_id = scenario_id
         self.opponents = opponents
+        self.owner = owner
+        self.address = address
+        self.spec = spec or GameSpec(scenario_id, session.compiled.scenario.party_names[session.human])
+        self.moves: list[tuple[str, int | None]] = []  # the person's moves, in order
         self.lock = threading.Lock()
         self.created = self.touched = time.time()
         self.summary: dict[str, Any] | None = None  # the end analysis, computed once
         self.failed: str | None = None  # why a machine strategy failed, if it did
 
+    @property
+    def open(self) -> bool:
+        return not self.session.finished and not self.failed
 
-class GameStore:
-    """Games by id, at most ``limit`` (the least recently used dropped first), idle ones expire."""
-
-    def __init__(self, limit: int, ttl: float) -> None:
-        self.limit = limit
-        self.ttl = ttl
-        self._games: dict[str, Game] = {}
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._games)
-
-    def add(self, game: Game) -> None:
-        with self._lock:
-            now = time.time()
-            for k, g in list(self._games.items()):
-                if now - g.touched > self.ttl:
-                    del self._games[k]
-            while len(self._games) >= self.limit:
-                del self._games[min(self._games.values(), key=lambda g: g.touched).id]
-            self._games[game.id] = game
-
-    def get(self, ident: str) -> Game:
-        from accord.web.library import UnknownId
-
-        with self._lock:
-            g = self._games.get(ident)
-            if g is None or time.time() - g.touched > self.ttl:
-                self._games.pop(ident, None)
-                raise UnknownId(ident)
-            g.touched = time.time()
-            return g
+    def play(self, kind: str, offer: int | None = None) -> None:
+        """The person's move, recorded for persistence and replay."""
+        self.session.move(kind, offer)
+        self.moves.append((kind, offer))

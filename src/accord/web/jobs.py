@@ -20,15 +20,17 @@ from typing import Any
 import numpy as np
 
 from accord.errors import AccordError
+from accord.web.limits import LimitReached
 
 
-class Busy(Exception):
-    """Too many batches are running."""
+class Busy(LimitReached):
+    """Too many batches are running (on the server, or for this client): HTTP 429."""
 
 
 class Job:
-    def __init__(self, scenario_id: str, total: int) -> None:
+    def __init__(self, scenario_id: str, total: int, owner: str = "") -> None:
         self.id = secrets.token_urlsafe(12)
+        self.owner = owner
         self.scenario_id = scenario_id
         self.status = "running"
         self.done = 0
@@ -87,8 +89,9 @@ def distribution(table: Any, names: list[str], bins: int = 20) -> dict[str, Any]
 class JobStore:
     """Background Monte Carlo batches (see the module docstring)."""
 
-    def __init__(self, max_running: int, max_finished: int) -> None:
+    def __init__(self, max_running: int, max_finished: int, per_client: int = 1) -> None:
         self.max_running = max_running
+        self.per_client = per_client
         self.max_finished = max_finished
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
@@ -101,17 +104,26 @@ class JobStore:
             raise UnknownId(ident)
         return j
 
-    def start_montecarlo(self, scenario_id: str, plan: Any, names: list[str]) -> Job:
+    def start_montecarlo(self, scenario_id: str, plan: Any, names: list[str], owner: str = "") -> Job:
         """Run ``plan`` (an ``accord.experiments`` plan) in a thread; returns the job at once."""
         total = sum(rows for _, rows in plan.tables)
         with self._lock:
+            mine = sum(j.status == "running" and j.owner == owner for j in self._jobs.values())
+            if mine >= self.per_client:
+                raise Busy(
+                    f"you already run {mine} batch(es), the most per player (max_jobs_per_client = "
+                    f"{self.per_client}); try again when it has finished"
+                )
             running = sum(j.status == "running" for j in self._jobs.values())
             if running >= self.max_running:
-                raise Busy(f"{running} batches are running; try again when one has finished")
+                raise Busy(
+                    f"{running} batches are running, the server's maximum (max_jobs = {self.max_running}); "
+                    "try again when one has finished"
+                )
             done = sorted((j for j in self._jobs.values() if j.status != "running"), key=lambda j: j.started)
             for j in done[: max(0, len(done) - self.max_finished + 1)]:
                 self._jobs.pop(j.id, None)
-            job = Job(scenario_id, total)
+            job = Job(scenario_id, total, owner)
             self._jobs[job.id] = job
         threading.Thread(target=self._run, args=(job, plan, names), daemon=True).start()
         return job

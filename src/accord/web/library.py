@@ -8,8 +8,10 @@ scenario (``accord.api.compile_scenario`` caches the arrays per scenario object)
 from __future__ import annotations
 
 import re
+import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Any
 
 from accord import api
 from accord.errors import InputError, SpaceTooLargeError
-from accord.model.scenario import Scenario
+from accord.model.scenario import CompiledScenario, Scenario
 from accord.web.settings import Settings
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,120}$")
@@ -35,6 +37,7 @@ class Entry:
     kind: str  # "scenario" | "table"
     label: str = ""  # the name shown in error messages instead of a server path
     uploaded: bool = False
+    owner: str = ""  # the client that uploaded it (fair shares); anyone with the id may use it
     created: float = field(default_factory=time.time)
 
     @property
@@ -58,6 +61,9 @@ class Library:
         self._cache: dict[tuple[str, str], tuple[float, Any]] = {}
         self._locks: dict[tuple[str, str], threading.Lock] = {}
         self._lock = threading.Lock()
+        #: Called with an upload kept and one dropped (the app persists them); None: nothing to do.
+        self.on_upload: Callable[[Entry], None] | None = None
+        self.on_drop: Callable[[Entry], None] | None = None
 
     # ------------------------------------------------------------------------------------------ listing
     def entries(self, kind: str = "scenario") -> list[Entry]:
@@ -94,18 +100,49 @@ class Library:
 
     # ------------------------------------------------------------------------------------------ uploads
     def add_upload(self, entry: Entry) -> None:
+        """Keep an upload: the owner's own oldest goes first beyond ``max_uploads_per_client``, and when
+        the server holds ``max_uploads``, the oldest of the client holding the most. A dropped upload is
+        gone for real: its folder, its cached scenario, analysis and charts, its row in the store."""
+        s = self.settings
         with self._lock:
             self._expire_uploads()
-            while len(self._uploads) >= self.settings.max_uploads:
-                oldest = min(self._uploads.values(), key=lambda e: e.created)
-                self._uploads.pop(oldest.id, None)
+            mine = sorted(
+                (e for e in self._uploads.values() if e.owner == entry.owner), key=lambda e: e.created
+            )
+            for e in mine[: max(0, len(mine) - s.max_uploads_per_client + 1)]:
+                self._drop_upload(e)
+            while self._uploads and len(self._uploads) >= s.max_uploads:
+                most = Counter(e.owner for e in self._uploads.values()).most_common(1)[0][0]
+                self._drop_upload(
+                    min((e for e in self._uploads.values() if e.owner == most), key=lambda e: e.created)
+                )
             self._uploads[entry.id] = entry
+        if self.on_upload is not None:
+            self.on_upload(entry)
+
+    def _drop_upload(self, e: Entry) -> None:
+        self._uploads.pop(e.id, None)
+        for key in [k for k in self._cache if k[0] == str(e.path)]:
+            self._cache.pop(key, None)
+            self._locks.pop(key, None)
+        shutil.rmtree(e.path.parent, ignore_errors=True)  # the upload's own folder, made by the server
+        if self.on_drop is not None:
+            self.on_drop(e)
+
+    def discard_upload(self, ident: str) -> None:
+        with self._lock:
+            e = self._uploads.get(ident)
+            if e is not None:
+                self._drop_upload(e)
+
+    def uploads(self) -> list[Entry]:
+        return list(self._uploads.values())
 
     def _expire_uploads(self) -> None:
         now = time.time()
-        for k, e in list(self._uploads.items()):
+        for e in list(self._uploads.values()):
             if now - e.created > self.settings.upload_ttl:
-                self._uploads.pop(k, None)
+                self._drop_upload(e)
 
     # ------------------------------------------------------------------------------------------ caches
     def _stamp(self, e: Entry) -> float:
@@ -137,34 +174,69 @@ class Library:
             return value
 
     def scenario(self, ident: str) -> tuple[Entry, Scenario]:
-        """The loaded scenario; refused (SpaceTooLargeError) above ``settings.max_outcomes``."""
+        """The loaded scenario. A space over the limits is kept only if its analysis needs no enumeration
+        (linear-additive, no hard constraints): then its page shows the frontier only; otherwise it is
+        refused (SpaceTooLargeError) before anything is enumerated."""
         e = self.get(ident)
 
         def load() -> Scenario:
             sc = api.load(e.path)
-            limit = self.settings.max_outcomes
-            if sc.space.size > limit:
+            why = self.too_large(sc)
+            if why is not None and not frontier_only(sc):
                 raise SpaceTooLargeError(
                     str(e.path),
-                    "issues",
-                    f"at most {limit:,} outcomes on this server (this scenario has {sc.space.size:,})",
-                )
-            # Compiled utilities take one float per party and outcome: budget them as two parties at the limit.
-            if sc.space.size * len(sc.parties) > 2 * limit:
-                raise SpaceTooLargeError(
-                    str(e.path),
-                    "parties",
-                    f"at most {2 * limit:,} party-outcome pairs on this server "
-                    f"({len(sc.parties)} parties x {sc.space.size:,} outcomes)",
+                    why[0],
+                    why[1] + "; larger spaces are accepted only "
+                    "with linear-additive preferences and no hard constraints",
                 )
             return sc
 
         return e, self.cached(e, "scenario", load)
 
-    def analysis(self, ident: str) -> dict[str, Any]:
-        """``accord.api.analyze`` of the scenario: the object of ``accord analyze --json``."""
+    def too_large(self, sc: Scenario) -> tuple[str, str] | None:
+        """Why the server will not compile ``sc`` (the field and the limit), or None."""
+        limit = self.settings.max_outcomes
+        n = sc.space.size
+        if n > limit:
+            return "issues", f"at most {limit:,} outcomes on this server (this scenario has {n:,})"
+        # Compiled utilities take one float per party and outcome: budget them as two parties at the limit.
+        if n * len(sc.parties) > 2 * limit:
+            return "parties", (
+                f"at most {2 * limit:,} party-outcome pairs on this server "
+                f"({len(sc.parties)} parties x {n:,} outcomes)"
+            )
+        need = compiled_bytes(sc)
+        if need > self.settings.max_compiled_bytes:
+            return "issues", (
+                f"a compiled scenario of at most {self.settings.max_compiled_bytes:,} bytes on this server "
+                f"(this one needs about {need:,})"
+            )
+        return None
+
+    def compiled(self, ident: str) -> tuple[Entry, Scenario, CompiledScenario]:
+        """The scenario and its compiled arrays; InputError (422) if the space is too large to compile."""
         e, sc = self.scenario(ident)
-        return self.cached(e, "analysis", lambda: api.analyze(sc))
+        why = self.too_large(sc)
+        if why is not None:
+            raise SpaceTooLargeError(
+                e.label, why[0], why[1] + " to run or play (its page shows the frontier)"
+            )
+        return e, sc, api.compile_scenario(sc)
+
+    def frontier(self, ident: str) -> Any:
+        """The analysis as arrays (:class:`~accord.analysis.solutions.ScenarioAnalysis`), cached."""
+        from accord.web.analysis import scenario_analysis
+
+        e, sc = self.scenario(ident)
+        return self.cached(e, "frontier", lambda: scenario_analysis(self, e, sc))
+
+    def analysis(self, ident: str, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
+        """The object of ``accord analyze --json`` with the frontier paged (see :mod:`accord.web.analysis`)."""
+        from accord.web.analysis import analysis_json
+
+        _, sc = self.scenario(ident)
+        page = self.settings.page_size if limit is None else min(limit, self.settings.page_size)
+        return analysis_json(sc, self.frontier(ident), offset, page)
 
     def has_talks(self, e: Entry) -> bool:
         return e.is_yaml and self.cached(e, "has_talks", lambda: api.has_talks(e.path))
@@ -181,6 +253,18 @@ class Library:
         from accord.io.talks import read, variant_names
 
         return self.cached(e, "variants", lambda: variant_names(read(e.path)[0]))
+
+
+def frontier_only(sc: Scenario) -> bool:
+    """Whether the analysis of ``sc`` needs no enumeration (``accord.analysis.large``'s conditions)."""
+    return all(not p.preferences.terms and not p.preferences.constraints for p in sc.parties)
+
+
+def compiled_bytes(sc: Scenario) -> int:
+    """Memory a compiled scenario takes, about: utilities, an order per party (strategies sort their
+    outcomes once) and the constraint masks."""
+    n, k = sc.space.size, len(sc.parties)
+    return n * k * (8 + 8 + 2)
 
 
 def relabel(exc: InputError, e: Entry) -> InputError:

@@ -8,21 +8,47 @@ field, expected, got, line}}``; an unknown id 404; a failing simulation a JSON e
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Request, Response, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from accord import api
 from accord.errors import InputError
 from accord.web import views
-from accord.web.game import Game, GameSession
-from accord.web.jobs import Busy
+from accord.web.clients import client_of
 from accord.web.library import UnknownId
 from accord.web.state import WebState
 
-router = APIRouter(prefix="/api")
+
+class ErrorDetail(BaseModel):
+    message: str
+    file: str | None = None
+    field: str | None = None
+    expected: str | None = None
+    got: str | None = None
+    line: int | None = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+def _err(text: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": text}
+
+
+#: Every status a route of the API may answer besides its success (docs/web.md, "Limits").
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _err("A body that is not valid JSON (or not UTF-8)"),
+    403: _err("The facilitator view without the facilitator key"),
+    404: _err("No such scenario, table, game or job (or a game of another player)"),
+    413: _err("The request body, or the work it asks for, is larger than the server accepts"),
+    422: _err("Bad input: the message names the file, the field and what was expected"),
+    429: _err("A fair share is used up (open games, batches); the message names the limit"),
+    503: _err("The server is busy or the request ran past its time limit; try again shortly"),
+}
+router = APIRouter(prefix="/api", responses=ERRORS)
 
 Value = str | int | float | bool
 Outcome = dict[str, Value]
@@ -65,19 +91,6 @@ class ImplementIn(BaseModel):
     seed: Seed = 0
 
 
-class GameIn(BaseModel):
-    scenario: Name
-    party: Name = Field(description="The party the person plays.")
-    opponent: Spec | None = Field(None, description="The machine strategy (default: each party's own).")
-    rounds: Annotated[int, Field(ge=1, le=1000)] | None = None
-    seed: Seed = 0
-
-
-class MoveIn(BaseModel):
-    move: Literal["offer", "accept", "walk"]
-    outcome: Outcome | None = Field(None, description="The offer, for move = offer.")
-
-
 def st(request: Request) -> WebState:
     return request.app.state.web
 
@@ -87,10 +100,18 @@ def _json(obj: Any, status: int = 200) -> Response:
     return Response(json.dumps(obj, default=str), status_code=status, media_type="application/json")
 
 
+async def heavy(request: Request, fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` on the app's bounded worker pool (accord.web.work)."""
+    return await st(request).pool.run(fn, *args)
+
+
 # ------------------------------------------------------------------------------------------- scenarios
 @router.get("/scenarios", response_model=list[ScenarioRef], summary="The scenario library")
-def list_scenarios(request: Request) -> list[dict[str, str]]:
-    lib = st(request).library
+async def list_scenarios(request: Request) -> list[dict[str, str]]:
+    return await heavy(request, _list, st(request).library)
+
+
+def _list(lib: Any) -> list[dict[str, str]]:
     out = []
     for e in lib.entries():
         try:
@@ -102,55 +123,70 @@ def list_scenarios(request: Request) -> list[dict[str, str]]:
 
 
 @router.get("/scenarios/{sid}", summary="A scenario: description, issues, parties, sources, history")
-def get_scenario(sid: str, request: Request) -> Response:
-    return _json(views.scenario_info(st(request).library, sid))
+async def get_scenario(sid: str, request: Request) -> Response:
+    return _json(await heavy(request, views.scenario_info, st(request).library, sid))
 
 
-@router.get("/scenarios/{sid}/analysis", summary="The object of `accord analyze --json`")
-def get_analysis(sid: str, request: Request) -> Response:
-    return _json(st(request).library.analysis(sid))
+@router.get(
+    "/scenarios/{sid}/analysis",
+    summary="The object of `accord analyze --json`, the frontier paged (`pareto_page` when it is long)",
+)
+async def get_analysis(
+    sid: str,
+    request: Request,
+    offset: Annotated[int, Query(ge=0, le=10**13, description="First frontier point of the page")] = 0,
+    limit: Annotated[
+        int | None, Query(ge=0, le=100_000, description="Points per page (at most page_size)")
+    ] = None,
+) -> Response:
+    return _json(await heavy(request, st(request).library.analysis, sid, offset, limit))
 
 
 @router.get("/scenarios/{sid}/chart", summary="Utility-space chart data (downsampled for large spaces)")
-def get_chart(sid: str, request: Request, x: str | None = None, y: str | None = None) -> Response:
+async def get_chart(sid: str, request: Request, x: str | None = None, y: str | None = None) -> Response:
     from accord.web.routes_pages import chart_for
 
-    return _json(chart_for(st(request), sid, x, y))
+    return _json(await heavy(request, chart_for, st(request), sid, x, y))
 
 
 @router.post("/scenarios/{sid}/utility", summary="Every party's utility of an outcome")
-def post_utility(sid: str, body: OutcomeIn, request: Request) -> Response:
-    _, sc = st(request).library.scenario(sid)
-    comp = api.compile_scenario(sc)
+async def post_utility(sid: str, body: OutcomeIn, request: Request) -> Response:
+    return _json(await heavy(request, _utility, st(request), sid, body))
+
+
+def _utility(s: WebState, sid: str, body: OutcomeIn) -> dict[str, Any]:
+    _, sc, comp = s.library.compiled(sid)
     idx = views.outcome_index(sc, body.outcome)
-    return _json(
-        {
-            "index": idx,
-            "utilities": {n: float(comp.utilities[i, idx]) for i, n in enumerate(sc.party_names)},
-            "acceptable": {
-                n: bool(comp.acceptable[i, idx]) if comp.has_constraints else True
-                for i, n in enumerate(sc.party_names)
-            },
-            "reservations": {n: float(v) for n, v in zip(sc.party_names, comp.reservations, strict=True)},
-        }
-    )
+    return {
+        "index": idx,
+        "utilities": {n: float(comp.utilities[i, idx]) for i, n in enumerate(sc.party_names)},
+        "acceptable": {
+            n: bool(comp.acceptable[i, idx]) if comp.has_constraints else True
+            for i, n in enumerate(sc.party_names)
+        },
+        "reservations": {n: float(v) for n, v in zip(sc.party_names, comp.reservations, strict=True)},
+    }
 
 
 @router.post("/scenarios/{sid}/run", summary="Run one negotiation; its result, trace and distances")
-def post_run(sid: str, body: RunIn, request: Request) -> Response:
+async def post_run(sid: str, body: RunIn, request: Request) -> Response:
+    lib = st(request).library
     return _json(
-        views.run_one(st(request).library, sid, body.negotiators, body.variant, body.steps, body.seed)
+        await heavy(request, views.run_one, lib, sid, body.negotiators, body.variant, body.steps, body.seed)
     )
 
 
 @router.post(
     "/scenarios/{sid}/montecarlo", status_code=202, summary="Start a Monte Carlo batch (poll /api/jobs/{id})"
 )
-def post_montecarlo(sid: str, body: MonteCarloIn, request: Request) -> Response:
+async def post_montecarlo(sid: str, body: MonteCarloIn, request: Request) -> Response:
+    return _json(await heavy(request, _montecarlo, st(request), sid, body, client_of(request)), 202)
+
+
+def _montecarlo(s: WebState, sid: str, body: MonteCarloIn, owner: str) -> dict[str, Any]:
     from accord.experiments import plan_montecarlo
 
-    s = st(request)
-    e, sc = s.library.scenario(sid)
+    e, sc, _ = s.library.compiled(sid)
     if body.runs > s.settings.max_montecarlo_runs:
         raise InputError(
             None, "runs", f"at most {s.settings.max_montecarlo_runs:,} runs on this server", body.runs
@@ -168,11 +204,7 @@ def post_montecarlo(sid: str, body: MonteCarloIn, request: Request) -> Response:
         from accord.web.library import relabel
 
         raise relabel(exc, e) from None
-    try:
-        job = s.jobs.start_montecarlo(sid, plan, list(sc.party_names))
-    except Busy as exc:
-        return JSONResponse({"error": {"message": str(exc)}}, status_code=429)
-    return _json(job.to_json(), 202)
+    return s.jobs.start_montecarlo(sid, plan, list(sc.party_names), owner).to_json()
 
 
 @router.get("/jobs/{jid}", summary="Progress and result of a Monte Carlo batch")
@@ -181,8 +213,11 @@ def get_job(jid: str, request: Request) -> Response:
 
 
 @router.post("/scenarios/{sid}/implement", summary="Simulated implementation of a deal (`accord implement`)")
-def post_implement(sid: str, body: ImplementIn, request: Request) -> Response:
-    s = st(request)
+async def post_implement(sid: str, body: ImplementIn, request: Request) -> Response:
+    return _json(await heavy(request, _implement, st(request), sid, body))
+
+
+def _implement(s: WebState, sid: str, body: ImplementIn) -> dict[str, Any]:
     e, _ = s.library.scenario(sid)
     if body.runs > s.settings.max_implementation_runs:
         raise InputError(None, "runs", f"at most {s.settings.max_implementation_runs:,} runs", body.runs)
@@ -191,17 +226,17 @@ def post_implement(sid: str, body: ImplementIn, request: Request) -> Response:
         raise InputError(e.label, "implementation", "a scenario with an implementation block")
     if body.variant not in (None, "base"):
         ts = api.load_talks(e.path, body.variant)
-    return _json(api.implement(ts, deal=body.deal, runs=body.runs, seed=body.seed))
+    return api.implement(ts, deal=body.deal, runs=body.runs, seed=body.seed)
 
 
 @router.get("/scenarios/{sid}/forecast", summary="The stakeholder forecast linked to a scenario")
-def get_scenario_forecast(sid: str, request: Request) -> Response:
+async def get_scenario_forecast(sid: str, request: Request) -> Response:
     s = st(request)
     s.library.get(sid)
     tid = s.settings.forecast_links.get(sid)
     if tid is None:
         raise UnknownId(f"{sid} has no stakeholder table")
-    return _json(forecast_for(s, tid))
+    return _json(await heavy(request, forecast_for, s, tid))
 
 
 @router.get("/tables", response_model=list[ScenarioRef], summary="Stakeholder tables in the library")
@@ -210,15 +245,16 @@ def list_tables(request: Request) -> list[dict[str, str]]:
 
 
 @router.get("/tables/{tid}/forecast", summary="`accord forecast --json` of a stakeholder table")
-def get_table_forecast(tid: str, request: Request) -> Response:
-    return _json(forecast_for(st(request), tid))
+async def get_table_forecast(tid: str, request: Request) -> Response:
+    return _json(await heavy(request, forecast_for, st(request), tid))
 
 
 def forecast_for(s: WebState, tid: str) -> dict[str, Any]:
     from accord.forecast.api import forecast
 
     e = s.library.get(tid, "table")
-    return s.library.cached(e, "forecast", lambda: forecast(e.path))
+    # The table is named by its id, never by its path on the server.
+    return s.library.cached(e, "forecast", lambda: {**forecast(e.path), "table": e.id})
 
 
 @router.get("/strategies", summary="The machine strategies")
@@ -232,77 +268,23 @@ def get_strategies() -> list[dict[str, Any]]:
 
 
 @router.post("/uploads", summary="Upload a scenario: YAML, or a zip of a GENIUS/GeniusWeb folder")
-def post_upload(request: Request, file: Annotated[UploadFile, File()]) -> Response:
+async def post_upload(
+    request: Request,
+    file: Annotated[UploadFile, File(json_schema_extra={"minLength": 1}, description="YAML, or a zip")],
+) -> Response:
+    s = st(request)
+    data = await file.read(s.settings.max_upload_bytes + 1)
+    return _json(await upload(request, file.filename or "scenario.yaml", data))
+
+
+async def upload(request: Request, name: str, data: bytes) -> dict[str, str]:
+    """Store, parse (in a child process, time-limited) and load an upload on the parse pool."""
     from accord.web.uploads import save_upload
 
     s = st(request)
-    data = file.file.read(s.settings.max_upload_bytes + 1)
-    e = save_upload(s.library, s.upload_dir, file.filename or "scenario.yaml", data)
-    return _json({"id": e.id, "name": s.library.scenario(e.id)[1].name})
 
+    def work() -> dict[str, str]:
+        e = save_upload(s.library, s.upload_dir, name, data, client_of(request))
+        return {"id": e.id, "name": s.library.scenario(e.id)[1].name}
 
-# ------------------------------------------------------------------------------------------- games
-@router.post("/games", summary="Start a game: the person plays one party against machine strategies")
-def post_game(body: GameIn, request: Request) -> Response:
-    s = st(request)
-    e, sc = s.library.scenario(body.scenario)
-    me = sc.party_index(body.party)
-    comp = api.compile_scenario(sc)
-    machines, opponents = {}, {}
-    for i, p in enumerate(sc.parties):
-        if i == me:
-            continue
-        spec = body.opponent or p.strategy or "boulware"
-        machines[i] = api.negotiator_for(spec)
-        opponents[p.name] = spec
-    session = GameSession(comp, me, machines, deadline=body.rounds, seed=body.seed)
-    game = Game(session, e.id, opponents)
-    s.games.add(game)
-    return _json(views.game_view(s.library, game))
-
-
-@router.get("/games/{gid}", summary="The state of a game, as its player sees it")
-def get_game(gid: str, request: Request) -> Response:
-    s = st(request)
-    g = s.games.get(gid)
-    with g.lock:
-        return _json(views.game_view(s.library, g))
-
-
-@router.post("/games/{gid}/value", summary="What an offer is worth to the player (before sending it)")
-def post_value(gid: str, body: OutcomeIn, request: Request) -> Response:
-    s = st(request)
-    g = s.games.get(gid)
-    sess = g.session
-    sc = sess.compiled.scenario
-    idx = views.outcome_index(sc, body.outcome)
-    return _json(
-        {
-            "index": idx,
-            "value": float(sess.compiled.utilities[sess.human, idx]),
-            "reservation": float(sess.compiled.reservations[sess.human]),
-            "allowed": sess.allowed(idx),
-        }
-    )
-
-
-@router.post("/games/{gid}/move", summary="The player's move: offer, accept or walk away")
-def post_move(gid: str, body: MoveIn, request: Request) -> Response:
-    s = st(request)
-    g = s.games.get(gid)
-    with g.lock:
-        if g.failed:
-            raise InputError(None, "move", "a move in a running game (this one failed)", body.move)
-        idx = None
-        if body.move == "offer":
-            if body.outcome is None:
-                raise InputError(None, "outcome", "the offer {issue: value} for move = offer")
-            idx = views.outcome_index(g.session.compiled.scenario, body.outcome)
-        try:
-            g.session.move(body.move, idx)
-        except InputError:
-            raise
-        except Exception as exc:
-            g.failed = f"the machine strategy failed: {type(exc).__name__}: {exc}"
-            raise
-        return _json(views.game_view(s.library, g))
+    return await s.parse_pool.run(work)

@@ -3,6 +3,7 @@ the run and play pages add small dependency-free scripts (static/run.js, static/
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from accord.errors import InputError
 from accord.web import views
 from accord.web.charts import SOLUTION_STYLE, dance_svg, utility_chart, utility_svg
 from accord.web.library import UnknownId
+from accord.web.routes_api import heavy
 from accord.web.state import WebState
 
 HERE = Path(__file__).resolve().parent
@@ -64,32 +66,49 @@ def chart_for(s: WebState, sid: str, x: str | None, y: str | None) -> dict[str, 
     yi = sc.party_index(y) if y else (1 if xi != 1 else 0)
     if xi == yi:
         raise InputError(None, "y", "a party other than x", y)
-    a = s.library.analysis(sid)
+    a = s.library.frontier(sid)
+    comp = api.compile_scenario(sc) if s.library.too_large(sc) is None else None
     return s.library.cached(
         e,
         f"chart:{names[xi]}:{names[yi]}",
-        lambda: utility_chart(api.compile_scenario(sc), a, xi, yi, max_points=s.settings.chart_points),
+        lambda: utility_chart(sc, comp, a, xi, yi, max_points=s.settings.chart_points),
     )
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(request: Request) -> HTMLResponse:
-    lib = st(request).library
+async def home(request: Request) -> HTMLResponse:
+    ctx = await heavy(request, _home, st(request).library)
+    return await heavy(request, functools.partial(page, request, "library.html", **ctx))
+
+
+def _home(lib: Any) -> dict[str, Any]:
     cards, broken = [], []
     for e in lib.entries():
         try:
             cards.append(views.scenario_info(lib, e.id))
         except InputError as exc:
             broken.append({"id": e.id, "error": str(exc)})
-    tables = lib.entries("table")
-    return page(request, "library.html", cards=cards, broken=broken, tables=tables)
+    return {"cards": cards, "broken": broken, "tables": lib.entries("table")}
 
 
 @router.get("/scenarios/{sid}", response_class=HTMLResponse, include_in_schema=False)
-def scenario_page(sid: str, request: Request, x: str | None = None, y: str | None = None) -> HTMLResponse:
+async def scenario_page(
+    sid: str, request: Request, x: str | None = None, y: str | None = None
+) -> HTMLResponse:
+    return HTMLResponse(await heavy(request, scenario_html, request, sid, x, y))
+
+
+def scenario_html(request: Request, sid: str, x: str | None, y: str | None) -> bytes:
+    """The scenario page, rendered once per file version and axes (it is the same for every visitor)."""
     s = st(request)
+    e, _ = s.library.scenario(sid)
+    make = lambda: page(request, "scenario.html", **_scenario_ctx(s, sid, x, y)).body  # noqa: E731
+    return s.library.cached(e, f"page:{x}:{y}", make)
+
+
+def _scenario_ctx(s: WebState, sid: str, x: str | None, y: str | None) -> dict[str, Any]:
     info = views.scenario_info(s.library, sid)
-    a = s.library.analysis(sid)
+    a = s.library.analysis(sid, 0, 25)
     chart = chart_for(s, sid, x, y)
     forecast = None
     tid = s.settings.forecast_links.get(sid)
@@ -101,9 +120,7 @@ def scenario_page(sid: str, request: Request, x: str | None = None, y: str | Non
         except (UnknownId, InputError):
             forecast = None
     n = info["outcomes"]
-    return page(
-        request,
-        "scenario.html",
+    return dict(
         info=info,
         a=a,
         chart=chart,
@@ -116,13 +133,19 @@ def scenario_page(sid: str, request: Request, x: str | None = None, y: str | Non
 
 
 @router.get("/scenarios/{sid}/run", response_class=HTMLResponse, include_in_schema=False)
-def run_page(
+async def run_page(
     sid: str,
     request: Request,
     mode: str | None = None,
     variant: str | None = None,
     seed: int = 0,
     steps: str | None = None,
+) -> HTMLResponse:
+    return await heavy(request, _run_page, sid, request, mode, variant, seed, steps)
+
+
+def _run_page(
+    sid: str, request: Request, mode: str | None, variant: str | None, seed: int, steps: str | None
 ) -> HTMLResponse:
     s = st(request)
     info = views.scenario_info(s.library, sid)
@@ -170,19 +193,20 @@ def run_page(
 
 
 @router.get("/scenarios/{sid}/play", response_class=HTMLResponse, include_in_schema=False)
-def play_page(sid: str, request: Request) -> HTMLResponse:
+async def play_page(sid: str, request: Request) -> HTMLResponse:
     from accord.strategies.base import available
 
-    info = views.scenario_info(st(request).library, sid)
-    return page(request, "play.html", info=info, strategies=list(available()))
+    info = await heavy(request, views.scenario_info, st(request).library, sid)
+    group = request.query_params.get("group", "")[:80]
+    return page(request, "play.html", info=info, strategies=list(available()), group=group)
 
 
 @router.get("/tables/{tid}", response_class=HTMLResponse, include_in_schema=False)
-def table_page(tid: str, request: Request) -> HTMLResponse:
+async def table_page(tid: str, request: Request) -> HTMLResponse:
     from accord.web.routes_api import forecast_for
 
     s = st(request)
-    data = forecast_for(s, tid)
+    data = await heavy(request, forecast_for, s, tid)
     linked = [k for k, v in s.settings.forecast_links.items() if v == tid]
     return page(request, "table.html", tid=tid, f=data, linked=linked)
 
@@ -193,24 +217,24 @@ def upload_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/upload", include_in_schema=False)
-def upload_post(
+async def upload_post(
     request: Request,
     file: Annotated[UploadFile | None, File()] = None,
     text: Annotated[str, Form()] = "",
 ) -> Response:
-    from accord.web.uploads import save_upload
+    from accord.web.routes_api import upload
 
     s = st(request)
     data, name = b"", "pasted.yaml"
     if file is not None and file.filename:
-        data = file.file.read(s.settings.max_upload_bytes + 1)
+        data = await file.read(s.settings.max_upload_bytes + 1)
         name = file.filename
     elif text.strip():
         data = text.encode("utf-8")
     try:
         if not data:
             raise InputError(None, "file", "a YAML file, a zip of a GENIUS folder, or YAML text")
-        e = save_upload(s.library, s.upload_dir, name, data)
+        made = await upload(request, name, data)
     except InputError as exc:
         shown = ""
         if data and data[:4] != b"PK\x03\x04":
@@ -224,4 +248,4 @@ def upload_post(
             "line": exc.line,
         }
         return page(request, "upload.html", 422, error=err, text=shown, limits=s.settings)
-    return RedirectResponse(f"/scenarios/{e.id}", status_code=303)
+    return RedirectResponse(f"/scenarios/{made['id']}", status_code=303)

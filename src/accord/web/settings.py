@@ -56,5 +56,35 @@ class Settings:
     max_implementation_runs: int = 5000
     #: Outcomes drawn one by one in the utility-space chart; above this the chart shows a density image.
     chart_points: int = 4000
+    #: Fair shares (see docs/web.md, "Limits"). A client is one browser (a signed cookie); beyond its share a
+    #: request gets 429 with the limit in the message, and nobody's open game is ever evicted by another's.
+    max_open_games_per_client: int = 20
+    #: Finished games kept per client (its oldest finished ones are dropped first).
+    max_finished_games_per_client: int = 50
+    #: Games started from one network address (every client behind it together), at most.
+    max_games_per_address: int = 500
+    max_jobs_per_client: int = 1
+    #: Uploads kept per client (its own oldest is dropped first, folder and caches included).
+    max_uploads_per_client: int = 10
+    #: Heavy work (loading, analysis, charts, runs) runs in a pool of ``workers`` threads, at most
+    #: ``max_queue`` requests waiting; a request waits at most ``request_timeout`` seconds (then 503).
+    workers: int = 4
+    max_queue: int = 256
+    request_timeout: float = 20.0
+    #: Parsing an upload runs in a separate process, killed after ``parse_timeout`` seconds (then 422).
+    parse_timeout: float = 5.0
+    #: Load, analyse and chart the library's scenarios once at start (in the background).
+    warm: bool = True
+    #: Memory budget of one compiled scenario (utilities, constraint masks), in bytes: larger spaces are
+    #: refused before anything is allocated.
+    max_compiled_bytes: int = 400_000_000
+    #: The frontier in one analysis response, at most (``offset`` and ``limit`` page through the rest).
+    page_size: int = 1000
+    #: Key of the facilitator view (``/facilitator``); None: the view is off.
+    facilitator_key: str | None = None
+    #: Folder where games and uploads persist (SQLite ``web.sqlite`` and ``uploads/``); None: memory only.
+    data_dir: Path | None = None
+    #: Secret signing the client cookies (default: made once and kept in ``data_dir``, else per process).
+    secret: bytes | None = None
     #: Stakeholder tables shown on a scenario's page: scenario id -> table id (both in the library).
     forecast_links: dict[str, str] = field(default_factory=lambda: {"hanoi-2019": "nk-sanctions-2019"})

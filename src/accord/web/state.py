@@ -1,24 +1,101 @@
-"""What one app instance holds: settings, the library, games, Monte Carlo jobs, the upload folder."""
+"""What one app instance holds: settings, the library, games, Monte Carlo jobs, uploads, worker pools, the
+signing secret and, with ``data_dir``, the SQLite store that lets games and uploads survive a restart."""
 
 from __future__ import annotations
 
+import logging
+import secrets
 import shutil
 import tempfile
 from pathlib import Path
 
-from accord.web.game import GameStore
+from accord.web.clients import Signer
+from accord.web.gamestore import GameStore
 from accord.web.jobs import JobStore
-from accord.web.library import Library
+from accord.web.library import Entry, Library
 from accord.web.settings import Settings
+from accord.web.work import Pool
+
+log = logging.getLogger("accord.web")
 
 
 class WebState:
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.library = Library(settings)
-        self.games = GameStore(settings.max_games, settings.game_ttl)
-        self.jobs = JobStore(settings.max_jobs, settings.max_finished_jobs)
-        self.upload_dir = Path(tempfile.mkdtemp(prefix="accord-web-uploads-"))
+        self.settings = s = settings
+        self.library = Library(s)
+        self.store = None
+        if s.data_dir is not None:
+            from accord.web.persist import Store
+
+            self.store = Store(Path(s.data_dir))
+            self.upload_dir = Path(s.data_dir) / "uploads"
+            self.upload_dir.mkdir(parents=True, exist_ok=True)
+            self._temporary = False
+        else:
+            self.upload_dir = Path(tempfile.mkdtemp(prefix="accord-web-uploads-"))
+            self._temporary = True
+        secret = s.secret or secrets.token_bytes(32)
+        if s.secret is None and self.store is not None:
+            secret = self.store.secret(secret)
+        self.signer = Signer(secret)
+        self.games = GameStore(s, self.store)
+        self.jobs = JobStore(s.max_jobs, s.max_finished_jobs, s.max_jobs_per_client)
+        self.pool = Pool(s.workers, s.max_queue, s.request_timeout)
+        self.parse_pool = Pool(1, 8, s.request_timeout + s.parse_timeout, name="accord-web-parse")
+        if self.store is not None:
+            self._restore()
+
+    def _restore(self) -> None:
+        """Uploads, then games (replayed), from the store; rows past their retention are forgotten."""
+        from accord.web.gameplay import restore
+
+        assert self.store is not None
+        s = self.settings
+        for target in self.store.forget_older(s.game_ttl, s.upload_ttl):
+            self._remove_upload_folder(Path(target))
+        for row in self.store.uploads():
+            target = self.upload_dir / row["target"]
+            if not target.exists():
+                self.store.delete_upload(row["id"])
+                continue
+            e = Entry(row["id"], target, "scenario", label=row["label"], uploaded=True, owner=row["owner"])
+            e.created = row["created"]
+            self.library._uploads[e.id] = e
+        n = self.games.restore(lambda row: restore(self.library, row))
+        log.info("restored %d uploads and %d games from %s", len(self.library.uploads()), n, s.data_dir)
+        self.library.on_upload = self._keep_upload
+        self.library.on_drop = lambda e: self.store.delete_upload(e.id)  # type: ignore[union-attr]
+
+    def warm(self) -> None:
+        """Load, analyse and chart every library scenario once (on the worker pool, at start), so the
+        first visitors of a class do not all wait on the same cold scenario."""
+        from accord.web.routes_api import forecast_for
+        from accord.web.routes_pages import chart_for
+        from accord.web.views import scenario_info
+
+        for e in self.library.entries():
+            try:
+                scenario_info(self.library, e.id)
+                self.library.analysis(e.id, 0, 25)
+                chart_for(self, e.id, None, None)
+                if e.id in self.settings.forecast_links:
+                    forecast_for(self, self.settings.forecast_links[e.id])
+            except Exception:  # noqa: BLE001 - a broken file shows its error when visited, not here
+                log.debug("warming %s failed", e.id, exc_info=True)
+
+    def _keep_upload(self, e: Entry) -> None:
+        assert self.store is not None
+        rel = e.path.relative_to(self.upload_dir)
+        self.store.save_upload(e.id, e.owner, e.label, str(rel), e.created)
+
+    def _remove_upload_folder(self, target: Path) -> None:
+        folder = (self.upload_dir / target).parent
+        if folder.parent == self.upload_dir:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def close(self) -> None:
-        shutil.rmtree(self.upload_dir, ignore_errors=True)
+        # The pools stay: an ASGI host may run the lifespan more than once (idle threads cost nothing).
+        if self.store is not None:
+            self.store.close()
+        if self._temporary:
+            shutil.rmtree(self.upload_dir, ignore_errors=True)

@@ -13,11 +13,13 @@ import re
 import secrets
 import shutil
 import zipfile
+import zlib
 from pathlib import Path
 
 from accord.errors import InputError
 from accord.web.library import Entry, Library, relabel
 from accord.web.settings import Settings
+from accord.web.work import check_parse
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.\-]+")
 
@@ -29,8 +31,9 @@ def safe_name(name: str, default: str = "scenario") -> str:
     return base or default
 
 
-def save_upload(lib: Library, root: Path, filename: str, data: bytes) -> Entry:
-    """Store an upload, load it, and add it to the library; raises InputError naming the problem."""
+def save_upload(lib: Library, root: Path, filename: str, data: bytes, owner: str = "") -> Entry:
+    """Store an upload, parse it in a child process within ``parse_timeout`` (:func:`accord.web.work.check_parse`),
+    load it, and add it to the library; raises InputError naming the problem (its folder removed)."""
     s: Settings = lib.settings
     label = safe_name(filename)
     if len(data) > s.max_upload_bytes:
@@ -54,12 +57,13 @@ def save_upload(lib: Library, root: Path, filename: str, data: bytes) -> Entry:
                 label = re.sub(r"\.[A-Za-z0-9]*$", "", label) + ".yaml"
             target = folder / label
             target.write_bytes(data)
-        entry = Entry(token, target, "scenario", label=label, uploaded=True)
+        check_parse(target, label, s.parse_timeout)
+        entry = Entry(token, target, "scenario", label=label, uploaded=True, owner=owner)
         lib.add_upload(entry)
         try:
             lib.scenario(token)  # validates; InputError relabelled to the upload's name
         except InputError:
-            lib._uploads.pop(token, None)
+            lib.discard_upload(token)
             raise
         return entry
     except InputError as exc:
@@ -90,8 +94,23 @@ def _extract(data: bytes, target: Path, label: str, s: Settings) -> None:
         total += m.file_size
         if total > s.max_unzipped_bytes:
             raise InputError(label, None, f"at most {s.max_unzipped_bytes:,} bytes once unzipped")
-        with zf.open(m) as src:
-            blob = src.read(s.max_unzipped_bytes + 1)  # the declared size may lie
+        try:
+            with zf.open(m) as src:
+                blob = src.read(s.max_unzipped_bytes + 1)  # the declared size may lie
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+        ) as exc:
+            raise InputError(
+                label,
+                m.filename,
+                "a readable zip member (intact, unencrypted, deflated or stored)",
+                str(exc)[:120],
+            ) from None
         if len(blob) != m.file_size:
             raise InputError(label, m.filename, "a zip whose files have their declared sizes")
         (target / name).write_bytes(blob)

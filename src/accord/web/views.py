@@ -25,6 +25,7 @@ def scenario_info(lib: Library, ident: str) -> dict[str, Any]:
         "description": sc.description,
         "format": sc.format,
         "outcomes": sc.space.size,
+        "compiled": lib.too_large(sc) is None,  # False: beyond the server's limits, frontier only
         "issues": [
             {"name": i.name, "kind": i.kind, "values": [_plain(v) for v in i.values]} for i in sc.space.issues
         ],
@@ -73,7 +74,7 @@ def run_one(
     lib: Library, ident: str, negotiators: list[str] | None, variant: str | None, steps: int | None, seed: int
 ) -> dict[str, Any]:
     """One negotiation: with chosen strategies (the single-track protocol) or the file's talks (a variant)."""
-    e, sc = lib.scenario(ident)
+    e, sc, comp = lib.compiled(ident)
     talks = lib.talks(e)
     if variant is not None and (negotiators or steps is not None):
         raise InputError(
@@ -106,7 +107,7 @@ def run_one(
         "negotiators": specs,
         "summary": res.summary(),
         "trace": api.trace_rows(sc, res),
-        "distances": api.outcome_distances(sc, res.outcome_index),
+        "distances": distances(lib, ident, comp, res.outcome_index),
     }
 
 
@@ -168,18 +169,29 @@ def end_analysis(lib: Library, game: Game) -> dict[str, Any]:
     res = s.result
     assert res is not None
     sc = s.compiled.scenario
-    a = lib.analysis(game.scenario_id)
+    a = lib.analysis(game.scenario_id, 0, 0)  # the solutions; no frontier page
     e = lib.get(game.scenario_id)
     ts = lib.talks(e)
     return {
         **res.summary(),
         "outcome_index": res.outcome_index,
-        "distances": api.outcome_distances(sc, res.outcome_index),
+        "distances": distances(lib, game.scenario_id, s.compiled, res.outcome_index),
         "solutions": {k: a.get(k) for k in ("nash", "kalai_smorodinsky", "max_welfare")},
         "reservations": a["reservations"],
         "trace": api.trace_rows(sc, res),
         "implementation_available": bool(res.agreement and ts is not None and ts.implementation is not None),
     }
+
+
+def distances(lib: Library, ident: str, comp: Any, outcome_index: int | None) -> dict[str, Any]:
+    """``accord.api.outcome_distances`` on the library's cached analysis (one analysis per scenario)."""
+    if outcome_index is None:
+        return {}
+    from accord.analysis.solutions import distances as _distances
+
+    d = _distances(comp, int(outcome_index), lib.frontier(ident))
+    d.pop("utilities", None)
+    return d
 
 
 def entry_label(e: Entry) -> str:

@@ -91,12 +91,20 @@
     var fd = new FormData(setup), body = {scenario: sid, party: fd.get("party"), seed: Number(fd.get("seed") || 0)};
     if (fd.get("opponent")) body.opponent = fd.get("opponent");
     if (fd.get("rounds")) body.rounds = Number(fd.get("rounds"));
+    if (fd.get("group")) body.group = fd.get("group");
     call("POST", "/api/games", body).then(function (g) {
       showError($("setup-error"), null); $("end").hidden = true; setup.hidden = true;
+      history.replaceState(null, "", "?game=" + encodeURIComponent(g.id));  // a reload (or a restart) resumes it
       if (g.standing) setOffer(g.standing.outcome);
       render(g);
     }).catch(function (e) { showError($("setup-error"), e); });
   });
+  var resume = new URLSearchParams(location.search).get("game");
+  if (resume) {
+    call("GET", "/api/games/" + encodeURIComponent(resume)).then(function (g) {
+      setup.hidden = true; if (g.standing) setOffer(g.standing.outcome); render(g);
+    }).catch(function (e) { showError($("setup-error"), e); });
+  }
   document.querySelectorAll("select.issue").forEach(function (s) { s.addEventListener("change", value); });
   $("send").addEventListener("click", function () { move("offer"); });
   $("accept").addEventListener("click", function () { move("accept"); });

@@ -1,0 +1,142 @@
+"""Latency of `accord serve` under a class: 50 and 200 concurrent players on 127.0.0.1 (issue 16).
+
+    .venv/bin/python benchmarks/web_load_bench.py        # writes benchmarks/results/web_load.{json,md}
+
+Each player is its own client (its own cookie, so its own games) and does what a student does, all players at
+once: load the Hanoi scenario page, fetch its analysis, start a game against a conceding machine, value and
+send the Nash offer until the game ends (one in five walks away at once), then load the page of another
+scenario. The players run as asyncio tasks in one process (httpx.AsyncClient), the server is a fresh
+`accord.web` app under uvicorn (uvloop, httptools) in its own process on the same machine; before the
+players come, one client (the teacher) opens the two pages once, as a class's teacher would. Latency is the wall clock of each HTTP
+request as the player sees it, queueing included. Target (issue 16): p99 < 2 s at 200 players.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import platform
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from web_bench import machine  # noqa: E402
+from web_common import HERE, Server, stats  # noqa: E402
+
+RESULTS = HERE / "results"
+
+
+async def player(
+    c: httpx.AsyncClient, k: int, nash: dict, lat: dict[str, list[float]], errors: list[str]
+) -> None:
+    async with c:
+
+        async def call(kind: str, method: str, path: str, **kw) -> httpx.Response:
+            t = time.perf_counter()
+            r = await c.request(method, path, **kw)
+            lat[kind].append(time.perf_counter() - t)
+            lat["all"].append(lat[kind][-1])
+            if r.status_code >= 400:
+                errors.append(f"{kind} {r.status_code} {r.text[:120]}")
+            return r
+
+        await call("page", "GET", "/scenarios/hanoi-2019")
+        await call("analysis", "GET", "/api/scenarios/hanoi-2019/analysis")
+        r = await call(
+            "game start",
+            "POST",
+            "/api/games",
+            json={"scenario": "hanoi-2019", "party": "usa", "opponent": "conceder", "seed": k},
+        )
+        g = r.json()
+        while r.status_code == 200 and g["status"] == "your_turn":
+            await call("value", "POST", f"/api/games/{g['id']}/value", json={"outcome": nash})
+            body = {"move": "walk"} if k % 5 == 0 else {"move": "offer", "outcome": nash}
+            r = await call("move", "POST", f"/api/games/{g['id']}/move", json=body)
+            g = r.json()
+        await call("page (second)", "GET", "/scenarios/jcpoa-2015")
+
+
+async def run(url: str, players: int, nash: dict) -> dict:
+    lat: dict[str, list[float]] = defaultdict(list)
+    errors: list[str] = []
+    # The clients are made before the clock starts (making one builds an SSL context: the load generator's
+    # cost, not the server's); each player's first request still opens its connection and gets its cookie.
+    clients = [httpx.AsyncClient(base_url=url, timeout=120) for _ in range(players)]
+    t0 = time.perf_counter()
+    await asyncio.gather(*(player(c, k, nash, lat, errors) for k, c in enumerate(clients)))
+    wall = time.perf_counter() - t0
+    return {
+        "players": players,
+        "wall_s": wall,
+        "requests": len(lat["all"]),
+        "requests_per_s": len(lat["all"]) / wall,
+        "errors": len(errors),
+        "first_errors": errors[:5],
+        "latency": {k: stats(v) for k, v in lat.items()},
+    }
+
+
+def bench() -> list[dict]:
+    out = []
+    for players in (50, 200):
+        with Server() as srv:
+            with httpx.Client(base_url=srv.url, timeout=120) as c:  # the teacher opens the pages first
+                nash = c.get("/api/scenarios/hanoi-2019/analysis").json()["nash"]["outcome"]
+                for path in ("/scenarios/hanoi-2019", "/scenarios/jcpoa-2015"):
+                    c.get(path).raise_for_status()
+            res = asyncio.run(run(srv.url, players, nash))
+            res["server_peak_mb"] = srv.memory()["peak"] / 2**20
+        out.append(res)
+        print(json.dumps({k: v for k, v in res.items() if k != "latency"}), flush=True)
+    return out
+
+
+def write(res: list[dict]) -> None:
+    meta = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "python": platform.python_version(),
+        "command": "python benchmarks/web_load_bench.py",
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "web_load.json").write_text(json.dumps({"meta": meta, "results": res}, indent=2) + "\n")
+    m = meta["machine"]
+    ms = lambda s: f"{1000 * s:,.0f} ms"  # noqa: E731
+    lines = [
+        f"## Web app under a class: concurrent players ({meta['date'][:10]})",
+        "",
+        f"`benchmarks/web_load_bench.py` on 127.0.0.1 ({m.get('Model name', '?')}, {m.get('CPU(s)', '?')} CPUs shared "
+        "with the load generator and with other work on the machine; Python "
+        f"{meta['python']}): every player its own client and its own game, all at once (page, analysis, game start, "
+        "value and move until the end, another page). Latency per request as the player sees it, queueing included.",
+        "",
+        "| players | requests | req/s | errors | kind | median | p95 | p99 | max | p99 < 2 s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in res:
+        for kind in ("all", "page", "analysis", "game start", "value", "move", "page (second)"):
+            s = r["latency"][kind]
+            head = (
+                f"| {r['players']} | {r['requests']:,} | {r['requests_per_s']:.0f} | {r['errors']} "
+                if kind == "all"
+                else "| | | | "
+            )
+            ok = "yes" if s["p99_s"] < 2 else "**no**"
+            lines.append(
+                head
+                + f"| {kind} | {ms(s['median_s'])} | {ms(s['p95_s'])} | {ms(s['p99_s'])} | {ms(s['max_s'])} | {ok} |"
+            )
+    lines += ["", "Raw figures: `benchmarks/results/web_load.json`.", ""]
+    (RESULTS / "web_load.md").write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    r = bench()
+    write(r)
+    print((RESULTS / "web_load.md").read_text())

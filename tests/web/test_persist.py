@@ -1,0 +1,87 @@
+"""Games and uploads survive a restart (SQLite in the data folder); a game exports as its trace and replays."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi.testclient import TestClient
+
+from accord import api
+
+from .conftest import SCENARIOS, linear_yaml
+
+
+def _app(data, extra_library, **kw):
+    from accord.web import Settings, create_app
+
+    return create_app(Settings(library=(SCENARIOS, extra_library), data_dir=data, **kw))
+
+
+def test_a_restart_keeps_games_and_uploads(tmp_path, extra_library):
+    data = tmp_path / "run"
+    sc = api.load(SCENARIOS / "hanoi-2019.yaml")
+    with TestClient(_app(data, extra_library)) as c:
+        g = c.post(
+            "/api/games", json={"scenario": "hanoi-2019", "party": "usa", "opponent": "boulware"}
+        ).json()
+        for k in (3, 7):
+            g = c.post(
+                f"/api/games/{g['id']}/move", json={"move": "offer", "outcome": sc.space.outcome(k)}
+            ).json()
+        up = c.post(
+            "/api/uploads", files={"file": ("mine.yaml", linear_yaml(2, 3).encode(), "text/plain")}
+        ).json()
+        before = c.get(f"/api/games/{g['id']}").json()
+        cookie = c.cookies["accord_client"]
+    with TestClient(_app(data, extra_library), cookies={"accord_client": cookie}) as c:
+        after = c.get(f"/api/games/{g['id']}").json()
+        assert after == before  # same history, standing offer and round: the moves were replayed
+        assert c.get(f"/api/scenarios/{up['id']}").json()["outcomes"] == 9
+        assert TestClient(c.app).get(f"/api/games/{g['id']}").status_code == 404  # still only the owner's
+        end = c.post(f"/api/games/{g['id']}/move", json={"move": "walk"}).json()
+        assert end["status"] == "walk_away"
+
+
+def test_retention_forgets_old_games_and_uploads(tmp_path, extra_library):
+    data = tmp_path / "run"
+    with TestClient(_app(data, extra_library)) as c:
+        g = c.post("/api/games", json={"scenario": "linear-small", "party": "a"}).json()
+        up = c.post(
+            "/api/uploads", files={"file": ("m.yaml", linear_yaml(2, 3).encode(), "text/plain")}
+        ).json()
+        cookie = c.cookies["accord_client"]
+    folders = [p for p in (data / "uploads").iterdir()]
+    assert len(folders) == 1
+    with TestClient(
+        _app(data, extra_library, game_ttl=-1, upload_ttl=-1), cookies={"accord_client": cookie}
+    ) as c:
+        assert c.get(f"/api/games/{g['id']}").status_code == 404
+        assert c.get(f"/api/scenarios/{up['id']}").status_code == 404
+    assert list((data / "uploads").iterdir()) == []
+
+
+def test_export_and_replay_give_the_same_game(client):
+    sc = api.load(SCENARIOS / "hanoi-2019.yaml")
+    g = client.post(
+        "/api/games", json={"scenario": "hanoi-2019", "party": "dprk", "opponent": "random", "seed": 5}
+    ).json()
+    k = 0
+    while g["status"] == "your_turn" and k < 6:
+        g = client.post(
+            f"/api/games/{g['id']}/move", json={"move": "offer", "outcome": sc.space.outcome(k * 11)}
+        ).json()
+        k += 1
+    if g["status"] == "your_turn":
+        g = client.post(f"/api/games/{g['id']}/move", json={"move": "walk"}).json()
+    data = client.get(f"/api/games/{g['id']}/export").json()
+    assert data["status"] == g["status"] and data["trace"] == g["result"]["trace"]
+    again = client.post("/api/games/replay", json={"spec": data["spec"], "moves": data["moves"]}).json()
+    assert again["id"] != g["id"] and again["result"] == g["result"]
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/api/games/{g['id']}/export?format=csv").text)))
+    assert len(rows) == len(data["trace"])
+    assert [r["action"] for r in rows] == [t["action"] for t in data["trace"]]
+    first = data["trace"][0]
+    assert all(rows[0][f"issue:{i}"] == str(v) for i, v in first["outcome"].items())
+    bad = client.post("/api/games/replay", json={"spec": data["spec"], "moves": [{"move": "offer"}]})
+    assert bad.status_code == 422 and bad.json()["error"]["field"].startswith("moves.0")
