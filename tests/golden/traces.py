@@ -33,9 +33,11 @@ def shared() -> Path:
 
 
 def strategies() -> list[str]:
-    from accord.strategies.base import available
+    """The built-in strategies (a user's class registered in the same process, e.g. the README's, is not)."""
+    from accord.strategies import base
 
-    return sorted(available())
+    names = base.available()
+    return sorted(n for n in names if getattr(base._REGISTRY[n], "__module__", "").startswith("accord."))
 
 
 def scenario(folder: str, profiles: tuple[str, str]) -> Any:

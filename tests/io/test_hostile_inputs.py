@@ -231,3 +231,18 @@ def test_geniusweb_json_nested_deep_is_refused_before_parsing(tmp_path):
     with pytest.raises(InputError) as e:
         load(_geniusweb(tmp_path, "[" * 100_000 + "]" * 100_000))
     assert "nested" in e.value.expected
+
+
+def test_a_party_whose_constraints_exclude_every_outcome_cannot_run(tmp_path):
+    from accord import api
+
+    doc = yaml.safe_load(VALID)
+    doc["parties"]["b"]["constraints"] = ["relief == full and relief == none"]
+    p = tmp_path / "infeasible.yaml"
+    p.write_text(yaml.safe_dump(doc))
+    api.analyze(p)  # the analysis of such a scenario is well defined: no feasible outcome
+    with pytest.raises(InputError) as e:
+        api.run(p, seed=0)
+    assert e.value.field == "parties.b.constraints" and e.value.file == str(p)
+    run = _cli("run", p)
+    assert run.returncode == 2 and "parties.b.constraints" in run.stderr and "Traceback" not in run.stderr
