@@ -151,6 +151,7 @@ def run(
     if steps is not None and steps < 1:
         raise InputError(None, "steps", "a positive number of rounds", steps)
     comp = compile_scenario(sc)
+    comp.require_offers()
     if negotiators and not isinstance(negotiators[0], str):
         negs = list(negotiators)  # type: ignore[arg-type]
     else:
@@ -224,6 +225,8 @@ def run_batch(
             if batchable(got):  # stateless between runs (setup resets them): one set serves every run
                 shared[key] = got
         negs.append(got)
+    for sc in {id(sc): sc for sc in scs}.values():
+        compile_scenario(sc).require_offers()
     return run_alternating_batch(
         scs, negs, deadline=steps, seeds=[seed + k for k in range(len(scs))], compile_fn=compile_scenario
     )

@@ -37,7 +37,7 @@ def strategies() -> list[str]:
     from accord.strategies import base
 
     names = base.available()
-    return sorted(n for n in names if getattr(base._REGISTRY[n], "__module__", "").startswith("accord."))
+    return sorted(n for n in names if base._CLASSES[n].__module__.startswith("accord."))
 
 
 def scenario(folder: str, profiles: tuple[str, str]) -> Any:

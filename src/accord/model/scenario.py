@@ -130,6 +130,20 @@ class CompiledScenario:
         """Outcomes every party's hard constraints allow."""
         return self.acceptable.all(axis=0)
 
+    def require_offers(self) -> None:
+        """Refuse a negotiation in which some party's hard constraints exclude every outcome: it could
+        neither offer nor accept anything (staged talks, whose envoys and leaders walk away instead, do
+        not call this)."""
+        if not self.has_constraints:
+            return
+        for i in np.flatnonzero(~self.acceptable.any(axis=1)):
+            raise InputError(
+                self.scenario.path,
+                f"parties.{self.scenario.parties[i].name}.constraints",
+                "hard constraints that leave the party at least one outcome it may offer",
+                f"none of the {self.space.size:,} outcomes satisfies them",
+            )
+
     @cached_property
     def has_constraints(self) -> bool:
         return any(p.preferences.constraints for p in self.scenario.parties)

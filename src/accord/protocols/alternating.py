@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from accord.errors import InputError
 from accord.model.scenario import CompiledScenario
 from accord.model.seeding import party_rngs
 from accord.strategies.base import ACCEPT, REJECT, WALK, Context, Negotiator, State
@@ -134,15 +133,6 @@ class Session:
         else:
             children = np.random.default_rng(seed).spawn(n)
         acc = compiled.acceptable if compiled.has_constraints else None
-        if acc is not None:
-            for i in np.flatnonzero(~acc.any(axis=1)):
-                name = sc.parties[i].name
-                raise InputError(
-                    sc.path,
-                    f"parties.{name}.constraints",
-                    "hard constraints that leave the party at least one outcome it may offer",
-                    f"none of the {compiled.space.size:,} outcomes satisfies them",
-                )
         for i, neg in enumerate(negotiators):
             if neg is None:
                 continue
