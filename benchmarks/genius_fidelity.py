@@ -46,11 +46,57 @@ def scenario(folder: str):
     return load_folder(data_dir() / folder, parties=[pa.removesuffix(".xml"), pb.removesuffix(".xml")])
 
 
-def accord_cell(agent: str, opponent: str, folder: str, rounds: int, seed: int) -> dict:
+def genius_time_dependent(e: float):
+    """GENIUS's TimeDependentAgent rebuilt on accord's schedule, for the harness only (never in accord).
+
+    Two conventions differ from accord's boulware/conceder (read in GENIUS's TimeDependentAgent,
+    DiscreteTimeline and SortedOutcomeSpace): the clock is t = r / (R + 1) for round r = 1..R, and the
+    offer is the outcome whose utility is nearest p(t), above or below (accord: at or above).
+    Acceptance as GENIUS's: the opponent's offer is worth at least the planned offer.
+    """
+    import numpy as np
+
+    from accord.strategies.base import ACCEPT, REJECT
+    from accord.strategies.time_based import TimeBased
+
+    class GeniusTimeDependent(TimeBased):
+        def setup(self, ctx) -> None:
+            super().setup(ctx)
+            self.sorted = np.argsort(ctx.utility, kind="stable")
+            self.sorted_u = ctx.utility[self.sorted]
+
+        def planned(self, state) -> int:
+            target = self.target((state.round + 1) / (self.ctx.deadline + 1))
+            k = int(np.searchsorted(self.sorted_u, target))
+            near = [j for j in (k - 1, k) if 0 <= j < len(self.sorted_u)]
+            best = min(near, key=lambda j: (abs(self.sorted_u[j] - target), -j))
+            return int(self.sorted[best])
+
+        def propose(self, state) -> int:
+            return self.planned(state)
+
+        def respond(self, state, offer: int) -> str:
+            mine = self.ctx.utility[self.planned(state)]
+            return ACCEPT if self.ctx.utility[offer] >= mine else REJECT
+
+    return GeniusTimeDependent(e)
+
+
+E = {"boulware": 0.2, "conceder": 2.0}
+
+
+def accord_cell(
+    agent: str, opponent: str, folder: str, rounds: int, seed: int, genius_opponent: bool = False
+) -> dict:
     from accord import api
+    from accord.api import negotiator_for
 
     sc = scenario(folder)
-    r = api.run(sc, [agent, opponent], steps=rounds, seed=seed)
+    if genius_opponent:
+        negs = [negotiator_for(agent), genius_time_dependent(E[opponent])]
+        r = api.run(sc, negs, steps=rounds, seed=seed)
+    else:
+        r = api.run(sc, [agent, opponent], steps=rounds, seed=seed)
     u = list(r.utilities.values())
     return {"agreement": bool(r.agreement), "utility": u, "rounds": int(r.rounds)}
 
@@ -69,9 +115,11 @@ def summary(cells: list[dict]) -> dict:
     }
 
 
-def compare(agents: list[str] | None = None) -> list[dict]:
+def compare(
+    agents: list[str] | None = None, reference: Path = REF / "anac.json", genius_opponent: bool = False
+) -> list[dict]:
     """One row per (agent, opponent) of the committed reference, with accord's figures on the same cells."""
-    rows = json.loads((REF / "anac.json").read_text())
+    rows = json.loads(reference.read_text())
     groups: dict[tuple[str, str], list[dict]] = {}
     for s in rows:
         if s["end"] == "error" or (agents and s["agent"] not in agents):
@@ -81,7 +129,9 @@ def compare(agents: list[str] | None = None) -> list[dict]:
     for (agent, opp), cells in groups.items():
         g = summary([genius_cell(s) for s in cells])
         t0 = time.perf_counter()
-        a = summary([accord_cell(agent, opp, s["folder"], s["rounds"], s["seed"]) for s in cells])
+        a = summary(
+            [accord_cell(agent, opp, s["folder"], s["rounds"], s["seed"], genius_opponent) for s in cells]
+        )
         secs = time.perf_counter() - t0
         diff = {k: round(a[k] - g[k], 4) for k in g}
         out.append(
@@ -131,12 +181,36 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print the rows as one JSON list")
     ap.add_argument("--agents", help="comma-separated accord agent names (default: all in the reference)")
     ap.add_argument("--time-dependent", action="store_true", help="compare boulware/conceder instead")
+    ap.add_argument("--reference", default=str(REF / "anac.json"), help="GENIUS sessions (anac.json)")
+    ap.add_argument(
+        "--genius-opponents",
+        action="store_true",
+        help="accord's agents meet GENIUS's time-dependent rules (clock and nearest bid) instead of accord's",
+    )
+    ap.add_argument("--markdown", action="store_true", help="print the rows as a Markdown table")
     args = ap.parse_args()
     agents = args.agents.split(",") if args.agents else None
-    rows = time_dependent() if args.time_dependent else compare(agents)
+    rows = (
+        time_dependent()
+        if args.time_dependent
+        else compare(agents, Path(args.reference), args.genius_opponents)
+    )
     if args.json:
         json.dump(rows, sys.stdout, indent=1)
         sys.stdout.write("\n")
+        return
+    if args.markdown:
+        print(
+            "| agent | opponent | cells | agreement GENIUS / accord | utility GENIUS / accord | opponent's utility GENIUS / accord | rounds GENIUS / accord |"
+        )
+        print("|---|---|---|---|---|---|---|")
+        for r in rows:
+            g, a = r["genius"], r["accord"]
+            print(
+                f"| {r['agent']} | {r['opponent']} | {r['cells']} | {g['agreement']:.2f} / {a['agreement']:.2f}"
+                f" | {g['utility']:.3f} / {a['utility']:.3f} | {g['opponent_utility']:.3f} / {a['opponent_utility']:.3f}"
+                f" | {g['rounds']:.1f} / {a['rounds']:.1f} |"
+            )
         return
     print(f"{'agent':12s} {'opponent':9s} {'n':>3s}  agree G/A    utility G/A    opp.util G/A   rounds G/A")
     for r in rows:

@@ -96,3 +96,27 @@ def test_anac_agent_matches_genius_original(agent: str) -> None:
         assert r["cells"] >= 30 and r["domains"] >= 10
         assert abs(r["diff"]["agreement"]) <= 0.05, r
         assert abs(r["diff"]["utility"]) <= 0.05, r
+
+
+def test_accord_protocol_replays_genius_sessions_on_genius_rules() -> None:
+    """With GENIUS's two conventions (clock, nearest bid; benchmarks/genius_fidelity.py), accord's protocol
+    replays GENIUS's sessions: same offers (in the offerer's utility) in the same turns, same ends, up to
+    the first turn where several outcomes share the nearest utility and the two sides pick different ones
+    (GENIUS's choice among ties follows its sorted list and binary search)."""
+    exact = 0
+    for s in TIMEDEP:
+        negs = [gf.genius_time_dependent(E[a]) for a in s["agents"]]
+        r = api.run(gf.scenario(s["folder"]), negs, steps=s["rounds"], seed=0)
+        t = r.trace
+        mine = [(int(t.party[k]), t.utilities[k]) for k in range(len(t)) if t.action[k] == "offer"]
+        theirs = [(x["agent"], np.array(x["utility"])) for x in s["trace"] if x["action"] == "offer"]
+        for (pa, ua), (pb, ub) in zip(mine, theirs, strict=False):
+            assert pa == pb, _sid(s)
+            assert ua[pa] == pytest.approx(ub[pb], abs=1e-12), _sid(s)  # the offerer's utility: always
+            if not np.allclose(ua, ub, atol=1e-12):
+                break  # a different outcome of the same utility: the sessions part here
+        else:
+            assert len(mine) == len(theirs) and r.rounds == s["end_round"], _sid(s)
+            assert list(r.utilities.values()) == pytest.approx(s["utility"], abs=1e-12), _sid(s)
+            exact += 1
+    assert exact >= 24  # of 44 (measured 2026-12-07); the other 20 part at a tie

@@ -5,10 +5,12 @@
 #
 #   NEGMAS_GIT=/path/to/negmas.git validation/genius/build.sh
 #
-# Needs javac (OpenJDK 17 tested) and Debian's JAXB packages: apt-get install libjaxb-api-java libjaxb-java.
+# Needs javac (OpenJDK 17 tested), Debian's JAXB packages and JAMA:
+#   apt-get install libjaxb-api-java libjaxb-java libjama-java
 # Only the classes reachable from the runner and the agents listed below are compiled (javac -sourcepath),
-# not the whole tree. Two classes missing from the vendored copy are stubbed (stubs/); IAMhaggler2011
-# needs agents.Jama.Matrix, also missing, and is left out.
+# not the whole tree. Classes missing from the vendored copy are supplied by stubs/ (two exceptions, an
+# empty RLBOA type, and agents.Jama.Matrix/CholeskyDecomposition delegating to Debian's JAMA 1.0.3, which
+# IAMhaggler2011's Gaussian process needs).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REV="${NEGMAS_REV:-5e5c71fdb9872ac19f18e5d77e377f019f3c0149}"
@@ -25,14 +27,14 @@ if [ ! -d "$G/src/main/java" ]; then
   done
 fi
 J=/usr/share/java
-CP="$(ls "$G"/dep/*.jar | tr '\n' ':')$J/jaxb-api.jar:$J/jaxb-runtime.jar:$J/jaxb-core.jar:$J/jaxb-impl.jar:$J/javax.activation.jar:$J/istack-commons-runtime.jar:$J/txw2.jar:$J/stax-ex.jar:$J/FastInfoset.jar"
+CP="$(ls "$G"/dep/*.jar | tr '\n' ':')$J/jaxb-api.jar:$J/jaxb-runtime.jar:$J/jaxb-core.jar:$J/jaxb-impl.jar:$J/javax.activation.jar:$J/istack-commons-runtime.jar:$J/txw2.jar:$J/stax-ex.jar:$J/FastInfoset.jar:$J/jama.jar"
 A="$G/src/main/java/agents"
 javac -nowarn -encoding ISO-8859-1 -proc:none -d "$WORK/classes" -cp "$CP" \
   -sourcepath "$HERE/stubs:$G/src/main/java" \
   "$HERE/src/accordval/Runner.java" \
   "$A/TimeDependentAgentBoulware.java" "$A/TimeDependentAgentConceder.java" \
   "$A/anac/y2010/AgentK/Agent_K.java" "$A/anac/y2011/HardHeaded/KLH.java" \
-  "$A/anac/y2011/Gahboninho/Gahboninho.java" "$A/anac/y2012/AgentLG/AgentLG.java" \
+  "$A/anac/y2011/Gahboninho/Gahboninho.java" "$A/anac/y2011/IAMhaggler2011/IAMhaggler2011.java" "$A/anac/y2012/AgentLG/AgentLG.java" \
   "$A/anac/y2012/CUHKAgent/CUHKAgent.java" "$A/anac/y2015/Atlas3/Atlas3.java" \
   "$A/anac/y2015/ParsAgent/ParsAgent.java" "$A/anac/y2016/caduceus/Caduceus.java"
 echo "$WORK/classes:$CP" > "$WORK/classpath"

@@ -41,15 +41,16 @@ SESSION_DOMAINS: dict[str, tuple[str, str, str]] = {
 
 BOULWARE = "agents.TimeDependentAgentBoulware"
 CONCEDER = "agents.TimeDependentAgentConceder"
-#: accord's name -> GENIUS class of the original (IAMhaggler2011 left out: agents.Jama is missing)
+#: accord's name -> GENIUS class of the original
 ANAC = {
     "agentk": "agents.anac.y2010.AgentK.Agent_K",
     "hardheaded": "agents.anac.y2011.HardHeaded.KLH",
     "gahboninho": "agents.anac.y2011.Gahboninho.Gahboninho",
+    "iamhaggler": "agents.anac.y2011.IAMhaggler2011.IAMhaggler2011",
     "agentlg": "agents.anac.y2012.AgentLG.AgentLG",
-    "cuhkagent": "agents.anac.y2012.CUHKAgent.CUHKAgent",
+    "cuhk_agent": "agents.anac.y2012.CUHKAgent.CUHKAgent",
     "atlas3": "agents.anac.y2015.Atlas3.Atlas3",
-    "parsagent": "agents.anac.y2015.ParsAgent.ParsAgent",
+    "pars_agent": "agents.anac.y2015.ParsAgent.ParsAgent",
     "caduceus": "agents.anac.y2016.caduceus.Caduceus",
 }
 OPPONENTS = {"boulware": BOULWARE, "conceder": CONCEDER}
@@ -113,6 +114,10 @@ def main() -> None:
     ap.add_argument("--build", default=str(HERE / "build"))
     ap.add_argument("--data", default="/work/shared/data/genius")
     ap.add_argument("--only", choices=["reading", "timedep", "anac"], action="append")
+    ap.add_argument("--agents", help="comma-separated: rerun only these ANAC agents, keep the others' rows")
+    ap.add_argument(
+        "--anac-file", default="anac.json", help="file of the ANAC rows under tests/reference/genius"
+    )
     args = ap.parse_args()
     build, data = Path(args.build), Path(args.data)
     cp = (build / "classpath").read_text().strip()
@@ -138,8 +143,12 @@ def main() -> None:
         ts = [session(cp, data, f, a, b, 0, True) for f in SESSION_DOMAINS for a, b in pairs]
         (OUT / "timedep.json").write_text(json.dumps(ts, indent=0) + "\n")
     if "anac" in only:
-        rows = []
-        for name, cls in ANAC.items():
+        names = args.agents.split(",") if args.agents else list(ANAC)
+        anac_file = OUT / args.anac_file
+        old = json.loads(anac_file.read_text()) if args.agents and anac_file.exists() else []
+        rows = [r for r in old if r["agent"] not in names]
+        for name in names:
+            cls = ANAC[name]
             for opp, ocls in OPPONENTS.items():
                 for f in SESSION_DOMAINS:
                     for seed in SEEDS:
@@ -156,7 +165,7 @@ def main() -> None:
                         s["agent"], s["opponent"] = name, opp
                         rows.append(s)
                         print(name, opp, f, seed, s["end"], s.get("end_round"), file=sys.stderr)
-            (OUT / "anac.json").write_text(json.dumps(rows, indent=0) + "\n")
+            anac_file.write_text(json.dumps(rows, indent=0) + "\n")
 
 
 if __name__ == "__main__":
