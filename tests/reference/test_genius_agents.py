@@ -35,7 +35,7 @@ NAME = {"agents.TimeDependentAgentBoulware": "boulware", "agents.TimeDependentAg
 
 #: ANAC agents whose agreement rate and mean utility are within 0.05 of the GENIUS original against both
 #: GENIUS time-dependent opponents on the reference cells today (the others: docs/validation.md).
-MATCHING = ["agentk"]
+MATCHING = ["agentk", "agentlg"]
 
 
 @cache
