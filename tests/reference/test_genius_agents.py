@@ -34,8 +34,16 @@ E = {"agents.TimeDependentAgentBoulware": 0.2, "agents.TimeDependentAgentConcede
 NAME = {"agents.TimeDependentAgentBoulware": "boulware", "agents.TimeDependentAgentConceder": "conceder"}
 
 #: ANAC agents whose agreement rate and mean utility are within 0.05 of the GENIUS original against both
-#: GENIUS time-dependent opponents on the reference cells today (the others: docs/validation.md).
-MATCHING = ["agentk", "agentlg"]
+#: opponents on the reference cells today (the others: docs/validation.md): facing accord's own
+#: boulware/conceder (False) or GENIUS's time-dependent rules rebuilt in the benchmark (True).
+MATCHING = [
+    ("agentk", False),
+    ("agentlg", False),
+    ("pars_agent", False),
+    ("agentk", True),
+    ("agentlg", True),
+    ("caduceus", True),
+]
 
 
 @cache
@@ -88,9 +96,9 @@ def test_time_dependent_sessions_replay_turn_by_turn() -> None:
         assert mine[: len(theirs)] == pytest.approx(theirs, abs=1e-12), _sid(s)
 
 
-@pytest.mark.parametrize("agent", MATCHING)
-def test_anac_agent_matches_genius_original(agent: str) -> None:
-    rows = gf.compare([agent])
+@pytest.mark.parametrize(("agent", "genius_opponent"), MATCHING)
+def test_anac_agent_matches_genius_original(agent: str, genius_opponent: bool) -> None:
+    rows = gf.compare([agent], genius_opponent=genius_opponent)
     assert {r["opponent"] for r in rows} == {"boulware", "conceder"}
     for r in rows:
         assert r["cells"] >= 30 and r["domains"] >= 10
