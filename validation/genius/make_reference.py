@@ -118,6 +118,7 @@ def main() -> None:
     ap.add_argument(
         "--anac-file", default="anac.json", help="file of the ANAC rows under tests/reference/genius"
     )
+    ap.add_argument("--reading-file", default="reading.json", help="file of the read-outs under tests/reference/genius")
     ap.add_argument("--skip", default="", help="comma-separated folders left out of the ANAC cells")
     args = ap.parse_args()
     build, data = Path(args.build), Path(args.data)
@@ -138,7 +139,7 @@ def main() -> None:
     }
     (OUT / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
     if "reading" in only:
-        (OUT / "reading.json").write_text(json.dumps(reading(cp, data), indent=0) + "\n")
+        (OUT / args.reading_file).write_text(json.dumps(reading(cp, data), indent=0) + "\n")
     if "timedep" in only:
         pairs = [(BOULWARE, CONCEDER), (CONCEDER, BOULWARE), (BOULWARE, BOULWARE), (CONCEDER, CONCEDER)]
         ts = [session(cp, data, f, a, b, 0, True) for f in SESSION_DOMAINS for a, b in pairs]

@@ -236,25 +236,29 @@ public class Runner {
 			for (Issue i : domain.getIssues()) m.put(i.getNumber(), sample(i, rnd));
 			bids.add(new Bid(domain, m));
 		}
-		PrintStream o = System.out;
-		o.print("{\"domain\": " + q(new File(args[1]).getName()) + ", \"seed\": " + args[3] + ",\n \"outcomes\": [");
-		for (int s = 0; s < n; s++) o.print((s > 0 ? ",\n   " : "\n   ") + bidJson(bids.get(s), domain));
-		o.print("],\n \"profiles\": {");
+		// built whole, then printed: GENIUS's reader prints warnings to stdout while it loads a profile
+		StringBuilder o = new StringBuilder();
+		o.append("{\"domain\": " + q(new File(args[1]).getName()) + ", \"seed\": " + args[3] + ",\n \"outcomes\": [");
+		for (int s = 0; s < n; s++) o.append((s > 0 ? ",\n   " : "\n   ") + bidJson(bids.get(s), domain));
+		o.append("],\n \"profiles\": {");
 		for (int k = 4; k < args.length; k++) {
 			String name = new File(args[k]).getName();
-			o.print((k > 4 ? ",\n  " : "\n  ") + q(name) + ": ");
+			o.append((k > 4 ? ",\n  " : "\n  ") + q(name) + ": ");
+			StringBuilder p = new StringBuilder();
 			try {
 				AdditiveUtilitySpace u = load(domain, args[k]);
-				o.print("{\"discount\": " + num(u.getDiscountFactor()) + ", \"reservation\": "
+				p.append("{\"discount\": " + num(u.getDiscountFactor()) + ", \"reservation\": "
 						+ num(u.getReservationValueUndiscounted()) + ", \"utility\": [");
-				for (int s = 0; s < n; s++) o.print((s > 0 ? ", " : "") + num(u.getUtility(bids.get(s))));
-				o.print("]}");
+				for (int s = 0; s < n; s++) p.append((s > 0 ? ", " : "") + num(u.getUtility(bids.get(s))));
+				p.append("]}");
 			} catch (Throwable e) {
-				o.print("{\"error\": " + q(e.toString()) + "}");
+				p = new StringBuilder("{\"error\": " + q(e.toString()) + "}");
 			}
+			o.append(p);
 		}
-		o.print("}}\n");
-		o.flush();
+		o.append("}}\n");
+		System.out.print(o);
+		System.out.flush();
 	}
 
 	public static void main(String[] args) throws Exception {
