@@ -199,27 +199,27 @@ def main() -> None:
         json.dump(rows, sys.stdout, indent=1)
         sys.stdout.write("\n")
         return
+    header = [
+        "agent",
+        "opponent",
+        "cells",
+        "agreement G / A",
+        "utility G / A",
+        "opp. utility G / A",
+        "rounds G / A",
+    ]
+    fmt = {"agreement": ".2f", "utility": ".3f", "opponent_utility": ".3f", "rounds": ".1f"}
+    table = [
+        [r["agent"], r["opponent"], str(r["cells"])]
+        + [f"{r['genius'][k]:{f}} / {r['accord'][k]:{f}}" for k, f in fmt.items()]
+        for r in rows
+    ]
     if args.markdown:
-        print(
-            "| agent | opponent | cells | agreement GENIUS / accord | utility GENIUS / accord | opponent's utility GENIUS / accord | rounds GENIUS / accord |"
-        )
-        print("|---|---|---|---|---|---|---|")
-        for r in rows:
-            g, a = r["genius"], r["accord"]
-            print(
-                f"| {r['agent']} | {r['opponent']} | {r['cells']} | {g['agreement']:.2f} / {a['agreement']:.2f}"
-                f" | {g['utility']:.3f} / {a['utility']:.3f} | {g['opponent_utility']:.3f} / {a['opponent_utility']:.3f}"
-                f" | {g['rounds']:.1f} / {a['rounds']:.1f} |"
-            )
+        for line in [header, ["---"] * len(header), *table]:
+            print("| " + " | ".join(line) + " |")
         return
-    print(f"{'agent':12s} {'opponent':9s} {'n':>3s}  agree G/A    utility G/A    opp.util G/A   rounds G/A")
-    for r in rows:
-        g, a = r["genius"], r["accord"]
-        print(
-            f"{r['agent']:12s} {r['opponent']:9s} {r['cells']:3d}  {g['agreement']:.2f}/{a['agreement']:.2f}"
-            f"    {g['utility']:.3f}/{a['utility']:.3f}    {g['opponent_utility']:.3f}/{a['opponent_utility']:.3f}"
-            f"    {g['rounds']:5.1f}/{a['rounds']:5.1f}"
-        )
+    for line in [header, *table]:
+        print("  ".join(c.ljust(18 if k > 2 else 11) for k, c in enumerate(line)))
 
 
 if __name__ == "__main__":

@@ -118,7 +118,9 @@ def main() -> None:
     ap.add_argument(
         "--anac-file", default="anac.json", help="file of the ANAC rows under tests/reference/genius"
     )
-    ap.add_argument("--reading-file", default="reading.json", help="file of the read-outs under tests/reference/genius")
+    ap.add_argument(
+        "--reading-file", default="reading.json", help="file of the read-outs under tests/reference/genius"
+    )
     ap.add_argument("--skip", default="", help="comma-separated folders left out of the ANAC cells")
     args = ap.parse_args()
     build, data = Path(args.build), Path(args.data)
