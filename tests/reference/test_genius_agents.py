@@ -38,10 +38,8 @@ NAME = {"agents.TimeDependentAgentBoulware": "boulware", "agents.TimeDependentAg
 #: boulware/conceder (False) or GENIUS's time-dependent rules rebuilt in the benchmark (True).
 MATCHING = [
     ("agentk", False),
-    ("agentlg", False),
     ("pars_agent", False),
     ("agentk", True),
-    ("agentlg", True),
     ("caduceus", True),
 ]
 

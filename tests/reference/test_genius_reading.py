@@ -36,16 +36,10 @@ UNCLIPPED = {
     ("Laptop", "laptop_seller_utility"),
 }
 
-#: Reading bugs of issue 18, fixed on branch i18-reading (strict: these flip to passing at its merge).
-NESTED = "issue 18 item 1: nested <item> elements read as evaluations (GENIUS reads the issue's children)"
-NORMALISE = "issue 18 item 2: discrete evaluations not always divided by the issue's maximum"
-#: (folder, profile or None for all): thompson's employer profile has no nested items and reads right today.
-I18 = {
-    ("thompson", "thompson_employee_utilityspace"): NESTED,
-    ("AMPOvsCity", None): NESTED,
-    ("Car2012", None): NESTED,  # refused on load: "expected a value of the domain issue"
-    ("Jobs", None): NORMALISE,
-}
+#: Reading bugs still open, (folder, profile or None for all) -> reason (strict xfail: each flips when fixed).
+#: Issue 18's nested-item and normalisation bugs (thompson, AMPOvsCity, the 2012 Car domain, Jobs) were
+#: fixed with the GENIUS reader rewrite and now pass against GENIUS's own utilities.
+I18: dict[tuple[str, str | None], str] = {}
 
 
 def _i18(key: str, stem: str, loading_only: bool = False) -> str | None:
