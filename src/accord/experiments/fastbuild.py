@@ -373,7 +373,7 @@ class Patcher:
         return self._base(list(zip(specs, values.values(), strict=True)))  # type: ignore[arg-type]
 
     def _base(self, items: list[tuple[tuple, object]]) -> Any | None:  # noqa: C901, PLR0912
-        from accord.model.scenario import Protocol
+        from dataclasses import replace
 
         sc = self.template
         if not items:
@@ -442,7 +442,7 @@ class Patcher:
             prefs = _copy(pr, **changes)
             prefs.__dict__["reservation"] = float(self._reservation(name, prefs) if res is None else res)
             parties[i] = _copy(old, preferences=prefs, strategy=strategy)
-        proto = sc.protocol if deadline == sc.protocol.deadline else Protocol(deadline, sc.protocol.opener)
+        proto = sc.protocol if deadline == sc.protocol.deadline else replace(sc.protocol, deadline=deadline)
         return _copy(sc, parties=tuple(parties), protocol=proto)
 
     def _reservation(self, name: str, prefs: Any) -> float:

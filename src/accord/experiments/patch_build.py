@@ -94,10 +94,10 @@ def _put(tree: dict[Any, Any], where: tuple, leaf: _Leaf) -> bool:
 
 
 def _protocol_of(tp: Any) -> Callable[[object], object]:
-    from accord.model.scenario import Protocol
+    from dataclasses import replace
 
     def protocol(deadline: object) -> Any:
-        return tp if deadline == tp.deadline else Protocol(deadline, tp.opener)  # type: ignore[arg-type]
+        return tp if deadline == tp.deadline else replace(tp, deadline=deadline)
 
     return protocol
 
