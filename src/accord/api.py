@@ -225,8 +225,8 @@ def run_batch(
             if batchable(got):  # stateless between runs (setup resets them): one set serves every run
                 shared[key] = got
         negs.append(got)
-    for sc in {id(sc): sc for sc in scs}.values():
-        compile_scenario(sc).require_offers()
+    for sc in {id(sc): sc for sc in scs if sc.has_constraints}.values():
+        compile_scenario(sc).require_offers()  # only constraints can leave a party nothing (compiled anyway)
     return run_alternating_batch(
         scs, negs, deadline=steps, seeds=[seed + k for k in range(len(scs))], compile_fn=compile_scenario
     )

@@ -71,6 +71,11 @@ class Scenario:
             )
 
     @property
+    def has_constraints(self) -> bool:
+        """Some party has hard constraints."""
+        return any(p.preferences.constraints for p in self.parties)
+
+    @property
     def party_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.parties)
 
@@ -146,7 +151,7 @@ class CompiledScenario:
 
     @cached_property
     def has_constraints(self) -> bool:
-        return any(p.preferences.constraints for p in self.scenario.parties)
+        return self.scenario.has_constraints
 
     def cached_order(self, party: int) -> np.ndarray | None:
         return self._orders.get(party)
