@@ -111,16 +111,21 @@ def test_killed_at_any_write_the_resumed_run_has_exactly_the_reference_rows(refe
     assert not (out / "parts").exists() or not any((out / "parts").iterdir())
 
 
-def test_a_second_run_on_the_same_out_is_refused_while_the_first_runs(reference):
-    base, toy, _driver, _ref, _events = reference
-    out = base / "busy"
-    first = subprocess.Popen(
-        [sys.executable, "-m", "accord", "montecarlo", toy, "--runs", "3000", "--workers", "1", "-q"]
-        + ["--out", str(out)],
+def _start(toy: Path, out: Path, runs: int, workers: int) -> subprocess.Popen:
+    """A Monte Carlo run in the background (to be killed by the test)."""
+    args = ["montecarlo", toy, "--runs", runs, "--workers", workers, "-q", "--out", out]
+    return subprocess.Popen(
+        [sys.executable, "-m", "accord", *map(str, args)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def test_a_second_run_on_the_same_out_is_refused_while_the_first_runs(reference):
+    base, toy, _driver, _ref, _events = reference
+    out = base / "busy"
+    first = _start(toy, out, runs=3000, workers=1)
     try:
         deadline = time.time() + 60
         while time.time() < deadline and not (out / "manifest.json").exists():
@@ -148,13 +153,7 @@ def test_workers_end_when_their_parent_is_killed(reference):
 
     base, toy, _driver, _ref, _events = reference
     out = base / "orphans"
-    parent = subprocess.Popen(
-        [sys.executable, "-m", "accord", "montecarlo", toy, "--runs", "20000", "--workers", "2", "-q"]
-        + ["--out", str(out)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    parent = _start(toy, out, runs=20000, workers=2)
     kids: list[int] = []
     deadline = time.time() + 60
     while time.time() < deadline and len(kids) < 3:  # the forkserver and two workers
