@@ -111,7 +111,7 @@ def execute(
     store = RunStore(out)
     executor = executor if executor is not None else InProcess()
     with store.locked():
-        return _execute(plan, store, executor, resume, progress, command, run_chunk_table)
+        return _execute(plan, store, executor, resume, progress, command)
 
 
 def _execute(
@@ -121,8 +121,8 @@ def _execute(
     resume: bool,
     progress: Any,
     command: Sequence[str] | None,
-    run_chunk_table: Any,
 ) -> dict[str, Any]:
+    """:func:`execute` with the run directory held."""
     out = store.root
     if resume and store.exists():
         manifest = store.read_manifest()
