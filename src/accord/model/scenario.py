@@ -34,16 +34,21 @@ class Party:
 class Protocol:
     """The protocol: its registered name (``type``, see :mod:`accord.protocols.registry`), the deadline
     in rounds (alternating offers: every party acts once a round; single text: one mediator proposal a
-    round), who opens (alternating offers), and the protocol's own further settings (``options``)."""
+    round), who opens (alternating offers), the probability that the talks break down after each round
+    without agreement (``breakdown_risk``, Binmore, Rubinstein and Wolinsky 1986), and the protocol's own
+    further settings (``options``)."""
 
     deadline: int = 100
     opener: str | None = None
     type: str = "alternating_offers"
     options: Mapping[str, object] = field(default_factory=dict, hash=False)
+    breakdown_risk: float = 0.0
 
     def __post_init__(self) -> None:
         if self.deadline < 1:
             raise InputError(None, "protocol.deadline", "a positive number of rounds", self.deadline)
+        if not 0.0 <= self.breakdown_risk <= 1.0:  # also refuses NaN
+            raise InputError(None, "protocol.breakdown_risk", "a probability in [0, 1]", self.breakdown_risk)
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: compiled arrays are cached per scenario object

@@ -12,6 +12,8 @@ talks                               ``(0,)``        the parent of the next three
 facts drawn by nature               ``(0, 0)``      ``accord run``, ``implement``, Monte Carlo, ...
 stage ``k`` of the talks            ``(0, 1, k)``   parties of stage k: ``(0, 1, k, i)``
 implementation                      ``(1,)``        inspections and detections after a deal
+breakdown of a negotiation          ``(BREAKDOWN_KEY,)`` under the negotiation's stream (the run's seed,
+                                                    or a stage's stream): when the talks break down
 uncertain parameters (Monte Carlo)  ``(DRAW_KEY,)`` one uniform per uncertain number
 ==================================  ==============  =============================================
 
@@ -25,7 +27,9 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "BREAKDOWN_KEY",
     "DRAW_KEY",
+    "breakdown_rng",
     "facts_rng",
     "generator",
     "implementation_draws",
@@ -40,6 +44,8 @@ __all__ = [
 
 #: Spawn key of the parameter draws of a run (far from the party indices the protocol spawns).
 DRAW_KEY = 0x5EED_DA7A
+#: Spawn key of a negotiation's breakdown draw, under the negotiation's own stream.
+BREAKDOWN_KEY = 0xB4EA
 _TALKS, _IMPLEMENTATION = 0, 1
 _FACTS, _STAGES = 0, 1
 
@@ -62,6 +68,15 @@ def party_rngs(seed: int | None, n: int, key: tuple[int, ...] = ()) -> list[np.r
     """The ``n`` parties' generators of the negotiation stream ``key`` of run ``seed`` (keys ``key + (i,)``)."""
     root = _ss(seed, key)
     return [generator(_ss_child(root, i)) for i in range(n)]
+
+
+def breakdown_rng(seed: int | None, rng: np.random.Generator | None = None) -> np.random.Generator:
+    """The generator of a negotiation's breakdown draw: key ``(BREAKDOWN_KEY,)`` under run ``seed``, or under
+    the stream of ``rng`` when a negotiation is given its generator (a stage of the talks)."""
+    if rng is not None:
+        ss = rng.bit_generator.seed_seq  # type: ignore[attr-defined]
+        return generator(_ss_child(ss, BREAKDOWN_KEY))
+    return generator(_ss(seed, (BREAKDOWN_KEY,)))
 
 
 def talks_stream(seed: int) -> np.random.SeedSequence:

@@ -40,7 +40,7 @@ import numpy as np
 from accord.model.preferences import additive_sum
 from accord.model.scenario import CompiledScenario, Scenario
 from accord.model.space import _plain
-from accord.protocols.alternating import Result, Trace, normalised_time, run_alternating
+from accord.protocols.alternating import Result, Trace, normalised_time, run_alternating, run_many
 from accord.strategies.base import Negotiator, TargetIndex
 from accord.strategies.time_based import TimeBased, concession
 
@@ -359,8 +359,10 @@ def run_alternating_batch(
     seeds = list(seeds) if seeds is not None else [None] * count
     results: list[Result | None] = [None] * count
 
-    def sequential(i: int) -> Result:
-        return run_alternating(compile_fn(scenarios[i]), negotiators[i], deadline=deadline, seed=seeds[i])
+    later: list[int] = []  # negotiations for the kernel with their negotiator objects (run_many)
+
+    def sequential(i: int) -> None:
+        later.append(i)
 
     # Unique problems: (scenario, deadline, schedules); grouped by shape.
     problems: dict[tuple, list[int]] = {}
@@ -371,11 +373,11 @@ def run_alternating_batch(
             scheds = known[id(negs)] = tuple(schedule_of(n) for n in negs)
         n = len(sc.parties)
         if len(negs) != n or None in scheds or not sc.space.enumerable(MAX_OUTCOMES):
-            results[i] = sequential(i)
+            sequential(i)
             continue
         R = int(deadline if deadline is not None else sc.protocol.deadline)
         if R < 1:
-            results[i] = sequential(i)  # raises as run_alternating does
+            sequential(i)  # raises as run_alternating does
             continue
         problems.setdefault((id(sc), R, scheds), []).append(i)
 
@@ -391,7 +393,56 @@ def run_alternating_batch(
         for c0 in range(0, len(keys), per_chunk):
             chunk = keys[c0 : c0 + per_chunk]
             _run_chunk(chunk, problems, scenarios, negotiators, seeds, results, R, compile_fn, sequential)
+    if later:
+        _run_objects(later, scenarios, negotiators, seeds, results, deadline, compile_fn)
     return results  # type: ignore[return-value]
+
+
+def _run_objects(
+    later: list[int],
+    scenarios: Sequence[Scenario],
+    negotiators: Sequence[Sequence[Negotiator]],
+    seeds: list[int | None],
+    results: list[Result | None],
+    deadline: int | None,
+    compile_fn: Callable[[Scenario], CompiledScenario],
+) -> None:
+    """The negotiations the array engine does not take, on the kernel with their negotiator objects: runs
+    with the same number of parties and distinct negotiator objects together (:func:`run_many`), the
+    others one at a time (a negotiator object shared by two runs is set up anew for each)."""
+    groups: dict[int, list[int]] = {}
+    for i in later:
+        groups.setdefault(len(negotiators[i]), []).append(i)
+    for members in groups.values():
+        batch: list[int] = []
+        seen: set[int] = set()
+        for i in members:
+            ids = {id(n) for n in negotiators[i]}
+            if ids & seen or len(ids) < len(negotiators[i]):
+                results[i] = run_alternating(
+                    compile_fn(scenarios[i]), negotiators[i], deadline=deadline, seed=seeds[i]
+                )
+                continue
+            seen |= ids
+            batch.append(i)
+        # In chunks of at most CHUNK_ELEMENTS outcomes x parties: the runs of a chunk are in memory together.
+        start = 0
+        while start < len(batch):
+            stop, cells = start, 0
+            while stop < len(batch) and (stop == start or cells < CHUNK_ELEMENTS):
+                sc = scenarios[batch[stop]]
+                cells += int(sc.space.size) * len(sc.parties)
+                stop += 1
+            chunk = batch[start:stop]
+            got = run_many(
+                [compile_fn(scenarios[i]) for i in chunk],
+                [negotiators[i] for i in chunk],
+                deadline=deadline,
+                seeds=[seeds[i] for i in chunk],
+            )
+            for i, r in zip(chunk, got, strict=True):
+                results[i] = r
+            start = stop
 
 
 def _run_chunk(
@@ -403,7 +454,7 @@ def _run_chunk(
     results: list[Result | None],
     R: int,
     compile_fn: Callable[[Scenario], CompiledScenario],
-    sequential: Callable[[int], Result],
+    sequential: Callable[[int], None],
 ) -> None:
     scs = [scenarios[problems[k][0]] for k in keys]
     B, P = len(scs), len(scs[0].parties)
@@ -443,7 +494,7 @@ def _run_chunk(
     if not good.all():
         for i in np.flatnonzero(~good):
             for m in problems[keys[i]]:
-                results[m] = sequential(m)
+                sequential(m)
         keep = np.flatnonzero(good)
         if keep.size == 0:
             return
