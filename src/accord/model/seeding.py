@@ -38,6 +38,7 @@ __all__ = [
     "implementation_stream",
     "parameter_rng",
     "party_rngs",
+    "stage_breakdown_rng",
     "stage_rngs",
     "talks_stream",
 ]
@@ -77,6 +78,12 @@ def breakdown_rng(seed: int | None, rng: np.random.Generator | None = None) -> n
         ss = rng.bit_generator.seed_seq  # type: ignore[attr-defined]
         return generator(_ss_child(ss, BREAKDOWN_KEY))
     return generator(_ss(seed, (BREAKDOWN_KEY,)))
+
+
+def stage_breakdown_rng(seed: int, stage: int) -> np.random.Generator:
+    """The breakdown draw of stage ``stage`` of run ``seed``'s talks: what :func:`breakdown_rng` gives with
+    that stage's generator (:func:`stage_rngs`)."""
+    return generator(_ss(seed, (_TALKS, _STAGES, stage, BREAKDOWN_KEY)))
 
 
 def talks_stream(seed: int) -> np.random.SeedSequence:

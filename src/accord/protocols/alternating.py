@@ -104,9 +104,11 @@ def _setup(
     opener: int | None,
     rng: np.random.Generator | None,
     seed: int | None,
+    breakdown_risk: float | None = None,
 ) -> tuple[int, int, int | None]:
     """Check the arguments of one run, set its negotiators up; return its deadline, opener and the round
-    count after which it breaks down (None: it cannot)."""
+    count after which it breaks down (None: it cannot). ``breakdown_risk`` (default: the scenario
+    protocol's) is the probability of a breakdown after each round without agreement."""
     sc = compiled.scenario
     n = compiled.n_parties
     if len(negotiators) != n:
@@ -142,7 +144,7 @@ def _setup(
                 cached_order_fn=(lambda i=i: compiled.cached_order(i)),
             )
         )
-    risk = float(sc.protocol.breakdown_risk)
+    risk = float(sc.protocol.breakdown_risk if breakdown_risk is None else breakdown_risk)
     breaks = kernel.breakdown_rounds(breakdown_rng(seed, rng), risk) if risk > 0 else None
     return R, int(opener), None if breaks is None else int(breaks[0])
 
@@ -230,8 +232,9 @@ class Session:
         opener: int | None = None,
         rng: np.random.Generator | None = None,
         seed: int | None = None,
+        breakdown_risk: float | None = None,
     ) -> None:
-        R, opener, breaks = _setup(compiled, negotiators, deadline, opener, rng, seed)
+        R, opener, breaks = _setup(compiled, negotiators, deadline, opener, rng, seed, breakdown_risk)
         self.compiled = compiled
         self.negotiators = list(negotiators)
         self.R = R
@@ -288,10 +291,19 @@ def run_alternating(
     opener: int | None = None,
     rng: np.random.Generator | None = None,
     seed: int | None = None,
+    breakdown_risk: float | None = None,
 ) -> Result:
     """Run one negotiation between ``negotiators`` (one per party, in scenario order): a :class:`Session`
-    with no outside party."""
-    session = Session(compiled, negotiators, deadline=deadline, opener=opener, rng=rng, seed=seed)
+    with no outside party. ``breakdown_risk`` overrides the scenario protocol's (a stage of the talks)."""
+    session = Session(
+        compiled,
+        negotiators,
+        deadline=deadline,
+        opener=opener,
+        rng=rng,
+        seed=seed,
+        breakdown_risk=breakdown_risk,
+    )
     assert session.result is not None
     return session.result
 

@@ -39,7 +39,9 @@ import numpy as np
 
 from accord.model.preferences import additive_sum
 from accord.model.scenario import CompiledScenario, Scenario
+from accord.model.seeding import breakdown_rng
 from accord.model.space import _plain
+from accord.protocols import kernel
 from accord.protocols.alternating import Result, Trace, normalised_time, run_alternating, run_many
 from accord.strategies.base import Negotiator, TargetIndex
 from accord.strategies.time_based import TimeBased, concession
@@ -245,6 +247,35 @@ def _negated(U: np.ndarray, acceptable: np.ndarray | None) -> np.ndarray:
     return neg
 
 
+class _Scheduled:
+    """A time-dependent party as a kernel policy: its offer and its acceptance threshold in every round were
+    computed up front (:func:`offers`); it accepts an offer at least as good for it as its own offer of the
+    round (and its reservation value), within its hard constraints, and never walks away."""
+
+    def __init__(
+        self,
+        p: int,
+        U: np.ndarray,
+        acceptable: np.ndarray | None,
+        reservations: np.ndarray,
+        offer: np.ndarray,
+        own: np.ndarray,
+    ) -> None:
+        self.U, self.acc = U[:, p], None if acceptable is None else acceptable[:, p]
+        self.res, self.offer, self.own = reservations[:, p], offer[:, p], own[:, p]
+
+    def respond(self, board: kernel.Board, rows: np.ndarray) -> np.ndarray:
+        x = board.standing[rows]
+        u = self.U[rows, x]
+        ok = (u >= self.res[rows]) & (u >= self.own[rows, board.round])
+        if self.acc is not None:
+            ok &= self.acc[rows, x]
+        return ok.view(np.int8)  # ACCEPT (1) or REJECT (0)
+
+    def propose(self, board: kernel.Board, rows: np.ndarray) -> np.ndarray:
+        return self.offer[rows, board.round]
+
+
 def simulate(
     U: np.ndarray,
     acceptable: np.ndarray | None,
@@ -252,65 +283,21 @@ def simulate(
     schedule: np.ndarray,
     gains: np.ndarray,
     opener: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Run a batch of negotiations between time-dependent negotiators.
+    breaks_at: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run a batch of negotiations between time-dependent negotiators on the kernel.
 
-    Returns ``agreed[b]`` (the outcome index, -1 for none) and ``last[b]`` (the last round played).
-    Time-dependent negotiators never walk away, so a negotiation without agreement ends at the deadline.
+    Returns ``agreed[b]`` (the outcome index, -1 for none), ``last[b]`` (the last round played) and
+    ``end[b]`` (:data:`accord.protocols.kernel.END_NAMES` codes). Time-dependent negotiators never walk
+    away, so a negotiation without agreement ends at the deadline or in a breakdown.
     """
     B, P, N = U.shape
     R = gains.shape[1]
     offer, own = offers(U, acceptable, reservations, schedule, gains)
-    b = np.arange(B)[:, None]
-
-    def accepts(party: np.ndarray, x: np.ndarray, mine: np.ndarray) -> np.ndarray:
-        """party[b] (B, 1) responding to offers x[b, r] with its own offer's utility mine[b, r]."""
-        u = U[b, party, x]
-        ok = (u >= reservations[b, party]) & (u >= mine)
-        if acceptable is not None:
-            ok &= acceptable[b, party, x]
-        return ok
-
-    if P == 2:
-        f = opener[:, None]
-        s = 1 - f
-        of, os_ = offer[b, f, np.arange(R)], offer[b, s, np.arange(R)]
-        mf, ms = own[b, f, np.arange(R)], own[b, s, np.arange(R)]
-        events = np.zeros((B, 2 * R), dtype=bool)
-        events[:, 1::2] = accepts(s, of, ms)  # the second party answers the opener's offer of round r
-        events[:, 2::2] = accepts(f, os_[:, :-1], mf[:, 1:])  # the opener answers round r-1's counter
-        first = events.argmax(axis=1)
-        hit = events[np.arange(B), first]
-        rnd = first >> 1
-        agreed = np.where(first & 1, of[np.arange(B), rnd], os_[np.arange(B), np.maximum(rnd - 1, 0)])
-        return np.where(hit, agreed, -1), np.where(hit, rnd, R - 1)
-
-    rows = np.arange(B)
-    standing = np.full(B, -1, dtype=np.int64)
-    accepted = np.zeros(B, dtype=np.int64)
-    done = np.zeros(B, dtype=bool)
-    agreed = np.full(B, -1, dtype=np.int64)
-    last = np.full(B, R - 1, dtype=np.int64)
-    for r in range(R):
-        for j in range(P):
-            p = (opener + j) % P
-            has = ~done & (standing >= 0)
-            x = np.maximum(standing, 0)
-            u = U[rows, p, x]
-            ok = has & (u >= reservations[rows, p]) & (u >= own[rows, p, r])
-            if acceptable is not None:
-                ok &= acceptable[rows, p, x]
-            accepted = np.where(ok, accepted + 1, accepted)
-            now = ok & (accepted == P - 1)
-            agreed = np.where(now, standing, agreed)
-            last = np.where(now, r, last)
-            done |= now
-            prop = ~done & ~ok
-            standing = np.where(prop, offer[rows, p, r], standing)
-            accepted = np.where(prop, 0, accepted)
-        if done.all():
-            break
-    return agreed, last
+    board = kernel.Board(P, np.full(B, R, dtype=np.int64), N)
+    policies = [_Scheduled(p, U, acceptable, reservations, offer, own) for p in range(P)]
+    kernel.play(board, policies, opener, breaks_at=breaks_at)
+    return board.agreed, board.rounds - 1, board.end
 
 
 # ------------------------------------------------------------------------- scenarios in, results out
@@ -379,7 +366,9 @@ def run_alternating_batch(
         if R < 1:
             sequential(i)  # raises as run_alternating does
             continue
-        problems.setdefault((id(sc), R, scheds), []).append(i)
+        # A negotiation that can break down depends on its seed: computed once per seed, not per scenario.
+        draw = seeds[i] if sc.protocol.breakdown_risk > 0 else 0
+        problems.setdefault((id(sc), R, scheds, draw), []).append(i)
 
     groups: dict[tuple, list[tuple]] = {}
     for key, members in problems.items():
@@ -513,7 +502,16 @@ def _run_chunk(
                 sched_pos[s] = len(sched_list)
                 sched_list.append(s)
             schedule[i, p] = sched_pos[s]
-    agreed, last = simulate(U, acceptable, reservations, schedule, _gains(sched_list, R), openers)
+    breaks_at = None
+    if any(sc.protocol.breakdown_risk > 0 for sc in scs):  # each run's draw, as Session draws it
+        breaks_at = np.full(len(keys), R, dtype=np.int64)
+        for i, k in enumerate(keys):
+            risk = scs[i].protocol.breakdown_risk
+            if risk > 0:
+                breaks_at[i] = kernel.breakdown_rounds(breakdown_rng(seeds[problems[k][0]]), risk)[0]  # type: ignore[index]
+    agreed, last, ends = simulate(
+        U, acceptable, reservations, schedule, _gains(sched_list, R), openers, breaks_at
+    )
     radix = list(zip(scs[0].space.strides.tolist(), scs[0].space.cards.tolist(), strict=True))
     for i, k in enumerate(keys):
         a, lr = int(agreed[i]), int(last[i])
@@ -534,6 +532,7 @@ def _run_chunk(
                 a,
                 outcome if len(problems[k]) == 1 or outcome is None else dict(outcome),
                 lr,
+                kernel.END_NAMES[int(ends[i])],
                 R,
                 negotiators[m],
                 seeds[m],
@@ -550,6 +549,7 @@ def _result(
     agreed: int,
     outcome: dict[str, object] | None,
     last_round: int,
+    end: str,
     R: int,
     negs: Sequence[Negotiator],
     seed: int | None,
@@ -576,7 +576,7 @@ def _result(
         utilities=utilities,
         discounted_utilities=disc,
         rounds=last_round + 1,
-        end="agreement" if agreed >= 0 else "deadline",
+        end=end,
         walked_away_by=None,
         time=t_end,
         trace=LazyTrace(replay),

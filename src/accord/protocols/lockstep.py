@@ -28,6 +28,7 @@ import numpy as np
 from accord.model.beliefs import bayes, world_index, world_weights
 from accord.model.seeding import facts_rng
 from accord.model.talks import TalksScenario
+from accord.protocols import kernel
 from accord.protocols.lockstep_turns import (
     _END_NAMES,
     _END_WALK,
@@ -158,6 +159,7 @@ class _Runs:
         self.F = len(pv.facts)
         # offer signals: (observer, sender, fact, condition mask, p_true (R,), p_false (R,))
         self.signals = []
+        self.seeds: list[int] = []  # each run's seed (set by run_lockstep): its stages' breakdown draws
         for k, sg in enumerate(pv.signals):
             if sg.kind == "offer" and sg.condition is not None:
                 pt = np.array([t.private.signals[k].p_true for t in tss], dtype=np.float64)
@@ -422,6 +424,7 @@ def run_lockstep(
     :class:`TalksResult` of every run (stage traces are not kept) and the final beliefs (R, P, F).
     """
     runs = _Runs(tss, worlds)
+    runs.seeds = list(seeds)
     R, P, n = runs.R, runs.P, runs.n
     ts0 = runs.ts0
     pv = ts0.private
@@ -515,7 +518,10 @@ def run_lockstep(
         for r in np.flatnonzero(lw).tolist():
             t_end_name[r] = "walk_away"
             t_walker[r] = sr.walker[r]
-        going &= ~lw
+        broke = act & (sr.end == kernel.BREAKDOWN)  # the talks themselves break down
+        for r in np.flatnonzero(broke).tolist():
+            t_end_name[r] = "breakdown"
+        going &= ~(lw | broke)
     out = []
     names = runs.names
     for ag, e, w, st, b, wd, rd in zip(

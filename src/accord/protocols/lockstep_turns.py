@@ -15,13 +15,15 @@ from typing import Any
 
 import numpy as np
 
+from accord.model.seeding import stage_breakdown_rng
+from accord.protocols import kernel
 from accord.strategies.base import TargetIndex
 from accord.strategies.time_based import concession
 
 TOL = TargetIndex.TOLERANCE
 _WALK, _STAGED = 0, 1
-_END_AGREE, _END_WALK, _END_DEADLINE = 0, 1, 2
-_END_NAMES = ("agreement", "walk_away", "deadline")
+_END_AGREE, _END_WALK, _END_DEADLINE = kernel.AGREEMENT, kernel.WALK_AWAY, kernel.DEADLINE
+_END_NAMES = kernel.END_NAMES
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,7 @@ def _gain(e: float, deadline: int) -> np.ndarray:
     key = (e, deadline)
     g = _GAIN.get(key)
     if g is None:
-        from accord.protocols.alternating import normalised_time
-
-        g = np.array([1.0 - concession(normalised_time(r, deadline), e) for r in range(deadline)])
+        g = np.array([1.0 - concession(kernel.normalised_time(r, deadline), e) for r in range(deadline)])
         _GAIN[key] = g
     return g
 
@@ -179,98 +179,55 @@ class _StageRun:
     last: np.ndarray  # (R, P) last offer of each party or -1
 
 
+class _StagedPolicy:
+    """A staged strategy (envoy, leader, walk-away) as a kernel policy over the runs of one stage."""
+
+    def __init__(self, runs: Any, p: int, party: _Party, gains: dict[tuple[float, int], np.ndarray]) -> None:
+        self.runs, self.p, self.party, self.gains = runs, p, party, gains
+
+    def _tau(self, board: kernel.Board, rows: np.ndarray) -> np.ndarray:
+        """The party's target in the current round of each run (its concession at that run's deadline)."""
+        party, k = self.party, board.round
+        dl = board.deadline[rows]
+        gain = np.empty(rows.size)
+        for d in np.unique(dl):
+            gain[dl == d] = self.gains[(party.kind.e, int(d))][k]
+        return party.target(rows, gain) if party.kind.code == _STAGED else gain
+
+    def respond(self, board: kernel.Board, rows: np.ndarray) -> np.ndarray:
+        party = self.party
+        if party.kind.code == _WALK:
+            return np.full(rows.size, kernel.WALK)
+        u, ok = party.value(rows, board.standing[rows], board.proposer[rows])
+        res = party.res[rows]
+        # its last chance: the last turn of the last round
+        lastc = (board.round >= board.deadline[rows] - 1) & (board.last_mover[rows] == self.p)
+        acc_last = ok & (u >= res)
+        t = self._tau(board, rows)
+        thr = np.where(res > t, res, t) - TOL
+        acc_now = ok & (u >= thr)
+        accept = np.where(lastc, acc_last, acc_now)
+        walk = lastc & ~acc_last & party.kind.walks
+        return np.where(accept, kernel.ACCEPT, np.where(walk, kernel.WALK, kernel.REJECT))
+
+    def propose(self, board: kernel.Board, rows: np.ndarray) -> np.ndarray:
+        return _propose(self.runs, self.party, rows, self._tau(board, rows), board.last_other(rows, self.p))
+
+
 def _negotiate(runs: Any, s: int, parties: list[_Party], active: np.ndarray) -> _StageRun:
-    """The stacked alternating-offers protocol of one stage for the runs ``active``."""
+    """The stacked alternating-offers protocol of one stage for the runs ``active``, on the kernel."""
     stage = runs.ts0.stages[s]
-    R, P = runs.R, runs.P
     D = np.array([t.stages[s].rounds for t in runs.tss], dtype=np.int64)
     opener = runs.names.index(stage.opener) if stage.opener else 0
-    order = [(opener + j) % P for j in range(P)]
-    last_party = order[-1]
-    standing = np.full(R, -1, dtype=np.int64)
-    proposer = np.full(R, -1, dtype=np.int64)
-    accepted = np.zeros(R, dtype=np.int64)
-    live = active.copy()
-    end = np.full(R, _END_DEADLINE, dtype=np.int64)
-    walker = np.full(R, -1, dtype=np.int64)
-    agreed = np.full(R, -1, dtype=np.int64)
-    last = np.full((R, P), -1, dtype=np.int64)
-    stamp = np.full((R, P), -1, dtype=np.int64)
-    rounds = np.where(active, D, 0)
     gains = {(p.kind.e, int(d)): _gain(p.kind.e, int(d)) for p in parties for d in np.unique(D[active])}
-    clock = 0
-    for k in range(int(D[active].max()) if active.any() else 0):
-        live &= k < D
-        for p in order:
-            rows = np.flatnonzero(live)
-            if rows.size == 0:
-                break
-            party = parties[p]
-            Dr = D[rows]
-            gain = np.empty(rows.size)
-            for d in np.unique(Dr):
-                sel = Dr == d
-                gain[sel] = gains[(party.kind.e, int(d))][k]
-            tau = party.target(rows, gain) if party.kind.code == _STAGED else gain
-            stand = standing[rows]
-            has = stand >= 0
-            # respond
-            propose_rows = ~has
-            if has.any():
-                hr = rows[has]
-                off = stand[has]
-                if party.kind.code == _WALK:
-                    dec = np.full(hr.size, 2)
-                else:
-                    u, ok = party.value(hr, off, proposer[hr])
-                    res = party.res[hr]
-                    lastc = (k >= D[hr] - 1) & (p == last_party)
-                    acc_last = ok & (u >= res)
-                    t = tau[has]
-                    thr = np.where(res > t, res, t) - TOL
-                    acc_now = ok & (u >= thr)
-                    accept = np.where(lastc, acc_last, acc_now)
-                    walk = lastc & ~acc_last & party.kind.walks
-                    dec = np.where(accept, 1, np.where(walk, 2, 0))
-                # accept
-                a_rows = hr[dec == 1]
-                accepted[a_rows] += 1
-                done = a_rows[accepted[a_rows] == P - 1]
-                agreed[done] = standing[done]
-                end[done] = _END_AGREE
-                rounds[done] = k + 1
-                live[done] = False
-                # walk
-                w_rows = hr[dec == 2]
-                end[w_rows] = _END_WALK
-                walker[w_rows] = p
-                rounds[w_rows] = k + 1
-                live[w_rows] = False
-                pr = np.zeros(rows.size, dtype=bool)
-                pr[np.flatnonzero(has)[dec == 0]] = True
-                propose_rows = propose_rows | pr
-            if not propose_rows.any():
-                continue
-            prow = rows[propose_rows]
-            ptau = tau[propose_rows]
-            # most recent offer by another party
-            others = [q for q in range(P) if q != p]
-            st = stamp[prow][:, others]
-            lo = last[prow][:, others]
-            pos = np.argmax(st, axis=1)
-            opp = np.where(st.max(axis=1) >= 0, lo[np.arange(prow.size), pos], -1)
-            offers = _propose(runs, party, prow, ptau, opp)
-            w = offers < 0
-            wr = prow[w]
-            end[wr] = _END_WALK
-            walker[wr] = p
-            rounds[wr] = k + 1
-            live[wr] = False
-            mr = prow[~w]
-            standing[mr] = offers[~w]
-            proposer[mr] = p
-            accepted[mr] = 0
-            last[mr, p] = offers[~w]
-            stamp[mr, p] = clock
-            clock += 1
-    return _StageRun(end, rounds, agreed, walker, last)
+    board = kernel.Board(runs.P, D, runs.n, active=active)
+    policies = [_StagedPolicy(runs, p, party, gains) for p, party in enumerate(parties)]
+    breaks_at = None
+    risk = float(getattr(stage, "breakdown_risk", 0.0))
+    if risk > 0:  # each run's draw from its stage stream, as the turn-by-turn talks draw it
+        breaks_at = np.array(
+            [kernel.breakdown_rounds(stage_breakdown_rng(int(seed), s), risk)[0] for seed in runs.seeds],  # type: ignore[index]
+            dtype=np.int64,
+        )
+    kernel.play(board, policies, opener, breaks_at=breaks_at)
+    return _StageRun(board.end, board.rounds, board.agreed, board.walker, board.last)

@@ -358,7 +358,14 @@ def run_talks(ct: CompiledTalks, seed: int | None = None) -> TalksResult:
             neg = make_negotiator(stage.strategies.get(nm) or DEFAULT_STRATEGY[role])
             neg.talks = TalkInfo(stage.name, role, order, ct.digits, ct.spans, resp[i], walk_allowed=True)  # type: ignore[attr-defined]
             negs.append(neg)
-        result = run_alternating(view, negs, deadline=stage.rounds, opener=opener, rng=streams[s])  # type: ignore[arg-type]
+        result = run_alternating(
+            view,  # type: ignore[arg-type]
+            negs,
+            deadline=stage.rounds,
+            opener=opener,
+            rng=streams[s],
+            breakdown_risk=float(getattr(stage, "breakdown_risk", 0.0)),
+        )
         rounds += result.rounds
         before = beliefs.copy()
         for i in range(ct.P):  # beliefs from the others' final positions (informative signals only)
@@ -388,6 +395,7 @@ def run_talks(ct: CompiledTalks, seed: int | None = None) -> TalksResult:
         walked_leader = (
             result.end == "walk_away" and stage.roles.get(result.walked_away_by or "", "leader") == "leader"
         )
+        broke = result.end == "breakdown"  # the talks themselves break down (kernel.BREAKDOWN)
         open_, settled = _carry(ct, stage, result, here)
         stages.append(
             StageOutcome(
@@ -404,6 +412,9 @@ def run_talks(ct: CompiledTalks, seed: int | None = None) -> TalksResult:
         )
         if walked_leader:
             end, walker = "walk_away", result.walked_away_by
+            break
+        if broke:
+            end = "breakdown"
             break
     return TalksResult(
         agreed is not None,
