@@ -10,8 +10,8 @@ once with a run axis for both engines) get R rows, and the protocol kernel plays
 at once, with the staged strategies of :mod:`accord.strategies.belief_based` (envoy, leader, walk_away)
 as array policies (:mod:`accord.protocols.lockstep_turns`).
 
-The strategies' decisions are the one part written twice (objects and arrays), kept for speed, like :mod:`accord.protocols.batch` for the
-time-dependent strategies: every decision follows the strategies' code rule by rule (targets in Python
+The strategies' decisions are the one part written twice (objects and arrays), kept for speed, like
+:mod:`accord.protocols.batch` for the time-dependent strategies: every decision follows the strategies' code rule by rule (targets in Python
 floats, the tolerance of :class:`~accord.strategies.base.TargetIndex`, ties by utility then index, the
 trade-off's city-block similarity added issue by issue), and the results are identical to
 :func:`~accord.protocols.talks.run_batch` run by run (tests/talks/test_lockstep.py compares every field).
