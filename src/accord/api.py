@@ -45,58 +45,13 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     return c
 
 
-def _point(scenario: Scenario, idx: int | None, utilities: np.ndarray | None) -> dict[str, Any] | None:
-    if idx is None or utilities is None:
-        return None
-    return {
-        "outcome": scenario.space.outcome(int(idx)),
-        "utilities": {n: float(u) for n, u in zip(scenario.party_names, utilities, strict=True)},
-    }
-
-
 def analyze(scenario: Scenario | str | Path, parties: Sequence[str] | None = None) -> dict[str, Any]:
-    """The standard analysis as one JSON-able dict (the contract of ``accord analyze --json``).
+    """The standard analysis as one JSON-able dict (the contract of ``accord analyze --json``; its keys:
+    :func:`accord.analysis.document.analysis_document`)."""
+    from accord.analysis.document import analysis_document, scenario_analysis
 
-    Keys: ``outcomes``, ``parties``, ``pareto`` (list of {outcome, utilities}), ``nash``,
-    ``kalai_smorodinsky``, ``max_welfare`` (each {outcome, utilities} or None), ``zopa_size``,
-    ``reservations``. Spaces too large to enumerate use the exact linear-additive frontier; then
-    ``zopa_size`` is None and the solutions are taken over the frontier.
-    """
     sc = _scenario(scenario, parties)
-    out: dict[str, Any] = {
-        "scenario": sc.name,
-        "outcomes": sc.space.size,
-        "parties": list(sc.party_names),
-        "reservations": {p.name: p.preferences.reservation for p in sc.parties},
-    }
-    if sc.space.enumerable():
-        from accord.analysis.solutions import analyze as _analyze
-
-        comp = compile_scenario(sc)
-        a = _analyze(comp)
-        U = comp.utilities
-        out["pareto"] = [_point(sc, int(i), U[:, i]) for i in a.pareto]
-        for key, idx in (
-            ("nash", a.nash),
-            ("kalai_smorodinsky", a.kalai_smorodinsky),
-            ("max_welfare", a.max_welfare),
-        ):
-            out[key] = None if idx is None else _point(sc, int(idx), U[:, idx])
-        out["zopa_size"] = int(a.zopa_size)
-        out["method"] = "enumeration"
-    else:
-        from accord.analysis.large import analyze_large
-
-        big = analyze_large(sc)
-        out["pareto"] = [
-            _point(sc, int(i), u) for i, u in zip(big.pareto, big.pareto_utilities.T, strict=True)
-        ]
-        for key in ("nash", "kalai_smorodinsky", "max_welfare"):
-            idx, u = getattr(big, key), getattr(big, key + "_utilities")
-            out[key] = None if idx is None else _point(sc, int(idx), u)
-        out["zopa_size"] = None
-        out["method"] = "linear-additive frontier (no enumeration)"
-    return out
+    return analysis_document(sc, scenario_analysis(sc, compile_scenario))
 
 
 def outcome_distances(scenario: Scenario | str | Path, outcome_index: int | None) -> dict[str, float | None]:
@@ -104,22 +59,9 @@ def outcome_distances(scenario: Scenario | str | Path, outcome_index: int | None
 
     Empty when there is no outcome (no agreement). Uses the same analysis as :func:`analyze`.
     """
-    if outcome_index is None:
-        return {}
-    from accord.analysis.solutions import distances
+    from accord.analysis.document import outcome_distances as _distances
 
-    sc = _scenario(scenario)
-    if sc.space.enumerable():
-        from accord.analysis.solutions import analyze as _analyze
-
-        comp = compile_scenario(sc)
-        d = distances(comp, int(outcome_index), _analyze(comp))
-    else:
-        from accord.analysis.large import analyze_large
-
-        d = distances(sc, int(outcome_index), analyze_large(sc))
-    d.pop("utilities", None)
-    return d  # type: ignore[return-value]
+    return _distances(_scenario(scenario), outcome_index, compile_scenario)
 
 
 def negotiator_for(spec: str) -> Negotiator:
