@@ -209,46 +209,12 @@ def trace_rows(scenario: Scenario, result: Result) -> list[dict[str, Any]]:
 
 def write_trace(scenario: Scenario, result: Result, path: str | Path) -> Path:
     """Write a run's trace as CSV (``.csv``) or JSON (``.json``): one row per action."""
-    import csv
-    import json
+    from accord.io.traces import write_trace_table
 
-    p = Path(path)
-    rows = trace_rows(scenario, result)
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if p.suffix.lower() == ".json":
-            doc = {
-                "scenario": scenario.name,
-                "parties": list(scenario.party_names),
-                "result": result.summary(),
-            }
-            doc["trace"] = rows
-            p.write_text(json.dumps(doc, indent=2, default=str))
-        elif p.suffix.lower() == ".csv":
-            names = list(scenario.party_names)
-            issues = list(scenario.space.names)
-            with p.open("w", newline="") as f:
-                w = csv.writer(f)
-                w.writerow(["round", "time", "party", "action", "offer", *issues, *[f"u_{n}" for n in names]])
-                for r in rows:
-                    oc = r["outcome"] or {}
-                    us = r["utilities"]
-                    w.writerow(
-                        [
-                            r["round"],
-                            r["time"],
-                            r["party"],
-                            r["action"],
-                            "" if r["offer"] is None else r["offer"],
-                        ]
-                        + [oc.get(i, "") for i in issues]
-                        + ["" if us[n] is None else repr(us[n]) for n in names]
-                    )
-        else:
-            raise InputError(str(p), None, "a trace file name ending in .csv or .json")
-    except OSError as exc:
-        raise InputError(str(p), None, f"a writable path ({exc.strerror})") from None
-    return p
+    doc = {"scenario": scenario.name, "parties": list(scenario.party_names), "result": result.summary()}
+    doc["trace"] = trace_rows(scenario, result)
+    keys = ("round", "time", "party", "action")
+    return write_trace_table(path, doc, keys, scenario.space.names, scenario.party_names)
 
 
 # ------------------------------------------------------------- staged talks, private facts, implementation
@@ -431,54 +397,15 @@ def dresher(n: int, m: int, *, runs: int = 0, seed: int = 0) -> dict[str, Any]:
 
 def write_talks_trace(batch: Any, path: str | Path, run: int = 0) -> Path:
     """Write one run's staged trace as CSV (``.csv``) or JSON (``.json``), one row per action with its stage."""
-    import csv
-    import json
+    from accord.io.traces import write_trace_table
+    from accord.report.explain import explain_run
 
-    from accord.report.explain import explain_run as _explain
-
-    p = Path(path)
+    talks = batch.talks
     rows = talks_trace_rows(batch, run)
-    names = list(batch.talks.party_names)
-    issues = list(batch.talks.scenario.space.names)
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if p.suffix.lower() == ".json":
-            p.write_text(
-                json.dumps(
-                    {
-                        "scenario": batch.talks.name,
-                        "seed": batch.seeds[run],
-                        "trace": rows,
-                        "why": _explain(batch.talks, batch.results[run]),
-                    },
-                    indent=2,
-                    default=str,
-                )
-            )
-        elif p.suffix.lower() == ".csv":
-            with p.open("w", newline="") as f:
-                w = csv.writer(f)
-                w.writerow(
-                    ["stage", "round", "party", "action", "offer", *issues, *[f"u_{n}" for n in names]]
-                )
-                for r in rows:
-                    oc = r["outcome"] or {}
-                    w.writerow(
-                        [
-                            r["stage"],
-                            r["round"],
-                            r["party"],
-                            r["action"],
-                            "" if r["offer"] is None else r["offer"],
-                        ]
-                        + [oc.get(i, "") for i in issues]
-                        + ["" if r["utilities"][n] is None else repr(r["utilities"][n]) for n in names]
-                    )
-        else:
-            raise InputError(str(p), None, "a trace file name ending in .csv or .json")
-    except OSError as exc:
-        raise InputError(str(p), None, f"a writable path ({exc.strerror})") from None
-    return p
+    doc = {"scenario": talks.name, "seed": batch.seeds[run], "trace": rows}
+    doc["why"] = explain_run(talks, batch.results[run])
+    keys = ("stage", "round", "party", "action")
+    return write_trace_table(path, doc, keys, talks.scenario.space.names, talks.party_names)
 
 
 # ------------------------------------------------------------------------------------------------------
