@@ -175,31 +175,10 @@ def run_batch(
 
 
 def summarize_runs(sc: Scenario, specs: Sequence[str], results: Sequence[Result]) -> dict[str, Any]:
-    """Summary of a batch of runs as one JSON-able dict."""
-    names = sc.party_names
-    runs = len(results)
-    return {
-        "scenario": sc.name,
-        "parties": list(names),
-        "negotiators": list(specs),
-        "runs": runs,
-        "agreement_rate": sum(r.agreement for r in results) / runs,
-        "mean_rounds": float(np.mean([r.rounds for r in results])),
-        "mean_utilities": {n: float(np.mean([r.utilities[n] for r in results])) for n in names},
-        "results": [
-            {
-                "seed": r.seed,
-                "agreement": r.agreement,
-                "outcome": r.outcome,
-                "utilities": r.utilities,
-                "discounted_utilities": r.discounted_utilities,
-                "rounds": r.rounds,
-                "end": r.end,
-                "walked_away_by": r.walked_away_by,
-            }
-            for r in results
-        ],
-    }
+    """Summary of a batch of runs as one JSON-able dict (:func:`accord.report.output.summarize_runs`)."""
+    from accord.report.output import summarize_runs as _summary
+
+    return _summary(sc, specs, results)
 
 
 def trace_rows(scenario: Scenario, result: Result) -> list[dict[str, Any]]:
