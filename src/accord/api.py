@@ -274,23 +274,9 @@ def run_talks(
 def run_talks_with_variants(path: str | Path, *, runs: int = 1, seed: int = 0) -> dict[str, Any]:
     """What ``accord run SCENARIO --json`` prints for a scenario with talks: the base summary and ``variants``
     (name -> agreement_rate, mean_utilities, threat_reduction_mean, cheating_detected_rate, completed_rate)."""
-    from accord.protocols.talks import run_batch as _batch
-    from accord.protocols.talks import summarize, variant_summary
+    from accord.experiments.variants import run_with_variants
 
-    ts = load_talks(path)
-    b = _batch(ts, runs, seed)
-    out = summarize(b)
-    out["negotiators"] = [
-        ts.stages[-1].strategies.get(n) or ts.stages[-1].roles.get(n, "leader") for n in ts.party_names
-    ]
-    from accord.io.talks import read, variant_changes
-
-    doc = read(path)[0]
-    out["variants"] = {
-        name: {**variant_summary(_batch(v, runs, seed)), "changes": variant_changes(doc, name)}
-        for name, v in talks_variants(path).items()
-    }
-    return out
+    return run_with_variants(path, runs=runs, seed=seed)
 
 
 def implement(
