@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from accord.errors import InputError
 from accord.model.scenario import CompiledScenario, Scenario
 
@@ -322,42 +320,14 @@ def inspection_game(
     """The 2x2 inspection game in closed form (equilibrium, inspector leadership), optionally simulated."""
     from accord.implementation import inspection_game as ig
 
-    for name, v in (("beta", beta),):
-        if not 0 <= v <= 1:
-            raise InputError(None, name, "a probability in [0, 1]", v)
-    if not 0 < a < c:
-        raise InputError(None, "a", f"0 < a < c (a detected violation hurts the inspector less), c = {c}", a)
-    g = ig.InspectionGame(beta, d, b, h, e, c, a)
-    out: dict[str, Any] = {
-        "parameters": g.__dict__,
-        "equilibrium": ig.equilibrium(g),
-        "leadership": ig.leadership(g),
-    }
-    if runs:
-        eq = out["equilibrium"]
-        out["simulation"] = ig.simulate_2x2(g, eq["p_star"], eq["q_star"], runs, np.random.default_rng(seed))
-    return out
+    return ig.game_report(ig.InspectionGame(beta, d, b, h, e, c, a), runs, seed)
 
 
 def dresher(n: int, m: int, *, runs: int = 0, seed: int = 0) -> dict[str, Any]:
     """Dresher's recursive inspection game: closed form, recursion and equilibrium, optionally simulated."""
-    from accord.implementation import inspection_game as ig
+    from accord.implementation.inspection_game import dresher_report
 
-    if n < 1 or m < 0:
-        raise InputError(None, "n, m", "n >= 1 periods and m >= 0 inspections", (n, m))
-    v, x, y = ig.dresher_recursive(n, m)
-    out: dict[str, Any] = {
-        "n": n,
-        "m": m,
-        "closed_form": ig.dresher_value(n, m),
-        "recursion": v,
-        "violate_now": x,
-        "inspect_now": y,
-    }
-    if runs:
-        mean, se = ig.simulate_dresher(n, m, runs, np.random.default_rng(seed))
-        out["simulation"] = {"mean": mean, "se": se}
-    return out
+    return dresher_report(n, m, runs, seed)
 
 
 def write_talks_trace(batch: Any, path: str | Path, run: int = 0) -> Path:
