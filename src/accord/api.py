@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accord.errors import InputError
-from accord.model.scenario import CompiledScenario, Scenario
+from accord.model.scenario import CompiledScenario, Scenario, scenario_runs
 
 if TYPE_CHECKING:  # the protocols and strategies load on first use, keeping `accord analyze` lean
     from accord.protocols.alternating import Result
@@ -134,42 +134,22 @@ def run_batch(
     (vectorised over the batch; same results); their traces are replayed when first read.
     """
     from accord.protocols.batch import batchable, run_alternating_batch
+    from accord.strategies.choice import negotiators_per_run
 
-    if isinstance(scenario, Scenario):
-        runs = 1 if runs is None else runs
-        if runs < 1:
-            raise InputError(None, "runs", "a positive number of runs", runs)
-        scs: list[Scenario] = [scenario] * runs
-    else:
-        scs = list(scenario)
-        if runs is not None and runs != len(scs):
-            raise InputError(None, "runs", f"the number of scenarios ({len(scs)})", runs)
-        if not scs:
-            raise InputError(None, "runs", "a positive number of runs", 0)
+    scs = scenario_runs(scenario, runs)
     if steps is not None and steps < 1:
         raise InputError(None, "steps", "a positive number of rounds", steps)
+    seeds = [seed + k for k in range(len(scs))]
     if any(sc.protocol.type != "alternating_offers" for sc in scs):  # accord.protocols.registry
         from accord.protocols.registry import run_protocol
 
         named = not specs or isinstance(specs[0], str)  # specs, or (from run) strategy objects
         parties = [resolve_negotiators(sc, specs) if named else specs for sc in scs]
-        seeds = [seed + k for k in range(len(scs))]
         return run_protocol(scs, parties, seeds=seeds, deadline=steps, compile_fn=compile_scenario)
-    shared: dict[tuple[str, ...], list[Negotiator]] = {}
-    negs: list[list[Negotiator]] = []
-    for sc in scs:
-        key = tuple(resolve_negotiators(sc, specs))
-        got = shared.get(key)
-        if got is None:
-            got = [negotiator_for(s) for s in key]
-            if batchable(got):  # stateless between runs (setup resets them): one set serves every run
-                shared[key] = got
-        negs.append(got)
+    negs = negotiators_per_run([resolve_negotiators(sc, specs) for sc in scs], batchable)
     for sc in {id(sc): sc for sc in scs if sc.has_constraints}.values():
         compile_scenario(sc).require_offers()  # only constraints can leave a party nothing (compiled anyway)
-    return run_alternating_batch(
-        scs, negs, deadline=steps, seeds=[seed + k for k in range(len(scs))], compile_fn=compile_scenario
-    )
+    return run_alternating_batch(scs, negs, deadline=steps, seeds=seeds, compile_fn=compile_scenario)
 
 
 def summarize_runs(sc: Scenario, specs: Sequence[str], results: Sequence[Result]) -> dict[str, Any]:
