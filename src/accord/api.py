@@ -369,9 +369,9 @@ def forecast_bound(table: Any, model: str = "median", *, mapping: Any, issue: st
 
 def forecast_report(path: str | Path, table: Any, **kwargs: Any) -> Path:
     """Write the self-contained HTML report of a forecast (``accord forecast --report``)."""
-    from accord.forecast import api as F
+    from accord.report.forecast import write_report
 
-    return F.write_report(path, table, **kwargs)
+    return write_report(path, table, **kwargs)
 
 
 def scenario_forecast_links(path: str | Path) -> list[dict[str, Any]]:
