@@ -3,7 +3,7 @@
 Most uncertain numbers are plain numbers the scenario builders copy into model objects: a weight, an
 entry of a score table, a walk-away value, a discount factor, a term's value, the deadline, a party's
 default strategy; and in the talks blocks a belief or a fact's probability, a signal's likelihoods, a
-demand's threshold, a stage's rounds, a mandate's floor, a leader's stakes, the inspection rates,
+demand's threshold, a stage's rounds and breakdown risk, a mandate's floor, a leader's stakes, the inspection rates,
 detection probabilities and costs of the implementation, a threat component's share. For those, a run's
 scenario is the nominal one with those entries replaced (new objects only where something changed, the
 rest shared), built in tens of microseconds instead of validating and building the whole document again
@@ -177,6 +177,8 @@ class Patcher:
             stage = ts.stages[k]
             if n == 3 and path[2] == "rounds":
                 return ("rounds", k)
+            if n == 3 and path[2] == "breakdown_risk":
+                return ("breakdown", k)
             if n == 5 and path[2] == "mandates" and path[4] == "min_utility" and path[3] in stage.mandates:
                 return ("mandate", k, path[3])
             if n == 5 and path[2] == "stakes" and path[4] in ("audience_cost", "prestige"):
@@ -321,6 +323,8 @@ class Patcher:
                 fn = _protocol_of(tp)
             elif kind == "rounds":
                 where = ("stages", a[0], "rounds")
+            elif kind == "breakdown":
+                where = ("stages", a[0], "breakdown_risk")
             elif kind == "belief":
                 where = ("private", "facts", a[0], "beliefs", a[1])
             elif kind == "fact_probability":
@@ -517,6 +521,9 @@ class Patcher:
             elif kind == "demand":
                 demands = edit("demands", priv.demands)
                 demands[a[0]] = _copy(demands[a[0]], above=x)
+            elif kind == "breakdown":
+                stages = edit("stages", ts.stages)
+                stages[a[0]] = _copy(stages[a[0]], breakdown_risk=x)
             elif kind in ("mandate", "stakes"):
                 stages = edit("stages", ts.stages)
                 attr = "mandates" if kind == "mandate" else "stakes"

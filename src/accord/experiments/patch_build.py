@@ -39,6 +39,7 @@ _RULES = {
     "fact_probability": _PROB,
     "signal": _PROB,
     "demand": _PROB,
+    "breakdown": _PROB,
     "mandate": _NUMBER,
     "verification_all": _PROB,
     "verification_party": _PROB,

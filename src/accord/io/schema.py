@@ -351,6 +351,11 @@ class ProtocolSpec(_Strict):
     opener: Name | None = Field(
         None, description="alternating_offers: the party that makes the first offer (default: the first)."
     )
+    breakdown_risk: Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)] = Field(
+        0.0,
+        description="Probability that the talks break down after each round without agreement "
+        "(Binmore, Rubinstein and Wolinsky 1986).",
+    )
 
 
 def _history_form(v: Any) -> str:

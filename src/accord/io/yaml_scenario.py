@@ -233,7 +233,11 @@ class _Builder:
             space=space,
             parties=parties,
             protocol=Protocol(
-                spec.protocol.deadline, opener, spec.protocol.type, dict(spec.protocol.model_extra or {})
+                spec.protocol.deadline,
+                opener,
+                spec.protocol.type,
+                dict(spec.protocol.model_extra or {}),
+                float(spec.protocol.breakdown_risk),
             ),
             description=spec.description,
             sources=dict(spec.sources),
@@ -376,6 +380,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     proto["deadline"] = int(scenario.protocol.deadline)
     if scenario.protocol.opener is not None:
         proto["opener"] = scenario.protocol.opener
+    if scenario.protocol.breakdown_risk:
+        proto["breakdown_risk"] = float(scenario.protocol.breakdown_risk)
     proto.update(scenario.protocol.options)
     doc["protocol"] = proto
     if scenario.history:
