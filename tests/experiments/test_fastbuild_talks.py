@@ -66,9 +66,9 @@ def assert_same(a: object, b: object, where: str = "scenario") -> None:
 
 # ------------------------------------------------------------------------- every number made uncertain
 PROBABILITIES = {"beliefs", "probability", "p_true", "p_false", "above", "inspection_rate"}
-PROBABILITIES |= {"detection_probability"}
+PROBABILITIES |= {"detection_probability", "breakdown_risk"}
 NON_NEGATIVE = {"weights", "audience_cost", "inspection_cost", "nuisance_cost", "share"}
-ANY_NUMBER = {"value", "reservation", "min_utility", "prestige"}
+ANY_NUMBER = {"value", "reservation", "min_utility", "prestige", "offset"}
 WHOLE = {"rounds", "deadline"}
 
 

@@ -287,6 +287,11 @@ class ReservationOutcome(_Strict):
     """The reservation value as the party's utility of a status-quo outcome (like GeniusWeb's reservationBid)."""
 
     outcome: dict[Name, Label]
+    offset: Number = Field(
+        0.0,
+        description="Added to the utility of the status-quo outcome: how much more (or less) than the status "
+        "quo no deal is worth to the party (its outside option; may be drawn per run).",
+    )
 
 
 def _reservation_form(v: Any) -> str | None:

@@ -317,7 +317,7 @@ class _Builder:
         res = p.reservation
         if isinstance(res, S.ReservationOutcome):
             idx = self.outcome_index(space, res.outcome, (*base, "reservation", "outcome"))
-            res = float(prefs.evaluate(np.int64(idx)))
+            res = float(prefs.evaluate(np.int64(idx))) + float(res.offset)
         return Party(name, prefs.with_reservation(float(res)), p.strategy, p.description)
 
     def expression(self, space: OutcomeSpace, text: str, loc: Loc) -> Expression:
