@@ -123,15 +123,15 @@ def after_signature(
 
 
 def drawn_categories(
-    ts: TalksScenario, path: str | Path, runs: int, seed: int
+    ts: TalksScenario, path: str | Path, runs: int, seed: int, variant: str = "base"
 ) -> tuple[np.ndarray, np.ndarray, dict[str, float], list[str], list[int | None]]:
     """Per run of the case in ``path`` with every uncertain number drawn (:mod:`accord.experiments.
     backtest_runs`): the category code, undetected cheating, the shares each after-signature mechanism broke,
     how the talks ended and the agreed outcome (None: none). ``ts``: the case at nominal values, whose
-    after-signature rules are applied."""
+    after-signature rules are applied (``variant``: one of the file's variants, ``ts`` then that variant)."""
     from accord.experiments.backtest_runs import drawn_runs
 
-    d = drawn_runs(path, runs, seed)
+    d = drawn_runs(path, runs, seed, variant)
     code = np.zeros(runs, dtype=np.int64)
     undetected = np.zeros(runs, dtype=bool)
     ends, outcomes = [""] * runs, [None] * runs  # type: list[str], list[int | None]

@@ -35,8 +35,8 @@ class DrawnRuns:
     groups: list[tuple[list[int], Any, np.ndarray]] = field(default_factory=list)
 
 
-def _scenarios(path: str | Path, runs: int, seed: int) -> list[TalksScenario]:
-    """Run k's scenario (seed + k) with its uncertain numbers drawn, as a talks scenario."""
+def _scenarios(path: str | Path, runs: int, seed: int, variant: str = "base") -> list[TalksScenario]:
+    """Run k's scenario (seed + k) of ``variant`` with its uncertain numbers drawn, as a talks scenario."""
     from accord.experiments import params as P
     from accord.experiments.jobs import ChunkTask, Job, Source, source_from
     from accord.experiments.worker import draw_scenarios, variant_doc
@@ -53,27 +53,27 @@ def _scenarios(path: str | Path, runs: int, seed: int) -> list[TalksScenario]:
 
         doc, _links = resolve_document(src.doc, src.path)
         src = Source(src.label, src.path, src.sha256, json.loads(json.dumps(doc)), src.parties)
-    jobs = [Job(k, 0, seed + k) for k in range(runs)]
+    jobs = [Job(k, 0, seed + k, variant=variant) for k in range(runs)]
     task = ChunkTask("backtest", 0, {0: src}, tuple(jobs))
     out: list[TalksScenario] = []
     doc = None
     for job, sc, _drawn in draw_scenarios(task, jobs):
         if not hasattr(sc, "stages"):  # a plain scenario: its protocol as one leaders' stage
             if doc is None:
-                doc, unc, _ = variant_doc(src, "base")
+                doc, unc, _ = variant_doc(src, variant)
             values, _ = P.sample_values(doc, unc, job.seed)
             sc = talks_from_document(P.set_paths(doc, values), src.path)
         out.append(sc)
     return out
 
 
-def drawn_runs(path: str | Path, runs: int, seed: int) -> DrawnRuns:
-    """The ``runs`` runs of the case in ``path`` (run k: seed + k), every uncertain number drawn per run,
-    played in lockstep where their structure allows (else run by run)."""
+def drawn_runs(path: str | Path, runs: int, seed: int, variant: str = "base") -> DrawnRuns:
+    """The ``runs`` runs of the case in ``path`` (run k: seed + k; one of its ``variant``s), every uncertain
+    number drawn per run, played in lockstep where their structure allows (else run by run)."""
     from accord.protocols.lockstep import structure_key, supported
     from accord.protocols.talks import compiled, run_batch, run_lockstep_batch
 
-    tss = _scenarios(path, runs, seed)
+    tss = _scenarios(path, runs, seed, variant)
     seeds = [seed + k for k in range(runs)]
     by: dict[Any, list[int]] = {}
     for k, ts in enumerate(tss):
