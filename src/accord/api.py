@@ -283,15 +283,18 @@ def questions(path: str | Path, *, runs: int = 100, seed: int = 0) -> dict[str, 
     return answer_all(load_talks(path), talks_variants(path), runs, seed)
 
 
-def backtest(directory: str | Path = "scenarios", *, runs: int = 100, seed: int = 0) -> list[dict[str, Any]]:
+def backtest(
+    directory: str | Path = "scenarios", *, runs: int = 100, seed: int = 0, draws: bool = True
+) -> list[dict[str, Any]]:
     """Every scenario in ``directory`` (a folder, a file, or a list of them) with a recorded history: the model's
     probabilities of the three outcome categories, what happened, and whether the model's most likely outcome
-    matches it (``accord backtest --json``; scores: :func:`accord.experiments.backtest.score_cases`)."""
+    matches it (``accord backtest --json``; scores: :func:`accord.experiments.backtest.score_cases`).
+    ``draws``: every uncertain number drawn per run, the talks included; False: all at nominal values."""
     from accord.experiments.backtest import backtest as _bt
 
     if runs < 1:
         raise InputError(None, "runs", "a positive number of runs", runs)
-    return _bt(directory, runs, seed)
+    return _bt(directory, runs, seed, draws=draws)
 
 
 def inspection_game(

@@ -66,9 +66,9 @@ def assert_same(a: object, b: object, where: str = "scenario") -> None:
 
 # ------------------------------------------------------------------------- every number made uncertain
 PROBABILITIES = {"beliefs", "probability", "p_true", "p_false", "above", "inspection_rate"}
-PROBABILITIES |= {"detection_probability"}
+PROBABILITIES |= {"detection_probability", "breakdown_risk"}
 NON_NEGATIVE = {"weights", "audience_cost", "inspection_cost", "nuisance_cost", "share"}
-ANY_NUMBER = {"value", "reservation", "min_utility", "prestige"}
+ANY_NUMBER = {"value", "reservation", "min_utility", "prestige", "offset"}
 WHOLE = {"rounds", "deadline"}
 
 
@@ -299,7 +299,7 @@ def test_fields_no_scenario_file_draws():
     doc["implementation"]["verification"]["nuisance_cost"] = {"uniform": [0.0, 0.05]}
     doc["implementation"]["schedule"][3]["inspection_rate"]["dprk"] = {"uniform": [0.8, 1.0]}
     doc["implementation"]["threat"]["components"][2]["share"] = {"uniform": [0.2, 0.4]}
-    assert check_draws(doc, range(10)) == 17 + 8
+    assert check_draws(doc, range(10)) == 17 + 4 + 8  # the file's 17, its 4 failure priors, the 8 above
 
 
 def test_without_the_document_only_the_document_differs():

@@ -66,9 +66,16 @@ def test_a_belief_below_the_threshold_lifts_the_demand():
 
 
 def test_drawn_note_says_when_rates_can_only_be_0_or_1(tmp_path):
-    path = ROOT / "scenarios" / "jcpoa-2015.yaml"
+    src = ROOT / "scenarios" / "jcpoa-2015.yaml"
+    path = tmp_path / "jcpoa-no-breakdown.yaml"  # without the library's breakdown prior nothing is random
+    text = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(ln for ln in text if "breakdown_risk:" not in ln), encoding="utf-8")
     b = api.talks_batch(path, runs=5, seed=0)
     assert "every rate is 0 or 1" in drawn_note(b.talks, b, path)
+    b = api.talks_batch(src, runs=30, seed=0)
+    note = drawn_note(b.talks, b, src)
+    assert "may break down (risk per round: expert_rounds" in note
+    assert ("every rate is 0 or 1" in note) == (len({(r.end, r.outcome_index) for r in b.results}) == 1)
     d = toy()
     d["private"]["facts"]["sites"] = {"probability": 0.5, "beliefs": {"a": 0.5}}
     p = tmp_path / "toy.yaml"
@@ -106,7 +113,8 @@ def test_run_json_and_text_carry_the_explanation():
     doc = json.loads(p.stdout)
     b = api.talks_batch(path, runs=1, seed=0)
     assert doc["explanation"] == explain_run(b.talks, b.results[0])
-    assert "0 or 1" in doc["drawn"]
+    two = api.talks_batch(path, runs=2, seed=0)
+    assert doc["drawn"] == drawn_note(two.talks, two, path)
     assert doc["variants"]["no_working_level"]["changes"] == ["drops stage `working_level`"]
 
 

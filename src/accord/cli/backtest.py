@@ -40,6 +40,13 @@ def backtest(
     report: Annotated[
         Path | None, typer.Option("--report", help="Write an HTML page with the reliability diagram here.")
     ] = None,
+    nominal: Annotated[
+        bool,
+        typer.Option(
+            "--nominal",
+            help="Every uncertain number at its nominal value (default: drawn per run, talks included).",
+        ),
+    ] = False,
 ) -> None:
     """Run every case with a recorded history and print the model's probabilities next to what happened.
 
@@ -52,7 +59,7 @@ def backtest(
 
     if runs < 1:
         fail(f"--runs: expected a positive number of runs, got {runs}")
-    rows = api.backtest(paths or [Path("scenarios")], runs=runs, seed=seed)
+    rows = api.backtest(paths or [Path("scenarios")], runs=runs, seed=seed, draws=not nominal)
     scored = score_cases(rows) if (score or report) else None
     if report is not None and scored is not None:
         from accord.report.backtest import write_backtest_report

@@ -37,6 +37,7 @@ __all__ = [
     "implement_deal",
     "run_categories",
     "backtest_one",
+    "drawn_categories",
     "backtest",
     "score_cases",
     "scenario_files",
@@ -91,11 +92,16 @@ def run_categories(agreed: np.ndarray, impl: Any | None) -> tuple[np.ndarray, np
 
 
 def after_signature(
-    ts: TalksScenario, code: np.ndarray, nominal: np.ndarray, seeds: list[int]
+    ts: TalksScenario,
+    code: np.ndarray,
+    nominal: np.ndarray,
+    seeds: list[int],
+    reservations: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict[str, float]]:
     """``code`` with completed deals that a pivot does not ratify, or that a change of government or preferences
     ends within :data:`HORIZON_YEARS`, recoded as collapsed (:mod:`accord.implementation.after_signature`);
-    with the shares of runs each mechanism broke. ``nominal`` (R, P): each party's utility of its run's deal."""
+    with the shares of runs each mechanism broke. ``nominal`` (R, P): each party's utility of its run's deal;
+    ``reservations`` (R, P) or (1, P): each run's walk-away values (default: those of ``ts``)."""
     from accord.implementation.after_signature import apply_after_signature
     from accord.io.after_signature import read_after_signature
     from accord.protocols.talks import compiled
@@ -103,7 +109,8 @@ def after_signature(
     spec = read_after_signature(ts)
     if spec is None:
         return code, {}
-    gains = nominal - compiled(ts).worlds.reservations[None, :]
+    res = compiled(ts).worlds.reservations[None, :] if reservations is None else reservations
+    gains = nominal - res
     not_ratified, ended = apply_after_signature(spec, gains, seeds, HORIZON_YEARS)
     done = code == COMPLETED
     out = code.copy()
@@ -113,6 +120,31 @@ def after_signature(
         "not_ratified": float((done & not_ratified).sum() / R),
         "ended_by_political_change": float((done & ended).sum() / R),
     }
+
+
+def drawn_categories(
+    ts: TalksScenario, path: str | Path, runs: int, seed: int, variant: str = "base"
+) -> tuple[np.ndarray, np.ndarray, dict[str, float], list[str], list[int | None]]:
+    """Per run of the case in ``path`` with every uncertain number drawn (:mod:`accord.experiments.
+    backtest_runs`): the category code, undetected cheating, the shares each after-signature mechanism broke,
+    how the talks ended and the agreed outcome (None: none). ``ts``: the case at nominal values, whose
+    after-signature rules are applied (``variant``: one of the file's variants, ``ts`` then that variant)."""
+    from accord.experiments.backtest_runs import drawn_runs
+
+    d = drawn_runs(path, runs, seed, variant)
+    code = np.zeros(runs, dtype=np.int64)
+    undetected = np.zeros(runs, dtype=bool)
+    ends, outcomes = [""] * runs, [None] * runs  # type: list[str], list[int | None]
+    broke = {"not_ratified": 0.0, "ended_by_political_change": 0.0}
+    for idx, b, reservations in d.groups:
+        c, u = run_categories(b.agreed, b.impl)
+        c, shares = after_signature(ts, c, b.nominal, b.seeds, reservations)
+        code[idx], undetected[idx] = c, u
+        for k, r in zip(idx, b.results, strict=True):
+            ends[k], outcomes[k] = r.end, (r.outcome_index if r.agreement else None)
+        for name, share in shares.items():
+            broke[name] += share * len(idx) / runs
+    return code, undetected, broke, ends, outcomes
 
 
 def _distribution(code: np.ndarray) -> dict[str, float]:
@@ -173,13 +205,30 @@ def _given_deal(ts: TalksScenario, runs: int, seed: int, path: str | None) -> di
     }
 
 
-def backtest_one(ts: TalksScenario, runs: int, seed: int, path: str | None = None) -> dict[str, Any]:
-    """One case: the model's probabilities of the three categories next to what happened."""
+def backtest_one(
+    ts: TalksScenario, runs: int, seed: int, path: str | None = None, draws: bool = False
+) -> dict[str, Any]:
+    """One case: the model's probabilities of the three categories next to what happened. ``draws``: every
+    uncertain number of the file at ``path`` drawn per run, the talks included
+    (:mod:`accord.experiments.backtest_runs`); otherwise every run at the nominal values."""
+    from collections import Counter
+
     from accord.protocols.talks import run_batch, summarize
 
-    b = run_batch(ts, runs, seed)
-    code, undetected = run_categories(b.agreed, b.impl)
-    code, broke = after_signature(ts, code, b.nominal, b.seeds)
+    if draws and path is not None:
+        code, undetected, broke, ends_of, outcomes = drawn_categories(ts, path, runs, seed)
+        ends = Counter(ends_of)
+        top = Counter(o for o in outcomes if o is not None).most_common(1)
+        space = ts.scenario.space
+        modal_outcome = (
+            None if not top else {"outcome": space.outcome(int(top[0][0])), "share": top[0][1] / runs}
+        )
+    else:
+        b = run_batch(ts, runs, seed)
+        code, undetected = run_categories(b.agreed, b.impl)
+        code, broke = after_signature(ts, code, b.nominal, b.seeds)
+        ends = Counter(r.end for r in b.results)
+        modal_outcome = summarize(b, with_results=False)["modal_outcome"]
     model = _distribution(code)
     hist = history_category(dict(ts.history))
     modal = max(model.items(), key=lambda kv: (kv[1], kv[0]))[0]
@@ -199,11 +248,13 @@ def backtest_one(ts: TalksScenario, runs: int, seed: int, path: str | None = Non
             "has_implementation": ts.implementation is not None,
             "agreement_undetected_cheating": float(undetected.mean()),
             **broke,
+            "uncertain_numbers": "drawn per run" if draws and path is not None else "nominal",
+            "talks_ends": {k: v / runs for k, v in sorted(ends.items())},
         },
         "model_modal": modal,
         "probability_of_history": model[hist] if hist else None,
         "agrees": None if hist is None else modal == hist,
-        "modal_outcome": summarize(b, with_results=False)["modal_outcome"],
+        "modal_outcome": modal_outcome,
     }
 
 
@@ -222,8 +273,11 @@ def scenario_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def backtest(paths: str | Path | Iterable[str | Path], runs: int, seed: int) -> list[dict[str, Any]]:
-    """Backtest every accord YAML scenario with a recorded history among ``paths`` (files or folders)."""
+def backtest(
+    paths: str | Path | Iterable[str | Path], runs: int, seed: int, draws: bool = True
+) -> list[dict[str, Any]]:
+    """Backtest every accord YAML scenario with a recorded history among ``paths`` (files or folders);
+    ``draws``: every uncertain number drawn per run, the talks included (else all at nominal values)."""
     from accord.io.talks import load_talks
 
     out = []
@@ -231,7 +285,7 @@ def backtest(paths: str | Path | Iterable[str | Path], runs: int, seed: int) -> 
         ts = load_talks(p)
         if not ts.history:
             continue
-        row = backtest_one(ts, runs, seed, str(p))
+        row = backtest_one(ts, runs, seed, str(p), draws=draws)
         row["variant_of"] = _variants_of(p.parent).get(p.stem)
         out.append(row)
     return out

@@ -3,7 +3,7 @@
 Most uncertain numbers are plain numbers the scenario builders copy into model objects: a weight, an
 entry of a score table, a walk-away value, a discount factor, a term's value, the deadline, a party's
 default strategy; and in the talks blocks a belief or a fact's probability, a signal's likelihoods, a
-demand's threshold, a stage's rounds, a mandate's floor, a leader's stakes, the inspection rates,
+demand's threshold, a stage's rounds and breakdown risk, a mandate's floor, a leader's stakes, the inspection rates,
 detection probabilities and costs of the implementation, a threat component's share. For those, a run's
 scenario is the nominal one with those entries replaced (new objects only where something changed, the
 rest shared), built in tens of microseconds instead of validating and building the whole document again
@@ -129,6 +129,10 @@ class Patcher:
         name, field, space = str(path[1]), path[2], self.template.space
         if len(path) == 3 and field in ("reservation", "discount", "strategy") and field in party:
             return (str(field), name)
+        if len(path) == 4 and field == "reservation" and path[3] == "offset":
+            spec = party.get("reservation")
+            ok = isinstance(spec, Mapping) and isinstance(spec.get("outcome"), Mapping) and "offset" in spec
+            return ("reservation_offset", name) if ok else None
         if len(path) == 4 and field == "weights" and path[3] in (party.get("weights") or {}):
             ok = path[3] in (party.get("scores") or {}) and path[3] in space.names
             return ("weight", name, space.issue_position(str(path[3]))) if ok else None
@@ -177,6 +181,8 @@ class Patcher:
             stage = ts.stages[k]
             if n == 3 and path[2] == "rounds":
                 return ("rounds", k)
+            if n == 3 and path[2] == "breakdown_risk":
+                return ("breakdown", k)
             if n == 5 and path[2] == "mandates" and path[4] == "min_utility" and path[3] in stage.mandates:
                 return ("mandate", k, path[3])
             if n == 5 and path[2] == "stakes" and path[4] in ("audience_cost", "prestige"):
@@ -281,13 +287,14 @@ class Patcher:
         if ts is not None and has_base and self.doc.get("tracks") is None:
             return None  # the single stage follows deadline and strategies: left to _talks
         edits: dict[Any, Any] = {}  # nested: model key -> sub-edits, or a leaf (_Leaf)
-        posts: dict[tuple, tuple[str, int | None]] = {}  # preferences -> (party, its reservation value)
+        posts: dict[tuple, tuple[str, int | None, int | None]] = {}  # preferences -> (party, value, offset)
         checks: list[tuple[int, float, float]] = []
         counts: list[int] = []
         texts: list[int] = []
         root: tuple = ("scenario",) if ts is not None else ()
         tp = self.template.protocol
         touched: dict[int, int | None] = {}  # party index -> index of its reservation value (or None)
+        offsets: dict[int, int] = {}  # party index -> index of its walk-away offset
         for i, (kind, *a) in enumerate(specs):
             fn: Callable[[object], object] | None = None
             if kind in ("deadline", "rounds"):
@@ -306,6 +313,9 @@ class Patcher:
                 if kind == "reservation":
                     touched[p] = i
                     continue
+                if kind == "reservation_offset":
+                    offsets[p] = i
+                    continue
                 if kind == "strategy":
                     where = (*at, "strategy")
                 elif kind == "weight":
@@ -321,6 +331,8 @@ class Patcher:
                 fn = _protocol_of(tp)
             elif kind == "rounds":
                 where = ("stages", a[0], "rounds")
+            elif kind == "breakdown":
+                where = ("stages", a[0], "breakdown_risk")
             elif kind == "belief":
                 where = ("private", "facts", a[0], "beliefs", a[1])
             elif kind == "fact_probability":
@@ -357,7 +369,7 @@ class Patcher:
                 node = node.setdefault(key, {})
                 if not isinstance(node, dict):
                     return None
-            posts[pref] = (self.names[p], res)
+            posts[pref] = (self.names[p], res, offsets.get(p))
         root_obj = ts if ts is not None else self.template
         try:
             return _compose(root_obj, edits, posts, self._reservation, checks, counts, texts, ts is not None)
@@ -395,7 +407,7 @@ class Patcher:
             w: np.ndarray | None = None
             scores: list[np.ndarray] | None = None
             terms: list[Any] | None = None
-            disc, strategy, res = pr.discount, old.strategy, None
+            disc, strategy, res, off = pr.discount, old.strategy, None, None
             for spec, v in vals:
                 kind = spec[0]
                 if kind == "strategy":
@@ -428,6 +440,8 @@ class Patcher:
                     if not 0 < x <= 1:
                         return None
                     disc = x
+                elif kind == "reservation_offset":
+                    off = x
                 else:  # reservation
                     res = x
             changes: dict[str, Any] = {"discount": disc}
@@ -440,16 +454,17 @@ class Patcher:
             if terms is not None:
                 changes["terms"] = tuple(terms)
             prefs = _copy(pr, **changes)
-            prefs.__dict__["reservation"] = float(self._reservation(name, prefs) if res is None else res)
+            prefs.__dict__["reservation"] = float(self._reservation(name, prefs, off) if res is None else res)
             parties[i] = _copy(old, preferences=prefs, strategy=strategy)
         proto = sc.protocol if deadline == sc.protocol.deadline else replace(sc.protocol, deadline=deadline)
         return _copy(sc, parties=tuple(parties), protocol=proto)
 
-    def _reservation(self, name: str, prefs: Any) -> float:
+    def _reservation(self, name: str, prefs: Any, offset: float | None = None) -> float:
         """A walk-away value written as a status-quo outcome moves with the preferences; a number stays.
 
         The utility of the outcome is summed in :meth:`Preferences.evaluate`'s order (issue by issue, then
-        the terms) in Python floats, which round exactly as numpy's float64 does.
+        the terms) in Python floats, which round exactly as numpy's float64 does; then the outcome's
+        ``offset`` is added (``offset``: a drawn one; None: the number written in the document).
         """
         if name not in self._res:
             self._res[name] = self._outcome_of(name)
@@ -463,7 +478,12 @@ class Patcher:
             u = u + w[k] * s[k].item(digits[k])
         for t, c in zip(prefs.terms, conds, strict=True):
             u = u + t.value * (1.0 if c else 0.0)
-        return u
+        if offset is None:
+            written = _mapping(_mapping(_mapping(self.doc.get("parties"), name), "reservation"), "offset")
+            offset = (
+                float(written) if isinstance(written, int | float) and not isinstance(written, bool) else 0.0
+            )
+        return float(u) + float(offset)
 
     def _outcome_of(self, name: str) -> tuple | None:
         spec = _mapping(_mapping(self.doc.get("parties"), name), "reservation")
@@ -517,6 +537,9 @@ class Patcher:
             elif kind == "demand":
                 demands = edit("demands", priv.demands)
                 demands[a[0]] = _copy(demands[a[0]], above=x)
+            elif kind == "breakdown":
+                stages = edit("stages", ts.stages)
+                stages[a[0]] = _copy(stages[a[0]], breakdown_risk=x)
             elif kind in ("mandate", "stakes"):
                 stages = edit("stages", ts.stages)
                 attr = "mandates" if kind == "mandate" else "stakes"

@@ -39,6 +39,7 @@ _RULES = {
     "fact_probability": _PROB,
     "signal": _PROB,
     "demand": _PROB,
+    "breakdown": _PROB,
     "mandate": _NUMBER,
     "verification_all": _PROB,
     "verification_party": _PROB,
@@ -47,7 +48,9 @@ _RULES = {
     "action": _PROB,
     "threat_share": _NONNEG,
 }
-_BASE_KINDS = frozenset({"deadline", "weight", "score", "term", "discount", "reservation", "strategy"})
+_BASE_KINDS = frozenset(
+    {"deadline", "weight", "score", "term", "discount", "reservation", "reservation_offset", "strategy"}
+)
 _NO_PLAN: Any = object()
 
 
@@ -62,6 +65,7 @@ _BOUNDS = {
     "score": (-_MAX, _MAX),
     "term": (-_MAX, _MAX),
     "reservation": (-_MAX, _MAX),
+    "reservation_offset": (-_MAX, _MAX),
     "discount": (5e-324, 1.0),  # the smallest float above 0
 }
 
@@ -112,8 +116,8 @@ def _each_party(names: tuple[str, ...]) -> Callable[[object], object]:
 def _compose(
     root: Any,
     edits: dict[Any, Any],
-    posts: dict[tuple, tuple[str, int | None]],
-    walk_away: Callable[[str, Any], float],
+    posts: dict[tuple, tuple[str, int | None, int | None]],
+    walk_away: Callable[[str, Any, Any], float],
     checks: list[tuple[int, float, float]],
     counts: list[int],
     texts: list[int],
@@ -181,7 +185,7 @@ def _compose(
             return container
         cls, base = type(tmpl), tmpl.__dict__
         top = talks and not at
-        name, res = posts.get(at, (None, None))
+        name, res, off = posts.get(at, (None, None, None))
         post = at in posts
 
         def model_object(x: list[object], document: Any) -> Any:
@@ -193,7 +197,9 @@ def _compose(
             out = object.__new__(cls)
             object.__setattr__(out, "__dict__", d)
             if post:
-                d["reservation"] = float(walk_away(name, out) if res is None else x[res])  # type: ignore[arg-type]
+                d["reservation"] = float(  # type: ignore[arg-type]
+                    walk_away(name, out, None if off is None else x[off]) if res is None else x[res]
+                )
             return out
 
         return model_object

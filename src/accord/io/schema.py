@@ -287,6 +287,11 @@ class ReservationOutcome(_Strict):
     """The reservation value as the party's utility of a status-quo outcome (like GeniusWeb's reservationBid)."""
 
     outcome: dict[Name, Label]
+    offset: Number = Field(
+        0.0,
+        description="Added to the utility of the status-quo outcome: how much more (or less) than the status "
+        "quo no deal is worth to the party (its outside option; may be drawn per run).",
+    )
 
 
 def _reservation_form(v: Any) -> str | None:
@@ -350,6 +355,11 @@ class ProtocolSpec(_Strict):
     )
     opener: Name | None = Field(
         None, description="alternating_offers: the party that makes the first offer (default: the first)."
+    )
+    breakdown_risk: Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)] = Field(
+        0.0,
+        description="Probability that the talks break down after each round without agreement "
+        "(Binmore, Rubinstein and Wolinsky 1986).",
     )
 
 

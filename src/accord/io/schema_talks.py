@@ -92,6 +92,11 @@ class StageSpec(_Strict):
         "nominal",
         description="Value deals by their utility, or by their expected value after implementation.",
     )
+    breakdown_risk: Prob = Field(
+        0.0,
+        description="Probability that the talks break down after each round of this stage without agreement "
+        "(Binmore, Rubinstein and Wolinsky 1986); a breakdown ends the talks.",
+    )
 
 
 StageRef = Annotated[

@@ -348,6 +348,7 @@ class _Builder:
                     {n: "leader" for n in sc.party_names},
                     {p.name: p.strategy for p in sc.parties if p.strategy},
                     opener=sc.protocol.opener,
+                    breakdown_risk=sc.protocol.breakdown_risk,
                 ),
             )
         out = []
@@ -414,6 +415,7 @@ class _Builder:
                     s.opener,
                     s.valuation,
                     s.description,
+                    float(s.breakdown_risk),
                 )
             )
         if not out:

@@ -233,7 +233,11 @@ class _Builder:
             space=space,
             parties=parties,
             protocol=Protocol(
-                spec.protocol.deadline, opener, spec.protocol.type, dict(spec.protocol.model_extra or {})
+                spec.protocol.deadline,
+                opener,
+                spec.protocol.type,
+                dict(spec.protocol.model_extra or {}),
+                float(spec.protocol.breakdown_risk),
             ),
             description=spec.description,
             sources=dict(spec.sources),
@@ -313,7 +317,7 @@ class _Builder:
         res = p.reservation
         if isinstance(res, S.ReservationOutcome):
             idx = self.outcome_index(space, res.outcome, (*base, "reservation", "outcome"))
-            res = float(prefs.evaluate(np.int64(idx)))
+            res = float(prefs.evaluate(np.int64(idx))) + float(res.offset)
         return Party(name, prefs.with_reservation(float(res)), p.strategy, p.description)
 
     def expression(self, space: OutcomeSpace, text: str, loc: Loc) -> Expression:
@@ -376,6 +380,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     proto["deadline"] = int(scenario.protocol.deadline)
     if scenario.protocol.opener is not None:
         proto["opener"] = scenario.protocol.opener
+    if scenario.protocol.breakdown_risk:
+        proto["breakdown_risk"] = float(scenario.protocol.breakdown_risk)
     proto.update(scenario.protocol.options)
     doc["protocol"] = proto
     if scenario.history:

@@ -60,10 +60,14 @@ class Stage:
     opener: str | None = None
     valuation: Literal["nominal", "implemented"] = "nominal"
     description: str = ""
+    #: P(the talks break down) after each round of the stage without agreement (Binmore et al. 1986).
+    breakdown_risk: float = 0.0
 
     def __post_init__(self) -> None:
         if self.rounds < 1:
             raise ValueError(f"stage {self.name!r}: at least one round")
+        if not 0.0 <= self.breakdown_risk <= 1.0:  # also refuses NaN
+            raise ValueError(f"stage {self.name!r}: breakdown_risk {self.breakdown_risk!r} not in [0, 1]")
 
 
 @dataclass(frozen=True)

@@ -223,10 +223,14 @@ def _negotiate(runs: Any, s: int, parties: list[_Party], active: np.ndarray) -> 
     board = kernel.Board(runs.P, D, runs.n, active=active)
     policies = [_StagedPolicy(runs, p, party, gains) for p, party in enumerate(parties)]
     breaks_at = None
-    risk = float(getattr(stage, "breakdown_risk", 0.0))
-    if risk > 0:  # each run's draw from its stage stream, as the turn-by-turn talks draw it
+    risks = [t.stages[s].breakdown_risk for t in runs.tss]  # each run's own (a drawn number)
+    if any(r > 0 for r in risks):  # each run's draw from its stage stream, as the turn-by-turn talks draw it
+        never = int(D.max()) + 1
         breaks_at = np.array(
-            [kernel.breakdown_rounds(stage_breakdown_rng(int(seed), s), risk)[0] for seed in runs.seeds],  # type: ignore[index]
+            [
+                kernel.breakdown_rounds(stage_breakdown_rng(int(seed), s), r)[0] if r > 0 else never  # type: ignore[index]
+                for seed, r in zip(runs.seeds, risks, strict=True)
+            ],
             dtype=np.int64,
         )
     kernel.play(board, policies, opener, breaks_at=breaks_at)

@@ -168,7 +168,11 @@ class CompiledTalks:
             if talks.implementation is not None
             else None
         )
-        self.deterministic = not talks.private.drawn and (self.impl is None or not self.impl.stochastic)
+        self.deterministic = (
+            not talks.private.drawn
+            and (self.impl is None or not self.impl.stochastic)
+            and not any(st.breakdown_risk > 0 for st in talks.stages)  # nature may end the talks
+        )
         self.signals = [
             (k, sg, ct_mask)
             for k, sg in enumerate(talks.private.signals)
@@ -336,7 +340,7 @@ def run_talks(ct: CompiledTalks, seed: int | None = None) -> TalksResult:
             deadline=stage.rounds,
             opener=opener,
             rng=streams[s],
-            breakdown_risk=float(getattr(stage, "breakdown_risk", 0.0)),
+            breakdown_risk=stage.breakdown_risk,
         )
         rounds += result.rounds
         before = beliefs.copy()

@@ -130,6 +130,9 @@ def drawn_note(ts: Any, batch: Any, path: str | Path | None) -> str:
         else "every number as written"
     )
     drawn = f"private fact(s) {', '.join(facts)} drawn per run" if facts else "no private fact drawn"
+    risks = [f"{st.name} {st.breakdown_risk:.3g}" for st in ts.stages if st.breakdown_risk > 0]
+    if risks:
+        drawn += f"; the talks may break down (risk per round: {', '.join(risks)})"
     same = runs > 1 and len({(x.end, x.outcome_index, x.walked_away_by) for x in batch.results}) == 1
     tail = (
         f"; all {runs} runs end alike, so every rate is 0 or 1, not a probability"
