@@ -13,11 +13,14 @@ request as the player sees it, queueing included. Target (issue 16): p99 < 2 s a
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime as dt
 import json
+import os
 import platform
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -82,16 +85,20 @@ async def run(url: str, players: int, nash: dict) -> dict:
     }
 
 
-def bench() -> list[dict]:
+def bench(counts: tuple[int, ...] = (50, 200), persist: bool = True) -> list[dict]:
     out = []
-    for players in (50, 200):
-        with Server() as srv:
+    for players in counts:
+        tmp = tempfile.TemporaryDirectory(prefix="accord-web-load-")
+        settings = {"data_dir": tmp.name} if persist else {}
+        with tmp, Server(**settings) as srv:
             with httpx.Client(base_url=srv.url, timeout=120) as c:  # the teacher opens the pages first
                 nash = c.get("/api/scenarios/hanoi-2019/analysis").json()["nash"]["outcome"]
                 for path in ("/scenarios/hanoi-2019", "/scenarios/jcpoa-2015"):
                     c.get(path).raise_for_status()
             res = asyncio.run(run(srv.url, players, nash))
             res["server_peak_mb"] = srv.memory()["peak"] / 2**20
+            res["persist"] = persist
+            res["load_average"] = os.getloadavg()
         out.append(res)
         print(json.dumps({k: v for k, v in res.items() if k != "latency"}), flush=True)
     return out
@@ -137,6 +144,18 @@ def write(res: list[dict]) -> None:
 
 
 if __name__ == "__main__":
-    r = bench()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--players", type=int, nargs="+", default=[50, 200])
+    ap.add_argument("--memory-only", action="store_true", help="no data folder (games not persisted)")
+    ap.add_argument("--no-write", action="store_true", help="print, do not write benchmarks/results")
+    args = ap.parse_args()
+    r = bench(tuple(args.players), persist=not args.memory_only)
+    for x in r:
+        print(
+            x["players"],
+            {k: f"p50 {v['median_s']:.2f} p99 {v['p99_s']:.2f}" for k, v in x["latency"].items()},
+        )
+    if args.no_write:
+        sys.exit(0)
     write(r)
     print((RESULTS / "web_load.md").read_text())
