@@ -29,48 +29,58 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from web_bench import machine  # noqa: E402
-from web_common import HERE, Server, stats  # noqa: E402
+from web_common import HERE, RawClient, Server, stats  # noqa: E402
 
 RESULTS = HERE / "results"
 
 
-async def player(
-    c: httpx.AsyncClient, k: int, nash: dict, lat: dict[str, list[float]], errors: list[str]
-) -> None:
-    async with c:
+class HttpxClient:
+    """httpx.AsyncClient behind RawClient's interface (``--client httpx``: the generator of the first runs)."""
 
-        async def call(kind: str, method: str, path: str, **kw) -> httpx.Response:
-            t = time.perf_counter()
-            r = await c.request(method, path, **kw)
-            lat[kind].append(time.perf_counter() - t)
-            lat["all"].append(lat[kind][-1])
-            if r.status_code >= 400:
-                errors.append(f"{kind} {r.status_code} {r.text[:120]}")
-            return r
+    def __init__(self, url: str) -> None:
+        self.c = httpx.AsyncClient(base_url=url, timeout=120)
 
+    async def request(self, method: str, path: str, json_body: object = None) -> tuple[int, bytes]:
+        r = await self.c.request(method, path, json=json_body)
+        return r.status_code, r.content
+
+    async def aclose(self) -> None:
+        await self.c.aclose()
+
+
+async def player(c, k: int, nash: dict, lat: dict[str, list[float]], errors: list[str]) -> None:
+    async def call(kind: str, method: str, path: str, body: object = None) -> tuple[int, bytes]:
+        t = time.perf_counter()
+        code, data = await c.request(method, path, body)
+        lat[kind].append(time.perf_counter() - t)
+        lat["all"].append(lat[kind][-1])
+        if code >= 400:
+            errors.append(f"{kind} {code} {data[:120]!r}")
+        return code, data
+
+    try:
         await call("page", "GET", "/scenarios/hanoi-2019")
         await call("analysis", "GET", "/api/scenarios/hanoi-2019/analysis")
-        r = await call(
-            "game start",
-            "POST",
-            "/api/games",
-            json={"scenario": "hanoi-2019", "party": "usa", "opponent": "conceder", "seed": k},
-        )
-        g = r.json()
-        while r.status_code == 200 and g["status"] == "your_turn":
-            await call("value", "POST", f"/api/games/{g['id']}/value", json={"outcome": nash})
-            body = {"move": "walk"} if k % 5 == 0 else {"move": "offer", "outcome": nash}
-            r = await call("move", "POST", f"/api/games/{g['id']}/move", json=body)
-            g = r.json()
+        body = {"scenario": "hanoi-2019", "party": "usa", "opponent": "conceder", "seed": k}
+        code, data = await call("game start", "POST", "/api/games", body)
+        g = json.loads(data)
+        while code == 200 and g["status"] == "your_turn":
+            await call("value", "POST", f"/api/games/{g['id']}/value", {"outcome": nash})
+            move = {"move": "walk"} if k % 5 == 0 else {"move": "offer", "outcome": nash}
+            code, data = await call("move", "POST", f"/api/games/{g['id']}/move", move)
+            g = json.loads(data)
         await call("page (second)", "GET", "/scenarios/jcpoa-2015")
+    finally:
+        await c.aclose()
 
 
-async def run(url: str, players: int, nash: dict) -> dict:
+async def run(url: str, players: int, nash: dict, client: str = "raw") -> dict:
     lat: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
-    # The clients are made before the clock starts (making one builds an SSL context: the load generator's
-    # cost, not the server's); each player's first request still opens its connection and gets its cookie.
-    clients = [httpx.AsyncClient(base_url=url, timeout=120) for _ in range(players)]
+    # The clients are made before the clock starts (an httpx client builds an SSL context: the load
+    # generator's cost, not the server's); each player's first request still opens its connection and
+    # gets its cookie.
+    clients = [RawClient(url) if client == "raw" else HttpxClient(url) for _ in range(players)]
     t0 = time.perf_counter()
     await asyncio.gather(*(player(c, k, nash, lat, errors) for k, c in enumerate(clients)))
     wall = time.perf_counter() - t0
@@ -85,7 +95,7 @@ async def run(url: str, players: int, nash: dict) -> dict:
     }
 
 
-def bench(counts: tuple[int, ...] = (50, 200), persist: bool = True) -> list[dict]:
+def bench(counts: tuple[int, ...] = (50, 200), persist: bool = True, client: str = "raw") -> list[dict]:
     out = []
     for players in counts:
         tmp = tempfile.TemporaryDirectory(prefix="accord-web-load-")
@@ -95,9 +105,14 @@ def bench(counts: tuple[int, ...] = (50, 200), persist: bool = True) -> list[dic
                 nash = c.get("/api/scenarios/hanoi-2019/analysis").json()["nash"]["outcome"]
                 for path in ("/scenarios/hanoi-2019", "/scenarios/jcpoa-2015"):
                     c.get(path).raise_for_status()
-            res = asyncio.run(run(srv.url, players, nash))
+            srv.wait_idle()  # the class comes once the server has warmed its library (about 2 s)
+            cpu0, gen0 = srv.cpu_seconds(), time.process_time()
+            res = asyncio.run(run(srv.url, players, nash, client))
+            res["server_cpu_s"] = srv.cpu_seconds() - cpu0
+            res["client_cpu_s"] = time.process_time() - gen0
             res["server_peak_mb"] = srv.memory()["peak"] / 2**20
             res["persist"] = persist
+            res["client"] = client
             res["load_average"] = os.getloadavg()
         out.append(res)
         print(json.dumps({k: v for k, v in res.items() if k != "latency"}), flush=True)
@@ -148,8 +163,14 @@ if __name__ == "__main__":
     ap.add_argument("--players", type=int, nargs="+", default=[50, 200])
     ap.add_argument("--memory-only", action="store_true", help="no data folder (games not persisted)")
     ap.add_argument("--no-write", action="store_true", help="print, do not write benchmarks/results")
+    ap.add_argument(
+        "--client",
+        choices=("raw", "httpx"),
+        default="raw",
+        help="the load generator: lean asyncio HTTP (default) or httpx.AsyncClient (several times the CPU)",
+    )
     args = ap.parse_args()
-    r = bench(tuple(args.players), persist=not args.memory_only)
+    r = bench(tuple(args.players), persist=not args.memory_only, client=args.client)
     for x in r:
         print(
             x["players"],

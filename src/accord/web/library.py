@@ -61,6 +61,9 @@ class Library:
         self._cache: dict[tuple[str, str], tuple[float, Any]] = {}
         self._locks: dict[tuple[str, str], threading.Lock] = {}
         self._lock = threading.Lock()
+        #: The listing (kind -> entries by id) and what it was made from (each folder's mtime, the time).
+        self._listing: dict[str, dict[str, Entry]] = {}
+        self._listed: tuple[tuple[float, ...], float] | None = None
         #: Called with an upload kept and one dropped (the app persists them); None: nothing to do.
         self.on_upload: Callable[[Entry], None] | None = None
         self.on_drop: Callable[[Entry], None] | None = None
@@ -68,7 +71,33 @@ class Library:
     # ------------------------------------------------------------------------------------------ listing
     def entries(self, kind: str = "scenario") -> list[Entry]:
         """Library entries of one kind, sorted by id (uploads are not listed)."""
-        seen: dict[str, Entry] = {}
+        return list(self._listing_now().get(kind, {}).values())
+
+    #: Seconds a listing is trusted while no library folder changes (a file added inside a GENIUS
+    #: sub-folder does not touch the library folder's own mtime).
+    LISTING_TTL = 2.0
+
+    def _listing_now(self) -> dict[str, dict[str, Entry]]:
+        """The listing, scanned again only when a library folder changed (its mtime) or every
+        ``LISTING_TTL`` seconds: a request then costs one ``stat`` per folder, not a scan of each."""
+        stamps = []
+        for folder in self.settings.library:
+            try:
+                stamps.append(folder.stat().st_mtime)
+            except OSError:
+                stamps.append(-1.0)
+        key = tuple(stamps)
+        now = time.monotonic()
+        made = self._listed
+        if made is None or made[0] != key or now - made[1] > self.LISTING_TTL:
+            listing: dict[str, dict[str, Entry]] = {}
+            for e in self._scan():
+                listing.setdefault(e.kind, {})[e.id] = e
+            self._listing, self._listed = listing, (key, now)
+        return self._listing
+
+    def _scan(self) -> list[Entry]:
+        seen: dict[tuple[str, str], Entry] = {}
         for folder in self.settings.library:
             try:
                 items = sorted(folder.iterdir())
@@ -86,17 +115,17 @@ class Library:
                 else:
                     continue
                 ident = p.stem if p.is_file() else p.name
-                if k == kind and ident not in seen:
-                    seen[ident] = Entry(ident, p, k, label=p.name)
+                if (k, ident) not in seen:
+                    seen[k, ident] = Entry(ident, p, k, label=p.name)
         return [seen[k] for k in sorted(seen)]
 
     def get(self, ident: str, kind: str = "scenario") -> Entry:
         if kind == "scenario" and ident in self._uploads:
             return self._uploads[ident]
-        for e in self.entries(kind):
-            if e.id == ident:
-                return e
-        raise UnknownId(ident)
+        e = self._listing_now().get(kind, {}).get(ident)
+        if e is None:
+            raise UnknownId(ident)
+        return e
 
     # ------------------------------------------------------------------------------------------ uploads
     def add_upload(self, entry: Entry) -> None:

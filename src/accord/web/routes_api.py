@@ -95,6 +95,9 @@ def st(request: Request) -> WebState:
     return request.app.state.web
 
 
+JSON = "application/json"
+
+
 def _json(obj: Any, status: int = 200) -> Response:
     """JSON as ``accord ... --json`` writes it (``default=str``), so the API and the CLI agree exactly."""
     return Response(json.dumps(obj, default=str), status_code=status, media_type="application/json")
@@ -139,7 +142,18 @@ async def get_analysis(
         int | None, Query(ge=0, le=100_000, description="Points per page (at most page_size)")
     ] = None,
 ) -> Response:
-    return _json(await heavy(request, st(request).library.analysis, sid, offset, limit))
+    return Response(
+        await heavy(request, analysis_bytes, st(request).library, sid, offset, limit), media_type=JSON
+    )
+
+
+def analysis_bytes(lib: Any, sid: str, offset: int = 0, limit: int | None = None) -> bytes:
+    """The analysis answer; its first page (what pages and players ask for) serialised once per file
+    version, other pages each time (their number is up to the client, so they are not kept)."""
+    if offset == 0 and limit is None:
+        e, _ = lib.scenario(sid)
+        return lib.cached(e, "analysis-json", lambda: json.dumps(lib.analysis(sid), default=str).encode())
+    return json.dumps(lib.analysis(sid, offset, limit), default=str).encode()
 
 
 @router.get("/scenarios/{sid}/chart", summary="Utility-space chart data (downsampled for large spaces)")
