@@ -116,3 +116,32 @@ def test_moves_reach_the_database_without_a_clean_shutdown(tmp_path, extra_libra
     assert [m[1] for m in moves] == [3, 7, 11]
     again = TestClient(_app(data, extra_library), cookies={"accord_client": c.cookies["accord_client"]})
     assert again.get(f"/api/games/{g['id']}").json() == c.get(f"/api/games/{g['id']}").json()
+
+
+def test_a_data_folder_of_an_older_server_opens(tmp_path):
+    """A web.sqlite made before uploads kept their address gains the column; its rows read back."""
+    import sqlite3
+
+    from accord.web.persist import Store
+
+    db = sqlite3.connect(tmp_path / "web.sqlite")
+    db.execute(
+        "CREATE TABLE uploads (id TEXT PRIMARY KEY, owner TEXT, label TEXT, target TEXT, created REAL)"
+    )
+    db.execute("INSERT INTO uploads VALUES ('upload-1', 'me', 'm.yaml', 'upload-1/m.yaml', 5.0)")
+    db.commit()
+    db.close()
+    store = Store(tmp_path)
+    assert store.uploads() == [
+        {
+            "id": "upload-1",
+            "owner": "me",
+            "label": "m.yaml",
+            "target": "upload-1/m.yaml",
+            "created": 5.0,
+            "address": "",
+        }
+    ]
+    store.save_upload("upload-2", "you", "n.yaml", "upload-2/n.yaml", 6.0, "10.0.0.4")
+    assert store.uploads()[1]["address"] == "10.0.0.4"
+    store.close()

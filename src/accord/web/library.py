@@ -38,6 +38,7 @@ class Entry:
     label: str = ""  # the name shown in error messages instead of a server path
     uploaded: bool = False
     owner: str = ""  # the client that uploaded it (fair shares); anyone with the id may use it
+    address: str = ""  # the network address it came from (the address's share)
     created: float = field(default_factory=time.time)
 
     @property
@@ -128,23 +129,46 @@ class Library:
         return e
 
     # ------------------------------------------------------------------------------------------ uploads
+    def check_upload_share(self, owner: str, address: str) -> None:
+        """LimitReached (429) if an upload by ``owner`` from ``address`` would be refused: the first check,
+        before the parse (:meth:`add_upload` checks again)."""
+        with self._lock:
+            self._upload_share(owner, address)
+
+    def _upload_share(self, owner: str, address: str) -> list[Entry]:
+        """The owner's uploads a new one of theirs would push out (its own oldest beyond
+        ``max_uploads_per_client``); LimitReached (429) if the address already holds its share
+        ``max_uploads_per_address`` without them. Under the lock."""
+        from accord.web.limits import LimitReached
+
+        s = self.settings
+        mine = sorted((e for e in self._uploads.values() if e.owner == owner), key=lambda e: e.created)
+        out = mine[: max(0, len(mine) - s.max_uploads_per_client + 1)]
+        leaving = {e.id for e in out}
+        held = sum(e.address == address and e.id not in leaving for e in self._uploads.values())
+        if held >= s.max_uploads_per_address:
+            raise LimitReached(
+                f"at most {s.max_uploads_per_address} uploads kept from one network address "
+                f"(max_uploads_per_address); they expire after {s.upload_ttl / 3600:g} h (upload_ttl)"
+            )
+        return out
+
     def add_upload(self, entry: Entry) -> None:
-        """Keep an upload: the owner's own oldest goes first beyond ``max_uploads_per_client``, and when
-        the server holds ``max_uploads``, the oldest of the client holding the most. A dropped upload is
-        gone for real: its folder, its cached scenario, analysis and charts, its row in the store."""
+        """Keep an upload: the owner's own oldest goes first beyond ``max_uploads_per_client``; an address
+        beyond ``max_uploads_per_address`` is refused (429); when the server holds ``max_uploads``, the
+        oldest upload of the client holding the most, at the address holding the most, goes. A dropped
+        upload is gone for real: its folder, its cached scenario, analysis and charts, its row in the store."""
         s = self.settings
         with self._lock:
             self._expire_uploads()
-            mine = sorted(
-                (e for e in self._uploads.values() if e.owner == entry.owner), key=lambda e: e.created
-            )
-            for e in mine[: max(0, len(mine) - s.max_uploads_per_client + 1)]:
+            for e in self._upload_share(entry.owner, entry.address):
                 self._drop_upload(e)
             while self._uploads and len(self._uploads) >= s.max_uploads:
-                most = Counter(e.owner for e in self._uploads.values()).most_common(1)[0][0]
-                self._drop_upload(
-                    min((e for e in self._uploads.values() if e.owner == most), key=lambda e: e.created)
-                )
+                ups = list(self._uploads.values())
+                where = Counter(e.address for e in ups).most_common(1)[0][0]
+                ups = [e for e in ups if e.address == where]
+                most = Counter(e.owner for e in ups).most_common(1)[0][0]
+                self._drop_upload(min((e for e in ups if e.owner == most), key=lambda e: e.created))
             self._uploads[entry.id] = entry
         if self.on_upload is not None:
             self.on_upload(entry)

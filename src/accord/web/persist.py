@@ -48,6 +48,10 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        cols = {r[1] for r in self._db.execute("PRAGMA table_info(uploads)")}
+        if "address" not in cols:  # a data folder made before uploads had an address share
+            self._db.execute("ALTER TABLE uploads ADD COLUMN address TEXT DEFAULT ''")
+            self._db.commit()
         self._lock = threading.Lock()
         self.flush_every = flush_every
         #: Game rows noted but not yet committed: id -> row (None: delete).
@@ -156,14 +160,19 @@ class Store:
         return [r[0] for r in old]
 
     # ------------------------------------------------------------------------------------------ uploads
-    def save_upload(self, ident: str, owner: str, label: str, target: str, created: float) -> None:
+    def save_upload(
+        self, ident: str, owner: str, label: str, target: str, created: float, address: str = ""
+    ) -> None:
         self._do(
-            "INSERT OR REPLACE INTO uploads VALUES (?, ?, ?, ?, ?)", (ident, owner, label, target, created)
+            "INSERT OR REPLACE INTO uploads (id, owner, label, target, created, address) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (ident, owner, label, target, created, address),
         )
 
     def delete_upload(self, ident: str) -> None:
         self._do("DELETE FROM uploads WHERE id = ?", (ident,))
 
     def uploads(self) -> list[dict[str, Any]]:
-        cols = ("id", "owner", "label", "target", "created")
-        return [dict(zip(cols, r, strict=True)) for r in self._do("SELECT * FROM uploads ORDER BY created")]
+        cols = ("id", "owner", "label", "target", "created", "address")
+        rows = self._do(f"SELECT {', '.join(cols)} FROM uploads ORDER BY created")
+        return [dict(zip(cols, r, strict=True)) for r in rows]

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from accord import api
 from accord.errors import InputError
 from accord.web import views
-from accord.web.clients import client_of
+from accord.web.clients import address_of, client_of
 from accord.web.library import UnknownId
 from accord.web.state import WebState
 
@@ -298,7 +298,7 @@ async def upload(request: Request, name: str, data: bytes) -> dict[str, str]:
     s = st(request)
 
     def work() -> dict[str, str]:
-        e = save_upload(s.library, s.upload_dir, name, data, client_of(request))
+        e = save_upload(s.library, s.upload_dir, name, data, client_of(request), address_of(request))
         return {"id": e.id, "name": s.library.scenario(e.id)[1].name}
 
     return await s.parse_pool.run(work)
