@@ -161,3 +161,23 @@ def test_a_flood_of_uploads_pushes_out_nobody_else(extra_library):
     assert by_address == {"10.0.0.2": 1, "10.0.0.9": 4}  # the flooding address lost its oldest
     for sid in [mine, *kept]:
         assert victim.get(f"/api/scenarios/{sid}").status_code == 200
+
+
+def test_a_failed_batch_names_no_server_path(client, monkeypatch):
+    import tempfile
+
+    import accord.experiments
+
+    where = f"{tempfile.gettempdir()}/accord-web-mc-x/run/table.parquet and {SCENARIOS}/hanoi-2019.yaml"
+
+    def broken(*a, **kw):
+        raise OSError(f"cannot write {where}")
+
+    monkeypatch.setattr(accord.experiments, "execute", broken)
+    j = client.post("/api/scenarios/hanoi-2019/montecarlo", json={"runs": 5, "seed": 0}).json()
+    t0 = time.time()
+    while j["status"] == "running" and time.time() - t0 < 30:
+        time.sleep(0.05)
+        j = client.get(f"/api/jobs/{j['id']}").json()
+    assert j["status"] == "error" and "cannot write" in j["error"] and "hanoi-2019.yaml" in j["error"]
+    assert tempfile.gettempdir() not in j["error"] and str(SCENARIOS) not in j["error"]

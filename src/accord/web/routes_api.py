@@ -223,7 +223,12 @@ def _montecarlo(s: WebState, sid: str, body: MonteCarloIn, owner: str) -> dict[s
 
 @router.get("/jobs/{jid}", summary="Progress and result of a Monte Carlo batch")
 def get_job(jid: str, request: Request) -> Response:
-    return _json(st(request).jobs.get(jid).to_json())
+    from accord.web.app import scrub
+
+    out = st(request).jobs.get(jid).to_json()
+    if out.get("error"):  # a failure's text names no folder of the server (a batch runs in a temporary one)
+        out["error"] = scrub(out["error"], st(request))
+    return _json(out)
 
 
 @router.post("/scenarios/{sid}/implement", summary="Simulated implementation of a deal (`accord implement`)")
