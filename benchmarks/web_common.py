@@ -33,8 +33,8 @@ for k in ("library",):
         kw[k] = tuple(Path(p) for p in kw[k])
 if "data_dir" in kw:
     kw["data_dir"] = Path(kw["data_dir"])
-uvicorn.run(create_app(Settings(**kw)), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
-            backlog=4096)
+uvicorn.run(create_app(Settings(**kw)), host="127.0.0.1", port=int(sys.argv[1]),
+            log_level=sys.argv[3], backlog=4096)
 """
 
 
@@ -61,7 +61,7 @@ def wait_up(url: str, proc: subprocess.Popen, seconds: float = 90) -> None:
 class Server:
     """``with Server(library=[...], ...) as srv:`` a fresh server; ``srv.url``, ``srv.memory()``."""
 
-    def __init__(self, **settings: Any) -> None:
+    def __init__(self, log_level: str = "warning", **settings: Any) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # ACCORD_BENCH_SRC: another checkout's src (say an older commit's, for a before/after figure).
@@ -69,7 +69,7 @@ class Server:
         env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
         settings.setdefault("library", [str(ROOT / "scenarios")])
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", LAUNCH, str(self.port), json.dumps(settings, default=str)],
+            [sys.executable, "-c", LAUNCH, str(self.port), json.dumps(settings, default=str), log_level],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

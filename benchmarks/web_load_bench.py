@@ -100,7 +100,7 @@ def bench(counts: tuple[int, ...] = (50, 200), persist: bool = True, client: str
     for players in counts:
         tmp = tempfile.TemporaryDirectory(prefix="accord-web-load-")
         settings = {"data_dir": tmp.name} if persist else {}
-        with tmp, Server(**settings) as srv:
+        with tmp, Server(log_level=os.environ.get("ACCORD_BENCH_LOG", "warning"), **settings) as srv:
             with httpx.Client(base_url=srv.url, timeout=120) as c:  # the teacher opens the pages first
                 nash = c.get("/api/scenarios/hanoi-2019/analysis").json()["nash"]["outcome"]
                 for path in ("/scenarios/hanoi-2019", "/scenarios/jcpoa-2015"):

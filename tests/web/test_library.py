@@ -33,3 +33,20 @@ def test_the_cached_listing_follows_the_folder(tmp_path):
     assert [e.id for e in lib.entries()] == ["one"]
     with pytest.raises(UnknownId):
         lib.get("two")
+
+
+def test_peek_gives_a_cached_value_only_while_it_is_current(tmp_path):
+    from accord.web import Settings
+    from accord.web.library import Library
+
+    p = tmp_path / "one.yaml"
+    p.write_text(linear_yaml(2, 3, "One"))
+    lib = Library(Settings(library=(tmp_path,)))
+    assert lib.peek("one", "info") is None and lib.peek("nobody", "info") is None
+    e, sc = lib.scenario("one")
+    made = lib.cached(e, "info", lambda: {"outcomes": sc.space.size})
+    assert lib.peek("one", "info") is made
+    st = p.stat()
+    p.write_text(linear_yaml(3, 3, "One, bigger"))
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert lib.peek("one", "info") is None  # the file changed: the request goes to the worker pool again

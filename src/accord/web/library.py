@@ -206,6 +206,16 @@ class Library:
         except OSError:
             raise UnknownId(e.id) from None
 
+    def peek(self, ident: str, what: str) -> Any:
+        """The cached ``what`` of scenario ``ident`` if it is there and current, else None: one dict
+        lookup and one ``stat``, cheap enough for the event loop (a hit needs no worker thread)."""
+        try:
+            e = self.get(ident)
+            hit = self._cache.get((str(e.path), what))
+            return hit[1] if hit is not None and hit[0] == self._stamp(e) else None
+        except UnknownId:
+            return None
+
     def cached(self, e: Entry, what: str, make: Callable[[], Any]) -> Any:
         """``make()`` once per entry, kind of result and file version (computed under a per-key lock)."""
         key = (str(e.path), what)

@@ -142,9 +142,11 @@ async def get_analysis(
         int | None, Query(ge=0, le=100_000, description="Points per page (at most page_size)")
     ] = None,
 ) -> Response:
-    return Response(
-        await heavy(request, analysis_bytes, st(request).library, sid, offset, limit), media_type=JSON
-    )
+    lib = st(request).library
+    hit = lib.peek(sid, "analysis-json") if offset == 0 and limit is None else None
+    if hit is None:  # the first page, serialised, is served from the cache without a worker thread
+        hit = await heavy(request, analysis_bytes, lib, sid, offset, limit)
+    return Response(hit, media_type=JSON)
 
 
 def analysis_bytes(lib: Any, sid: str, offset: int = 0, limit: int | None = None) -> bytes:
