@@ -107,7 +107,32 @@ def explain_run(ts: Any, r: Any) -> list[str]:
         lines.append(f"{r.walked_away_by} walked away in stage {last.name} after {last.rounds} round(s)")
     elif r.end == "deadline":
         lines.append(f"stage {last.name} reached its deadline ({last.rounds} round(s)) without acceptance")
-    return lines + decisive
+    return lines + decisive + _walk_away_in_truth(ts, r)
+
+
+def _walk_away_in_truth(ts: Any, r: Any) -> list[str]:
+    """Where a walk-away value (as used: every private fact false) differs from the status quo's utility in
+    the run's own world, both numbers and what follows from the gap."""
+    world = getattr(r, "world", None)
+    if world is None:
+        return []
+    out = []
+    facts = ", ".join(f"{f}={bool((int(world) >> k) & 1)}" for k, f in enumerate(ts.private.names))
+    for n, row in walk_away_values(ts).items():
+        per = list((row.get("per_world") or {}).values())
+        if int(world) >= len(per) or abs(per[int(world)] - row["used"]) <= 1e-12:
+            continue
+        true = per[int(world)]
+        gap = (
+            f"a deal worth between {true:.3f} and {row['used']:.3f} to it is refused although it beats what it keeps"
+            if true < row["used"]
+            else f"it may sign a deal worth less than the {true:.3f} it keeps without one"
+        )
+        out.append(
+            f"{n}: walk-away value {row['used']:.3f} as the model uses it (its status quo with every private fact "
+            f"false); with this run's facts ({facts}) the status quo is worth {true:.3f} to it, so {gap}"
+        )
+    return out
 
 
 def drawn_note(ts: Any, batch: Any, path: str | Path | None) -> str:
