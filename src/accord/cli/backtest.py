@@ -35,16 +35,9 @@ def _verdict(r: dict[str, Any]) -> str:
 
 def _drawn_note(rows: list[dict[str, Any]], runs: int) -> str:
     """What the backtest's runs draw and what they hold fixed."""
-    from accord.experiments.params import find_uncertain
-    from accord.io.yaml_scenario import _parse
+    from accord.report.explain import uncertain_count
 
-    with_dist = 0
-    for r in rows:
-        try:  # the raw document: reading it as a scenario puts its distributions at their nominal values
-            raw, _ = _parse(Path(r["file"]).read_bytes().decode("utf-8-sig"), r["file"])
-            with_dist += bool(isinstance(raw, dict) and find_uncertain(raw, r["file"]))
-        except (OSError, ValueError, TypeError):
-            continue
+    with_dist = sum(bool(uncertain_count(r.get("file"))) for r in rows)
     fixed = (
         f"the distributions of {with_dist} case file(s) at their nominal values (accord montecarlo draws them)"
         if with_dist

@@ -390,6 +390,9 @@ def implement(
         f"simulated ({out['runs']} runs): utilities {_u(sim['realised_utilities'])}; completed {sim['completed_rate']:.3f}; "
         f"cheating {sim['cheating_rate']}; caught {sim['caught_rate']}; threat reduction {_f(sim['threat_reduction_mean'])}"
     )
+    from accord.report.explain import implement_drawn_note
+
+    con.print(f"drawn: {implement_drawn_note(api.load_talks(path, variant), out['runs'], path)}")
     if "exact" in out:
         ex = out["exact"]
         con.print(
