@@ -29,8 +29,9 @@ def expect_loop(deadline, offers, decide, agent_first=True):
     """Expected actions of the agent: ``decide(r, t, x)`` returns ("offer", o) or ("accept", x).
 
     ``x`` is the opponent's standing offer the agent faces in round r (None when it opens). In the last
-    round the end-game rule comes first: any offer worth the reservation value (0 here: every offer) is
-    accepted.
+    round, if the agent moves last there (it does not open), the end-game rule comes first: any offer
+    worth the reservation value (0 here: every offer) is accepted. The opener's last turn is not a last
+    chance (its counter-offer can still be accepted), so it decides as usual.
     """
     out = []
     for r in range(deadline):
@@ -39,7 +40,8 @@ def expect_loop(deadline, offers, decide, agent_first=True):
             x = offers[min(r - 1, len(offers) - 1)] if r > 0 else None
         else:
             x = offers[min(r, len(offers) - 1)]
-        act = ("accept", x) if r == deadline - 1 and x is not None else decide(r, t, x)
+        last = r == deadline - 1 and not agent_first
+        act = ("accept", x) if last and x is not None else decide(r, t, x)
         out.append((r, *act))
         if act[0] == "accept":
             break
@@ -74,24 +76,39 @@ def test_micro_stops_conceding_at_its_reservation_value():
     ]
 
 
-def test_hardheaded_boulware_target_and_acceptance():
-    R = 11
+def hardheaded_floor(t):
+    """HardHeaded's floor: Pmin 0.585 (its constant; reservation 0 here), Pmax 1, Ka = 0.05, e = 0.05."""
+    return 0.585 + (1.0 - 0.585) * (1 - (0.05 + 0.95 * t ** (1 / 0.05)))
+
+
+def test_hardheaded_walks_down_its_list_above_the_floor_and_accepts_above_its_lowest_bid():
+    R, seed = 11, 4
     offers = [10 - r for r in range(R)]  # worth r/10 to the agent
-    state = {"lowest": math.inf, "best": None}
+    order = list(range(K))  # own list best first: v0 (1.0), v1 (0.9), ...
+    st = {"pos": 0, "queue": [], "mine": []}
+    rng = agent_rng(seed)
 
     def decide(r, t, x):
-        p = 0.0 + 1.0 * (1 - t ** (1 / 0.05))
-        if x is not None and (state["best"] is None or U[x] > U[state["best"]]):
-            state["best"] = x
-        best = state["best"]
-        nb = best if best is not None and U[best] >= p else at_or_above(U, p)
-        if x is not None and (U[x] >= state["lowest"] or U[x] >= U[nb]):
+        if r == 0:
+            st["queue"] = [order[0]]
+        elif not st["queue"]:
+            nxt = order[st["pos"] + 1]
+            if U[nxt] < hardheaded_floor(t):  # below the floor: repeat an earlier bid, drawn at random
+                st["queue"] = [st["mine"][int(rng.integers(len(st["mine"])))]]
+            else:  # one step down (no other bid within 0.01 on this list)
+                st["pos"] += 1
+                st["queue"] = [nxt]
+        nb = st["queue"][0]
+        if x is not None and (U[x] > min(U[st["mine"]]) or U[x] >= U[nb]):
             return ("accept", x)
-        state["lowest"] = min(state["lowest"], U[nb])
+        st["mine"].append(st["queue"].pop(0))
         return ("offer", nb)
 
-    res = play(one_issue(MINE, THEIRS), make("hardheaded"), Scripted(offers), deadline=R)
-    assert actions_of(res, 0) == expect_loop(R, offers, decide)
+    res = play(one_issue(MINE, THEIRS), make("hardheaded"), Scripted(offers), deadline=R, seed=seed)
+    want = expect_loop(R, offers, decide)
+    assert actions_of(res, 0) == want
+    # The floor holds it at its best bid until t = 1, where it steps to v1 (0.9) and takes the offer of 0.9.
+    assert want[:-1] == [(r, "offer", 0) for r in range(10)] and want[-1] == (10, "accept", 1)
 
 
 def test_hardheaded_bids_what_the_frequency_model_rates_best_among_equals():
@@ -99,15 +116,23 @@ def test_hardheaded_bids_what_the_frequency_model_rates_best_among_equals():
     sc = two_issues(
         [1.0, 0.0], [[1.0, 0.5, 0.0], [0.0, 0.0, 0.0]], [0.5, 0.5], [[0.0, 0.5, 1.0], [0.0, 0.5, 1.0]]
     )
-    res = play(sc, make("hardheaded"), Scripted([8]), deadline=5)
-    # Round 0: no model yet, the lowest index among the best (p0, q0); then (p0, q2) = index 2. At t = 1
-    # the target is Pmin = 0, so the next bid is the opponent's own (p2, q2), worth 0 = its offer: accept.
+    seed = 2
+    res = play(sc, make("hardheaded"), Scripted([8]), deadline=5, seed=seed)
+    rng = agent_rng(seed)
+    # Round 0: its best bid, the lowest index among the best, (p0, q0) = 0. Round 1: the next step down the
+    # list is (p0, q1) = 1, and (p0, q2) = 2 is within 0.01 of it: both queued, the frequency model's
+    # favourite first (the opponent offered q2): 2, then 1. Round 3 and 4: the next step, (p1, q0) worth
+    # 0.5, is below the floor (0.978 at t = 0.75, 0.585 at t = 1): an earlier bid, drawn at random. The
+    # opponent's offer is worth 0, never above its lowest bid (1.0) nor its next: no acceptance.
+    r3 = [0, 2, 1][int(rng.integers(3))]
+    r4 = [0, 2, 1, r3][int(rng.integers(4))]
+    assert hardheaded_floor(0.75) > 0.5 and hardheaded_floor(1.0) > 0.5
     assert actions_of(res, 0) == [
         (0, "offer", 0),
         (1, "offer", 2),
-        (2, "offer", 2),
-        (3, "offer", 2),
-        (4, "accept", 8),
+        (2, "offer", 1),
+        (3, "offer", r3),
+        (4, "offer", r4),
     ]
 
 
@@ -212,6 +237,10 @@ def test_agentlg_short_list_widened_only_when_the_opponent_concedes(offers):
         if st["repeat"] is not None:
             return st["repeat"]
         n, total = st["n"], st["total"]
+        if t >= 0.9995:  # the end: the opponent's best offer (worth at least Pmin = 0 here)
+            b = max(seen, key=lambda o: (U[o], -seen.index(o)))
+            st["repeat"] = b  # an opponent's own offer: repeated from then on
+            return b
         b = order[st["idx"]]
         st["idx"] += 1
         if t < 0.6:
