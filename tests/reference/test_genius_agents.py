@@ -42,6 +42,7 @@ MATCHING = [
     ("pars_agent", False),
     ("agentk", True),
     ("hardheaded", True),
+    ("gahboninho", True),
     ("caduceus", True),
 ]
 
