@@ -7,6 +7,7 @@ read in the agent's docstring) prescribe; the whole trace of the agent must matc
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 from pathlib import Path
@@ -216,26 +217,67 @@ def test_gahboninho_pressure_then_slow_fall_and_compromising_acceptance():
     assert min(u[o] for _, a, o in want if a == "offer") > 0.95
 
 
-def test_cuhk_agent_adaptive_threshold():
+@pytest.mark.parametrize("delta", [1.0, 0.6])
+def test_cuhk_agent_discount_driven_threshold(delta):
+    """CUHKAgent's rules (module doc) re-derived turn by turn; without discounting the threshold stays at
+    Pmax, with delta = 0.6 it falls to Pmax delta^(1 - lambda) at lambda and then follows Pmax delta^(1-t)."""
     R = 21
-    offers = [10, 10, 10, 9, 9, 9, 9, 8, 8, 8, 8, 8, 7, 7, 7, 7, 7, 7, 6, 6, 6]
-    seen = []
+    offers = [10, 9, 8, 7, 6, 5, 4, 3, 2] + [1] * 12
+    sc = one_issue(MINE, THEIRS)
+    a = sc.parties[0]
+    pa = dataclasses.replace(a, preferences=dataclasses.replace(a.preferences, discount=delta))
+    sc = dataclasses.replace(sc, parties=(pa, sc.parties[1]))
+    beta = 1.8 if delta > 0.75 else 1.5 if delta > 0.5 else 1.2
+    lam0 = 0.08 + 0.92 * delta**beta
+    seen, mine = [], []
+    st = {"concede": False}
+
+    def lam():
+        g = 1 - len(set(seen)) / len(seen) if seen else 0.0
+        return min(1.0, lam0 + 0.1 * (1 - lam0) * g**10)
+
+    def tau(t):
+        lm = lam()
+        if t <= lm:
+            return 1 - (1 - delta ** (1 - lm)) * (t / lm) ** 2
+        return delta ** (1 - t)
+
+    def favourite(lo, hi):  # the frequency model's favourite in [lo, hi] (one issue: value counts)
+        cands = [j for j in range(K) if lo <= U[j] <= hi]
+        if not cands or not seen:
+            return at_or_above(U, lo)
+        return max(cands, key=lambda j: (seen.count(j), U[j]))
 
     def decide(r, t, x):
         if x is not None:
             seen.append(x)
-        gamma = len(set(seen)) / len(seen) if seen else 1.0
-        lam = 0.5 + 0.5 * gamma * 1.0
-        f = max(0.0, max(U[o] for o in seen)) if seen else 0.0
-        mid = min(1.0, f + (1 - f) * (1 + gamma) / 2)
-        target = 1 - (1 - mid) * (t / lam) ** 2 if t <= lam else mid - (mid - f) * (t - lam) / (1 - lam)
-        nb = at_or_above(U, target)
-        if x is not None and (U[x] >= target or U[x] >= U[nb]):
-            return ("accept", x)
+        best = max(seen, key=lambda o: (U[o], -seen.index(o))) if seen else None
+        if not seen or not mine:
+            nb = 0
+        elif t > 0.9985:
+            nb = best if U[best] >= 0.85 else favourite(1 - 0.15, 1 - 0.02)
+        elif st["concede"]:
+            st["concede"], nb = False, best
+        else:
+            nb = best if U[best] >= tau(t) else favourite(tau(t), 1.0)
+        if x is not None:
+            if U[x] >= tau(t) or U[x] >= U[nb]:
+                return ("accept", x)
+            b = U[best] * delta**t
+            if (t > lam() and b > delta) or b > tau(t) * delta**t:
+                if U[x] >= U[best] - 0.01:
+                    return ("accept", x)
+                st["concede"] = True
+        mine.append(nb)
         return ("offer", nb)
 
-    res = play(one_issue(MINE, THEIRS), make("cuhk_agent"), Scripted(offers), deadline=R)
-    assert actions_of(res, 0) == expect_loop(R, offers, decide)
+    res = play(sc, make("cuhk_agent"), Scripted(offers), deadline=R)
+    want = expect_loop(R, offers, decide)
+    assert actions_of(res, 0) == want
+    if delta == 1.0:  # a hardliner until the end rule: its best bid; at t = 1 the opponent's best (0.9)
+        assert want == [(r, "offer", 0) for r in range(R - 1)] + [(R - 1, "accept", 1)]
+    else:  # it concedes and takes an offer before the deadline
+        assert want[-1][1] == "accept" and want[-1][0] < R - 1
 
 
 @pytest.mark.parametrize(
