@@ -29,6 +29,7 @@ from accord.experiments.jobs import (
     source_from,
 )
 from accord.experiments.worker import variant_doc
+from accord.io import load
 from accord.strategies.choice import negotiator_for
 
 __all__ = ["plan_montecarlo", "plan_sweep", "plan_tournament", "layout", "default_chunk_size"]
@@ -60,8 +61,6 @@ def _nominal_scenario(
     src: Source, variant: str = "base", overrides: dict[P.Path, object] | None = None
 ) -> Any:
     if src.doc is None:
-        from accord.io import load
-
         return load(src.path, src.parties)
     from accord.io.yaml_scenario import scenario_from_dict
 

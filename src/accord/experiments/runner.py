@@ -26,6 +26,7 @@ from accord.errors import InputError
 from accord.experiments.jobs import KINDS, ChunkTask, Job, Source, sha256_folder, source_from
 from accord.experiments.plans import Plan
 from accord.experiments.worker import negotiate, prepare, run_chunk_table
+from accord.protocols.alternating import Trace
 from accord.protocols.registry import resolve_negotiators
 
 __all__ = ["Source", "Job", "Plan", "ChunkTask", "source_from", "execute", "reproduce", "replay", "KINDS"]
@@ -200,8 +201,6 @@ class Replayed:
 
 def _join_stages(res: Any, seed: int) -> Replayed:
     import numpy as np
-
-    from accord.protocols.alternating import Trace
 
     parts = [(st.name, st.result) for st in res.stages if st.result is not None]
     total = max(1, sum(int(st.rounds) for st in res.stages))

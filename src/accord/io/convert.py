@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from accord.errors import InputError
+from accord.io import load
 from accord.model.scenario import Scenario
 from accord.model.space import DEFAULT_ENUMERATION_LIMIT
 
@@ -79,8 +80,6 @@ def read_scenario(path: str | Path, parties: Sequence[str] | None = None) -> Sce
         from accord.io.folder import load_folder
 
         return load_folder(p.parent, parties=list(parties) if parties else None)
-    from accord.io import load
-
     return load(p, parties)
 
 

@@ -231,7 +231,6 @@ def _uncertain(plan: Any, results: Any) -> str:
 
 def _fixed_in(src: Any, variant: str, name: str) -> str:
     """How variant ``variant`` treats an input it does not draw: the number it fixes, or its removal."""
-    from accord.errors import InputError
     from accord.experiments import params as P
     from accord.experiments.worker import variant_doc
 

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from accord import api
 from accord.analysis.document import analysis_document
-from accord.analysis.solutions import ScenarioAnalysis
+from accord.analysis.large import analyze_large
+from accord.analysis.solutions import ScenarioAnalysis, analyze
 from accord.model.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -28,11 +29,7 @@ def scenario_analysis(lib: Library, e: Entry, sc: Scenario) -> ScenarioAnalysis:
     """The engine's analysis: enumerated when the server compiles the space, else the exact
     linear-additive frontier (the library admits a space beyond its limits only then)."""
     if lib.too_large(sc) is None:
-        from accord.analysis.solutions import analyze
-
         return analyze(api.compile_scenario(sc))
-    from accord.analysis.large import analyze_large
-
     return analyze_large(sc)
 
 

@@ -15,9 +15,10 @@ from pydantic import BaseModel, Field
 
 from accord import api
 from accord.errors import InputError
+from accord.strategies.base import available
 from accord.web import views
 from accord.web.clients import client_of
-from accord.web.library import UnknownId
+from accord.web.library import UnknownId, relabel
 from accord.web.state import WebState
 
 
@@ -201,8 +202,6 @@ def _montecarlo(s: WebState, sid: str, body: MonteCarloIn, owner: str) -> dict[s
             chunk_size=max(1, body.runs // 25),
         )
     except InputError as exc:
-        from accord.web.library import relabel
-
         raise relabel(exc, e) from None
     return s.jobs.start_montecarlo(sid, plan, list(sc.party_names), owner).to_json()
 
@@ -259,8 +258,6 @@ def forecast_for(s: WebState, tid: str) -> dict[str, Any]:
 
 @router.get("/strategies", summary="The machine strategies")
 def get_strategies() -> list[dict[str, Any]]:
-    from accord.strategies.base import available
-
     return [
         {"name": k, "family": v.family, "description": v.description, "source": v.source}
         for k, v in available().items()

@@ -13,10 +13,11 @@ from fastapi.templating import Jinja2Templates
 
 from accord import api
 from accord.errors import InputError
+from accord.strategies.base import available
 from accord.web import views
 from accord.web.charts import SOLUTION_STYLE, dance_svg, utility_chart, utility_svg
 from accord.web.library import UnknownId
-from accord.web.routes_api import heavy
+from accord.web.routes_api import forecast_for, heavy, upload
 from accord.web.state import WebState
 
 HERE = Path(__file__).resolve().parent
@@ -113,8 +114,6 @@ def _scenario_ctx(s: WebState, sid: str, x: str | None, y: str | None) -> dict[s
     forecast = None
     tid = s.settings.forecast_links.get(sid)
     if tid is not None:
-        from accord.web.routes_api import forecast_for
-
         try:
             forecast = {"id": tid, "data": forecast_for(s, tid)}
         except (UnknownId, InputError):
@@ -149,8 +148,6 @@ def _run_page(
 ) -> HTMLResponse:
     s = st(request)
     info = views.scenario_info(s.library, sid)
-    from accord.strategies.base import available
-
     q = request.query_params
     negs = [q.get(f"neg_{p['name']}", "").strip() for p in info["parties"]]
     result = error = None
@@ -194,8 +191,6 @@ def _run_page(
 
 @router.get("/scenarios/{sid}/play", response_class=HTMLResponse, include_in_schema=False)
 async def play_page(sid: str, request: Request) -> HTMLResponse:
-    from accord.strategies.base import available
-
     info = await heavy(request, views.scenario_info, st(request).library, sid)
     group = request.query_params.get("group", "")[:80]
     return page(request, "play.html", info=info, strategies=list(available()), group=group)
@@ -203,8 +198,6 @@ async def play_page(sid: str, request: Request) -> HTMLResponse:
 
 @router.get("/tables/{tid}", response_class=HTMLResponse, include_in_schema=False)
 async def table_page(tid: str, request: Request) -> HTMLResponse:
-    from accord.web.routes_api import forecast_for
-
     s = st(request)
     data = await heavy(request, forecast_for, s, tid)
     linked = [k for k, v in s.settings.forecast_links.items() if v == tid]
@@ -222,8 +215,6 @@ async def upload_post(
     file: Annotated[UploadFile | None, File()] = None,
     text: Annotated[str, Form()] = "",
 ) -> Response:
-    from accord.web.routes_api import upload
-
     s = st(request)
     data, name = b"", "pasted.yaml"
     if file is not None and file.filename:
