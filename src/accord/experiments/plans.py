@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -390,8 +391,6 @@ def layout(plan: Plan) -> dict[str, Layout]:
 
 
 def itertools_product(pool: Sequence[str], n: int) -> list[tuple[str, ...]]:
-    import itertools
-
     return list(itertools.product(pool, repeat=n))
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from accord import api
 from accord.analysis.document import analysis_document
 from accord.analysis.large import analyze_large
@@ -41,8 +43,6 @@ def analysis_json(sc: Scenario, a: ScenarioAnalysis, offset: int = 0, limit: int
 def frontier_pairs(a: ScenarioAnalysis, x: int, y: int, most: int) -> tuple[list[list[float]], int]:
     """The frontier in the plane of parties ``x`` and ``y`` (sorted by x, then y descending), thinned to
     at most ``most`` points evenly along it for drawing, and its full length."""
-    import numpy as np
-
     F = a.pareto_utilities
     px, py = F[x], F[y]
     order = np.lexsort((-py, px))
