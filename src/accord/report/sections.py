@@ -8,8 +8,8 @@ import numpy as np
 import pyarrow as pa
 
 from accord.report import figures as F
-from accord.report.build import _col, _Out
 from accord.report.html import esc, kv, section, table
+from accord.report.pieces import _col, _Out
 
 __all__ = ["sweep_section", "sensitivity_section", "survival_section", "tournament_section"]
 
