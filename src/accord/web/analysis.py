@@ -13,7 +13,7 @@ disagree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -23,14 +23,11 @@ from accord.analysis.large import analyze_large
 from accord.analysis.solutions import ScenarioAnalysis, analyze
 from accord.model.scenario import Scenario
 
-if TYPE_CHECKING:
-    from accord.web.library import Entry, Library
 
-
-def scenario_analysis(lib: Library, e: Entry, sc: Scenario) -> ScenarioAnalysis:
-    """The engine's analysis: enumerated when the server compiles the space, else the exact
+def scenario_analysis(sc: Scenario, compiles: bool) -> ScenarioAnalysis:
+    """The engine's analysis: enumerated when the server compiles the space (``compiles``), else the exact
     linear-additive frontier (the library admits a space beyond its limits only then)."""
-    if lib.too_large(sc) is None:
+    if compiles:
         return analyze(api.compile_scenario(sc))
     return analyze_large(sc)
 

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from accord.errors import AccordError, InputError
 from accord.web.clients import COOKIE, FACILITATOR_COOKIE, new_client_id
+from accord.web.data import warm
 from accord.web.library import UnknownId
 from accord.web.limits import LimitReached, Overloaded, TooLarge
 from accord.web.settings import Settings
@@ -130,7 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         if state.settings.warm:
-            state.pool.ex.submit(state.warm)
+            state.pool.ex.submit(warm, state)
         yield
         state.close()
 

@@ -18,6 +18,7 @@ from accord.errors import InputError
 from accord.strategies.base import available
 from accord.web import views
 from accord.web.clients import client_of
+from accord.web.data import chart_for, forecast_for
 from accord.web.library import UnknownId, relabel
 from accord.web.state import WebState
 
@@ -145,8 +146,6 @@ async def get_analysis(
 
 @router.get("/scenarios/{sid}/chart", summary="Utility-space chart data (downsampled for large spaces)")
 async def get_chart(sid: str, request: Request, x: str | None = None, y: str | None = None) -> Response:
-    from accord.web.routes_pages import chart_for
-
     return _json(await heavy(request, chart_for, st(request), sid, x, y))
 
 
@@ -246,14 +245,6 @@ def list_tables(request: Request) -> list[dict[str, str]]:
 @router.get("/tables/{tid}/forecast", summary="`accord forecast --json` of a stakeholder table")
 async def get_table_forecast(tid: str, request: Request) -> Response:
     return _json(await heavy(request, forecast_for, st(request), tid))
-
-
-def forecast_for(s: WebState, tid: str) -> dict[str, Any]:
-    from accord.forecast.api import forecast
-
-    e = s.library.get(tid, "table")
-    # The table is named by its id, never by its path on the server.
-    return s.library.cached(e, "forecast", lambda: {**forecast(e.path), "table": e.id})
 
 
 @router.get("/strategies", summary="The machine strategies")

@@ -11,13 +11,13 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from accord import api
 from accord.errors import InputError
 from accord.strategies.base import available
 from accord.web import views
-from accord.web.charts import SOLUTION_STYLE, dance_svg, utility_chart, utility_svg
+from accord.web.charts import SOLUTION_STYLE, dance_svg, utility_svg
+from accord.web.data import chart_for, forecast_for
 from accord.web.library import UnknownId
-from accord.web.routes_api import forecast_for, heavy, upload
+from accord.web.routes_api import heavy, upload
 from accord.web.state import WebState
 
 HERE = Path(__file__).resolve().parent
@@ -57,23 +57,6 @@ def page(request: Request, name: str, code: int = 200, **ctx: Any) -> HTMLRespon
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return page(request, "error.html", status, status=status, message=message)
-
-
-def chart_for(s: WebState, sid: str, x: str | None, y: str | None) -> dict[str, Any]:
-    """Utility-space chart data for two parties (default: the first two), cached per file version."""
-    e, sc = s.library.scenario(sid)
-    names = sc.party_names
-    xi = sc.party_index(x) if x else 0
-    yi = sc.party_index(y) if y else (1 if xi != 1 else 0)
-    if xi == yi:
-        raise InputError(None, "y", "a party other than x", y)
-    a = s.library.frontier(sid)
-    comp = api.compile_scenario(sc) if s.library.too_large(sc) is None else None
-    return s.library.cached(
-        e,
-        f"chart:{names[xi]}:{names[yi]}",
-        lambda: utility_chart(sc, comp, a, xi, yi, max_points=s.settings.chart_points),
-    )
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
