@@ -3,8 +3,10 @@
 Every ``import`` in ``src/accord`` counts, at the top of a module or deferred inside a function: a deferred
 import may keep start-up lean, never hide an arrow that runs back up or a cycle. The ranks are the layers
 of docs/architecture.md; a package may import its own rank or below, and the package graph (and, inside
-each package, the module graph) has no cycle. ``KNOWN`` lists the arrows still left, each with the file it
-comes from: the list may only shrink (an arrow not listed fails, and so does a listed one that is gone).
+each package, the module graph) has no cycle. A deferred import must save loading something (its module
+is not loaded anyway by the importer's top-level imports) and must not close a circle. ``KNOWN`` lists what
+is still left, each with the file it comes from: the lists may only shrink (an arrow not listed fails, and
+so does a listed one that is gone). No source file is over 600 lines.
 """
 
 from __future__ import annotations
