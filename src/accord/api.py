@@ -379,6 +379,6 @@ def forecast_report(path: str | Path, table: Any, **kwargs: Any) -> Path:
 
 def scenario_forecast_links(path: str | Path) -> list[dict[str, Any]]:
     """The stakeholder forecasts a scenario file uses, resolved: ``{field, table, model, issue, forecast, value}``."""
-    from accord.forecast import api as F
+    from accord.io.forecast_links import scenario_links
 
-    return F.scenario_links(path)
+    return scenario_links(path)

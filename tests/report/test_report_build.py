@@ -160,7 +160,7 @@ def test_unfinished_run_is_reported_with_a_warning(toy, tmp_path):
 
 
 def test_survival_section_appears_with_implementation_columns(tmp_path):
-    from accord.report.build import _Out
+    from accord.report.pieces import _Out
     from accord.report.sections import survival_section
 
     t = pa.table(

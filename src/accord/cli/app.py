@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from accord.cli.lines import warnings_as_lines
 from accord.errors import AccordError
 
 app = typer.Typer(
@@ -51,8 +52,6 @@ def fail(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
-    from accord.cli.lines import warnings_as_lines
-
     warnings_as_lines()
     _register_all()
     try:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from accord.cli.options import MAX_SEED
-from accord.errors import AccordError
+from accord.errors import AccordError, InputError
 
 TableArg = Annotated[
     Path, typer.Argument(help="Actor table: CSV (Actor,Capability,Position,Salience[,Issue]) or YAML.")
@@ -84,7 +84,6 @@ def _compute(
     table: Path, model: str, rounds: int | None, issue: str | None, bdm: str, bdm_set: list[str] | None,
     runs: int, seed: int, sensitivity: str | None, plot: Path | None, report: Path | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    from accord.errors import InputError
     from accord.forecast import api
 
     overrides = {}

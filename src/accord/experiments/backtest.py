@@ -19,6 +19,7 @@ agreement without ``implementation`` cannot be coded at five years and is left o
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -211,7 +212,6 @@ def backtest_one(
     """One case: the model's probabilities of the three categories next to what happened. ``draws``: every
     uncertain number of the file at ``path`` drawn per run, the talks included
     (:mod:`accord.experiments.backtest_runs`); otherwise every run at the nominal values."""
-    from collections import Counter
 
     from accord.protocols.talks import run_batch, summarize
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from accord.experiments.jobs import (
     source_from,
 )
 from accord.experiments.worker import variant_doc
+from accord.io import load
 from accord.strategies.choice import negotiator_for
 
 __all__ = ["plan_montecarlo", "plan_sweep", "plan_tournament", "layout", "default_chunk_size"]
@@ -60,8 +62,6 @@ def _nominal_scenario(
     src: Source, variant: str = "base", overrides: dict[P.Path, object] | None = None
 ) -> Any:
     if src.doc is None:
-        from accord.io import load
-
         return load(src.path, src.parties)
     from accord.io.yaml_scenario import scenario_from_dict
 
@@ -391,8 +391,6 @@ def layout(plan: Plan) -> dict[str, Layout]:
 
 
 def itertools_product(pool: Sequence[str], n: int) -> list[tuple[str, ...]]:
-    import itertools
-
     return list(itertools.product(pool, repeat=n))
 
 

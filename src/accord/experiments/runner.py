@@ -18,14 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from accord.errors import InputError
 from accord.experiments.jobs import KINDS, ChunkTask, Job, Source, sha256_folder, source_from
 from accord.experiments.plans import Plan
 from accord.experiments.worker import negotiate, prepare, run_chunk_table
+from accord.protocols.alternating import Trace
 from accord.protocols.registry import resolve_negotiators
 
 __all__ = ["Source", "Job", "Plan", "ChunkTask", "source_from", "execute", "reproduce", "replay", "KINDS"]
@@ -46,8 +49,6 @@ def _versions() -> dict[str, str]:
 
 
 def _now() -> str:
-    from datetime import datetime
-
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -199,10 +200,6 @@ class Replayed:
 
 
 def _join_stages(res: Any, seed: int) -> Replayed:
-    import numpy as np
-
-    from accord.protocols.alternating import Trace
-
     parts = [(st.name, st.result) for st in res.stages if st.result is not None]
     total = max(1, sum(int(st.rounds) for st in res.stages))
     cols: dict[str, list[Any]] = {k: [] for k in ("round", "party", "action", "offer", "utilities", "time")}

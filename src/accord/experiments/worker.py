@@ -17,7 +17,9 @@ from typing import Any
 from accord.errors import InputError
 from accord.experiments import params as P
 from accord.experiments.jobs import ChunkTask, Job, Source, canonical, to_arrow
-from accord.protocols.registry import resolve_negotiators
+from accord.io import load
+from accord.protocols.alternating import run_alternating
+from accord.protocols.registry import resolve_negotiators, run_protocol
 from accord.strategies.choice import negotiator_for
 
 __all__ = ["Prepared", "variant_doc", "prepare", "negotiate", "run_job", "run_chunk", "run_chunk_table"]
@@ -154,8 +156,6 @@ def prepare(src: Source, job: Job) -> tuple[Prepared, dict[str, object]]:
         key: tuple = (src.sha256, src.parties)
         hit = _BUILT.get(key)
         if hit is None:
-            from accord.io import load
-
             sc = load(src.path, src.parties)
             hit = Prepared(sc, sc.compile())
             _BUILT[key] = hit
@@ -176,11 +176,7 @@ def prepare(src: Source, job: Job) -> tuple[Prepared, dict[str, object]]:
 
 def negotiate(prep: Prepared, specs: Sequence[str], seed: int, deadline: int | None = None) -> Any:
     """One negotiation of a prepared scenario between the named strategies, with seed ``seed``."""
-    from accord.protocols.alternating import run_alternating
-
     if prep.scenario.protocol.type != "alternating_offers":  # another protocol: accord.protocols.registry
-        from accord.protocols.registry import run_protocol
-
         return run_protocol(
             [prep.scenario], [specs], seeds=[seed], deadline=deadline, compile_fn=lambda _: prep.compiled
         )[0]
@@ -287,8 +283,6 @@ def plain_rows(
     compile_fn = lambda sc: by_id[id(sc)].compiled  # noqa: E731
     seconds: list[float | None] = [None] * len(scs)
     if any(sc.protocol.type != "alternating_offers" for sc in scs):  # accord.protocols.registry
-        from accord.protocols.registry import run_protocol
-
         results = run_protocol(scs, specs_all, seeds=seeds, deadline=task.deadline, compile_fn=compile_fn)
     elif task.timed:
         results = []

@@ -41,7 +41,6 @@ __all__ = [
     "forecast_relations",
     "write_plots",
     "check_report_path",
-    "scenario_links",
 ]
 
 TableLike = ActorTable | str | Path
@@ -245,13 +244,3 @@ def check_report_path(path: str | Path) -> Path:
     if not p.parent.is_dir():
         raise InputError(str(path), "--report", "a file in an existing folder", str(p.parent))
     return p
-
-
-def scenario_links(path: str | Path) -> list[dict[str, Any]]:
-    """The stakeholder forecasts a scenario file uses (``{forecast: ...}`` forms), resolved: one dict per
-    link ``{field, table, model, issue, forecast, value}`` (docs/scenario-format.md)."""
-    from accord.forecast.link import resolve_document
-    from accord.io.yaml_scenario import read_document
-
-    _, links = resolve_document(read_document(path), str(path))
-    return [k.to_dict() for k in links]

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from accord.errors import InputError
+from accord.io import load
 from accord.model.scenario import Scenario
 from accord.model.space import DEFAULT_ENUMERATION_LIMIT
 
@@ -81,8 +82,6 @@ def read_scenario(path: str | Path, parties: Sequence[str] | None = None) -> Sce
 
         sc = load_folder(p.parent, parties=list(parties) if parties else None)
         return apply_sidecar(sc, p.parent, parties_chosen=bool(parties) and list(parties) != ["all"])
-    from accord.io import load
-
     return load(p, parties)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from accord.errors import ExpressionError, InputError
-from accord.implementation.compliance import parse_compliance
+from accord.implementation.compliance import RANDOM, parse_compliance
 from accord.io import schema as S
 from accord.io import schema_talks as T
 from accord.io import yaml_scenario as Y
@@ -253,8 +253,6 @@ class _Builder:
         implemented = [k for k, st in enumerate(stages) if st.valuation == "implemented"]
         if not implemented:
             return
-        from accord.implementation.compliance import RANDOM
-
         for p, c in impl.compliance.items():
             if parse_compliance(c)[0] == RANDOM:
                 raise self.fail(

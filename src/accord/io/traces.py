@@ -22,7 +22,8 @@ Where accord's model differs: a session without agreement scores each party its 
 (GENIUS does the same; the ANL runner writes 0, which equals the reservation value in its domains);
 distances are Euclidean in undiscounted utility space, to the Pareto frontier and to the Nash point of
 :func:`accord.analysis.solutions.analyze`; "Perceived. Util." equals the utility (no preference
-uncertainty). Writers take a :class:`~accord.protocols.alternating.Result` and the outcome space.
+uncertainty). Writers take a result with the fields of :class:`RunResult` (what the protocols return,
+:class:`~accord.protocols.alternating.Result`) and the outcome space.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -42,9 +43,32 @@ from accord.errors import InputError
 if TYPE_CHECKING:  # pragma: no cover
     from accord.model.scenario import CompiledScenario
     from accord.model.space import OutcomeSpace
-    from accord.protocols.alternating import Result
+
+
+class TraceColumns(Protocol):
+    """The columns of a run's trace the writers read: one row per action."""
+
+    party_names: tuple[str, ...]
+    round: np.ndarray
+    party: np.ndarray
+    action: list[str]
+    offer: np.ndarray
+    time: np.ndarray
+
+
+class RunResult(Protocol):
+    """The fields of a run's result the writers read."""
+
+    agreement: bool
+    outcome_index: int | None
+    utilities: dict[str, float]
+    discounted_utilities: dict[str, float]
+    rounds: int
+    trace: TraceColumns
+
 
 __all__ = [
+    "RunResult",
     "write_trace_table",
     "genius_bid",
     "genius_session_lines",
@@ -113,7 +137,7 @@ def genius_bid(space: OutcomeSpace, index: int) -> str:
     return "Bid[" + ", ".join(f"{k}: {v}" for k, v in _values(space, index)) + "]"
 
 
-def genius_session_lines(result: Result, space: OutcomeSpace) -> list[str]:
+def genius_session_lines(result: RunResult, space: OutcomeSpace) -> list[str]:
     """The lines of a GENIUS session log for ``result`` (no header, comma-separated)."""
     tr = result.trace
     lines = []
@@ -139,7 +163,7 @@ def genius_session_lines(result: Result, space: OutcomeSpace) -> list[str]:
     return lines
 
 
-def write_genius_session_csv(result: Result, space: OutcomeSpace, path: str | Path) -> Path:
+def write_genius_session_csv(result: RunResult, space: OutcomeSpace, path: str | Path) -> Path:
     return _write(path, "\n".join(genius_session_lines(result, space)) + "\n")
 
 
@@ -168,7 +192,7 @@ def genius_log_header(n_parties: int) -> list[str]:
 
 
 def genius_log_row(
-    result: Result,
+    result: RunResult,
     compiled: CompiledScenario,
     deadline: int,
     *,
@@ -224,7 +248,7 @@ def _issuevalues(space: OutcomeSpace, index: int) -> dict[str, object]:
 
 
 def geniusweb_session(
-    result: Result,
+    result: RunResult,
     space: OutcomeSpace,
     deadline: int,
     *,
@@ -264,7 +288,7 @@ def geniusweb_session(
     }
 
 
-def anl_summary(result: Result, *, agents: Sequence[str] | None = None) -> dict[str, Any]:
+def anl_summary(result: RunResult, *, agents: Sequence[str] | None = None) -> dict[str, Any]:
     """The ANL runner's per-session summary row (``result`` is ``agreement`` or ``failed``)."""
     names = result.trace.party_names
     strategies = list(agents) if agents is not None else list(names)
@@ -282,7 +306,7 @@ def anl_summary(result: Result, *, agents: Sequence[str] | None = None) -> dict[
 
 
 def write_geniusweb_session(
-    result: Result,
+    result: RunResult,
     space: OutcomeSpace,
     deadline: int,
     path: str | Path,
@@ -293,7 +317,9 @@ def write_geniusweb_session(
     return _write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def negmas_extended_trace(result: Result, space: OutcomeSpace) -> list[tuple[int, str, tuple[object, ...]]]:
+def negmas_extended_trace(
+    result: RunResult, space: OutcomeSpace
+) -> list[tuple[int, str, tuple[object, ...]]]:
     """NegMAS's ``extended_trace``: one ``(step, negotiator, offer)`` per offer; step = round (from 0)."""
     tr = result.trace
     out = []
@@ -305,7 +331,7 @@ def negmas_extended_trace(result: Result, space: OutcomeSpace) -> list[tuple[int
     return out
 
 
-def write_negmas_trace(result: Result, space: OutcomeSpace, path: str | Path) -> Path:
+def write_negmas_trace(result: RunResult, space: OutcomeSpace, path: str | Path) -> Path:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["step", "negotiator", "offer"])

@@ -12,8 +12,8 @@ import numpy as np
 
 from accord.errors import InputError
 from accord.report import figures as F
-from accord.report.build import _Out
 from accord.report.html import esc, page, section, table
+from accord.report.pieces import _Out
 
 __all__ = ["backtest_section", "write_backtest_report"]
 

@@ -7,9 +7,7 @@ the rows finished so far, with a warning.
 
 from __future__ import annotations
 
-import io
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,9 @@ import numpy as np
 
 from accord.errors import InputError
 from accord.report import figures as F
-from accord.report.html import esc, figure, kv, page, section, table
+from accord.report import sections as S
+from accord.report.html import esc, kv, page, section, table
+from accord.report.pieces import _col, _Out
 
 __all__ = ["build_report"]
 
@@ -25,32 +25,6 @@ __all__ = ["build_report"]
 MAX_POINTS = 200_000
 #: Runs replayed for the concession curves.
 CONCESSION_RUNS = 20
-
-
-@dataclass
-class _Out:
-    folder: Path
-    names: list[str] = field(default_factory=list)
-
-    def save(self, fig: Any, name: str) -> bytes:
-        buf = io.BytesIO()
-        try:
-            fig.savefig(self.folder / f"{name}.svg")
-            fig.savefig(buf, format="png", dpi=150)
-            (self.folder / f"{name}.png").write_bytes(buf.getvalue())
-        except OSError as exc:
-            raise InputError(str(self.folder), None, f"a writable report folder ({exc.strerror})") from None
-        self.names.append(name)
-        return buf.getvalue()
-
-    def fig(self, fig: Any, name: str, caption: str) -> str:
-        return figure(self.save(fig, name), caption, f"{name}.svg")
-
-
-def _col(t: Any, name: str, dtype: Any = np.float64) -> np.ndarray:
-    if dtype is object:
-        return np.asarray(t.column(name).to_pylist(), dtype=object)
-    return np.asarray(t.column(name).to_numpy(zero_copy_only=False), dtype=dtype)
 
 
 def _nominal(src: Any) -> Any:
@@ -231,7 +205,6 @@ def _uncertain(plan: Any, results: Any) -> str:
 
 def _fixed_in(src: Any, variant: str, name: str) -> str:
     """How variant ``variant`` treats an input it does not draw: the number it fixes, or its removal."""
-    from accord.errors import InputError
     from accord.experiments import params as P
     from accord.experiments.worker import variant_doc
 
@@ -418,7 +391,6 @@ def build_report(
     from accord.experiments.metrics import summary as summarize_table
     from accord.experiments.runner import Plan, replay
     from accord.experiments.store import RunStore
-    from accord.report import sections as S
 
     run_dir = Path(run_dir)
     store = RunStore(run_dir)

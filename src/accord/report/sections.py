@@ -8,8 +8,8 @@ import numpy as np
 import pyarrow as pa
 
 from accord.report import figures as F
-from accord.report.build import _col, _Out
-from accord.report.html import esc, section, table
+from accord.report.html import esc, kv, section, table
+from accord.report.pieces import _col, _Out
 
 __all__ = ["sweep_section", "sensitivity_section", "survival_section", "tournament_section"]
 
@@ -176,7 +176,6 @@ def _variants_of(results: Any, agree: np.ndarray) -> dict[str, np.ndarray]:
 
 def survival_section(out: _Out, results: Any) -> str:
     """Kaplan-Meier survival of implemented deals and a summary of their implementation."""
-    from accord.report.html import kv
     from accord.report.survival import kaplan_meier
 
     cols = results.column_names

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from accord.errors import InputError
-from accord.strategies.base import Negotiator, make
+from accord.strategies.base import Negotiator, is_registered, make
 
 FIELD = "negotiators"
 _TOKEN = re.compile(
@@ -250,7 +250,6 @@ def build_negotiator(spec: str | Spec) -> Negotiator:
 
 def _check_name(name: str) -> None:
     """A BOA component named where a negotiator is expected gets a pointed hint."""
-    from accord.strategies.base import is_registered
     from accord.strategies.boa.components import KINDS, available_components
 
     if is_registered(name) or ":" in name:

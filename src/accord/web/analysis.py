@@ -13,26 +13,22 @@ disagree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
 
 from accord import api
 from accord.analysis.document import analysis_document
-from accord.analysis.solutions import ScenarioAnalysis
+from accord.analysis.large import analyze_large
+from accord.analysis.solutions import ScenarioAnalysis, analyze
 from accord.model.scenario import Scenario
 
-if TYPE_CHECKING:
-    from accord.web.library import Entry, Library
 
-
-def scenario_analysis(lib: Library, e: Entry, sc: Scenario) -> ScenarioAnalysis:
-    """The engine's analysis: enumerated when the server compiles the space, else the exact
+def scenario_analysis(sc: Scenario, compiles: bool) -> ScenarioAnalysis:
+    """The engine's analysis: enumerated when the server compiles the space (``compiles``), else the exact
     linear-additive frontier (the library admits a space beyond its limits only then)."""
-    if lib.too_large(sc) is None:
-        from accord.analysis.solutions import analyze
-
+    if compiles:
         return analyze(api.compile_scenario(sc))
-    from accord.analysis.large import analyze_large
-
     return analyze_large(sc)
 
 
@@ -44,8 +40,6 @@ def analysis_json(sc: Scenario, a: ScenarioAnalysis, offset: int = 0, limit: int
 def frontier_pairs(a: ScenarioAnalysis, x: int, y: int, most: int) -> tuple[list[list[float]], int]:
     """The frontier in the plane of parties ``x`` and ``y`` (sorted by x, then y descending), thinned to
     at most ``most`` points evenly along it for drawing, and its full length."""
-    import numpy as np
-
     F = a.pareto_utilities
     px, py = F[x], F[y]
     order = np.lexsort((-py, px))

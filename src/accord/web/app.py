@@ -8,8 +8,6 @@ fails) a JSON error with status 500, logged, and the server carries on.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -22,24 +20,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from accord.errors import AccordError, InputError
 from accord.web.clients import COOKIE, FACILITATOR_COOKIE, new_client_id
+from accord.web.data import warm
 from accord.web.library import UnknownId
 from accord.web.limits import LimitReached, Overloaded, TooLarge
+from accord.web.scrub import scrub
 from accord.web.settings import Settings
 from accord.web.state import WebState
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("accord.web")
-
-
-def scrub(text: str, state: WebState) -> str:
-    """``text`` without the server's own folders (library, uploads, package, temporary folder): a response
-    names scenarios and tables by id and uploads by their label, never by a path on the server."""
-    roots = [str(p) for p in state.settings.library] + [str(state.upload_dir), str(HERE.parents[1])]
-    roots.append(str(Path.cwd()))
-    roots.append(tempfile.gettempdir())
-    for r in sorted(set(roots), key=len, reverse=True):
-        text = text.replace(r + os.sep, "").replace(r, "")
-    return text
 
 
 def error_body(exc: Exception, state: WebState | None = None) -> dict[str, Any]:
@@ -130,7 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         if state.settings.warm:
-            state.pool.ex.submit(state.warm)
+            state.pool.ex.submit(warm, state)
         yield
         state.close()
 

@@ -20,6 +20,7 @@ from typing import Any
 from accord import api
 from accord.errors import InputError, SpaceTooLargeError
 from accord.model.scenario import CompiledScenario, Scenario
+from accord.web.analysis import analysis_json, scenario_analysis
 from accord.web.settings import Settings
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,120}$")
@@ -288,15 +289,11 @@ class Library:
 
     def frontier(self, ident: str) -> Any:
         """The analysis as arrays (:class:`~accord.analysis.solutions.ScenarioAnalysis`), cached."""
-        from accord.web.analysis import scenario_analysis
-
         e, sc = self.scenario(ident)
-        return self.cached(e, "frontier", lambda: scenario_analysis(self, e, sc))
+        return self.cached(e, "frontier", lambda: scenario_analysis(sc, self.too_large(sc) is None))
 
     def analysis(self, ident: str, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
         """The object of ``accord analyze --json`` with the frontier paged (see :mod:`accord.web.analysis`)."""
-        from accord.web.analysis import analysis_json
-
         _, sc = self.scenario(ident)
         page = self.settings.page_size if limit is None else min(limit, self.settings.page_size)
         return analysis_json(sc, self.frontier(ident), offset, page)

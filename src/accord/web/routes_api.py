@@ -15,9 +15,12 @@ from pydantic import BaseModel, Field
 
 from accord import api
 from accord.errors import InputError
+from accord.strategies.base import available
 from accord.web import views
 from accord.web.clients import address_of, client_of
-from accord.web.library import UnknownId
+from accord.web.data import chart_for, forecast_for
+from accord.web.library import UnknownId, relabel
+from accord.web.scrub import scrub
 from accord.web.state import WebState
 
 
@@ -160,8 +163,6 @@ def analysis_bytes(lib: Any, sid: str, offset: int = 0, limit: int | None = None
 
 @router.get("/scenarios/{sid}/chart", summary="Utility-space chart data (downsampled for large spaces)")
 async def get_chart(sid: str, request: Request, x: str | None = None, y: str | None = None) -> Response:
-    from accord.web.routes_pages import chart_for
-
     return _json(await heavy(request, chart_for, st(request), sid, x, y))
 
 
@@ -217,16 +218,12 @@ def _montecarlo(s: WebState, sid: str, body: MonteCarloIn, owner: str) -> dict[s
             chunk_size=max(1, body.runs // 25),
         )
     except InputError as exc:
-        from accord.web.library import relabel
-
         raise relabel(exc, e) from None
     return s.jobs.start_montecarlo(sid, plan, list(sc.party_names), owner).to_json()
 
 
 @router.get("/jobs/{jid}", summary="Progress and result of a Monte Carlo batch")
 def get_job(jid: str, request: Request) -> Response:
-    from accord.web.app import scrub
-
     out = st(request).jobs.get(jid).to_json()
     if out.get("error"):  # a failure's text names no folder of the server (a batch runs in a temporary one)
         out["error"] = scrub(out["error"], st(request))
@@ -270,18 +267,8 @@ async def get_table_forecast(tid: str, request: Request) -> Response:
     return _json(await heavy(request, forecast_for, st(request), tid))
 
 
-def forecast_for(s: WebState, tid: str) -> dict[str, Any]:
-    from accord.forecast.api import forecast
-
-    e = s.library.get(tid, "table")
-    # The table is named by its id, never by its path on the server.
-    return s.library.cached(e, "forecast", lambda: {**forecast(e.path), "table": e.id})
-
-
 @router.get("/strategies", summary="The machine strategies")
 def get_strategies() -> list[dict[str, Any]]:
-    from accord.strategies.base import available
-
     return [
         {"name": k, "family": v.family, "description": v.description, "source": v.source}
         for k, v in available().items()

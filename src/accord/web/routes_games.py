@@ -7,6 +7,7 @@ facilitator (``accord serve --facilitator-key``) reads every game: ``GET /api/fa
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
@@ -151,8 +152,6 @@ def facilitator_ok(request: Request, key: str | None) -> bool:
     want = st(request).settings.facilitator_key
     if want is None:
         return False
-    import hmac
-
     return is_facilitator(request) or (key is not None and hmac.compare_digest(key, want))
 
 

@@ -11,12 +11,13 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from accord import api
 from accord.errors import InputError
+from accord.strategies.base import available
 from accord.web import views
-from accord.web.charts import SOLUTION_STYLE, dance_svg, utility_chart, utility_svg
+from accord.web.charts import SOLUTION_STYLE, dance_svg, utility_svg
+from accord.web.data import chart_for, forecast_for
 from accord.web.library import UnknownId
-from accord.web.routes_api import heavy
+from accord.web.routes_api import heavy, upload
 from accord.web.state import WebState
 
 HERE = Path(__file__).resolve().parent
@@ -58,23 +59,6 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return page(request, "error.html", status, status=status, message=message)
 
 
-def chart_for(s: WebState, sid: str, x: str | None, y: str | None) -> dict[str, Any]:
-    """Utility-space chart data for two parties (default: the first two), cached per file version."""
-    e, sc = s.library.scenario(sid)
-    names = sc.party_names
-    xi = sc.party_index(x) if x else 0
-    yi = sc.party_index(y) if y else (1 if xi != 1 else 0)
-    if xi == yi:
-        raise InputError(None, "y", "a party other than x", y)
-    a = s.library.frontier(sid)
-    comp = api.compile_scenario(sc) if s.library.too_large(sc) is None else None
-    return s.library.cached(
-        e,
-        f"chart:{names[xi]}:{names[yi]}",
-        lambda: utility_chart(sc, comp, a, xi, yi, max_points=s.settings.chart_points),
-    )
-
-
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 async def home(request: Request) -> HTMLResponse:
     ctx = await heavy(request, _home, st(request).library)
@@ -114,8 +98,6 @@ def _scenario_ctx(s: WebState, sid: str, x: str | None, y: str | None) -> dict[s
     forecast = None
     tid = s.settings.forecast_links.get(sid)
     if tid is not None:
-        from accord.web.routes_api import forecast_for
-
         try:
             forecast = {"id": tid, "data": forecast_for(s, tid)}
         except (UnknownId, InputError):
@@ -150,8 +132,6 @@ def _run_page(
 ) -> HTMLResponse:
     s = st(request)
     info = views.scenario_info(s.library, sid)
-    from accord.strategies.base import available
-
     q = request.query_params
     negs = [q.get(f"neg_{p['name']}", "").strip() for p in info["parties"]]
     result = error = None
@@ -195,8 +175,6 @@ def _run_page(
 
 @router.get("/scenarios/{sid}/play", response_class=HTMLResponse, include_in_schema=False)
 async def play_page(sid: str, request: Request) -> HTMLResponse:
-    from accord.strategies.base import available
-
     info = await heavy(request, views.scenario_info, st(request).library, sid)
     group = request.query_params.get("group", "")[:80]
     return page(request, "play.html", info=info, strategies=list(available()), group=group)
@@ -204,8 +182,6 @@ async def play_page(sid: str, request: Request) -> HTMLResponse:
 
 @router.get("/tables/{tid}", response_class=HTMLResponse, include_in_schema=False)
 async def table_page(tid: str, request: Request) -> HTMLResponse:
-    from accord.web.routes_api import forecast_for
-
     s = st(request)
     data = await heavy(request, forecast_for, s, tid)
     linked = [k for k, v in s.settings.forecast_links.items() if v == tid]
@@ -223,8 +199,6 @@ async def upload_post(
     file: Annotated[UploadFile | None, File()] = None,
     text: Annotated[str, Form()] = "",
 ) -> Response:
-    from accord.web.routes_api import upload
-
     s = st(request)
     data, name = b"", "pasted.yaml"
     if file is not None and file.filename:

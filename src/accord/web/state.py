@@ -74,23 +74,6 @@ class WebState:
         self.library.on_upload = self._keep_upload
         self.library.on_drop = lambda e: self.store.delete_upload(e.id)  # type: ignore[union-attr]
 
-    def warm(self) -> None:
-        """Load, analyse and chart every library scenario once (on the worker pool, at start), so the
-        first visitors of a class do not all wait on the same cold scenario."""
-        from accord.web.routes_api import forecast_for
-        from accord.web.routes_pages import chart_for
-        from accord.web.views import scenario_info
-
-        for e in self.library.entries():
-            try:
-                scenario_info(self.library, e.id)
-                self.library.analysis(e.id, 0, 25)
-                chart_for(self, e.id, None, None)
-                if e.id in self.settings.forecast_links:
-                    forecast_for(self, self.settings.forecast_links[e.id])
-            except Exception:  # noqa: BLE001 - a broken file shows its error when visited, not here
-                log.debug("warming %s failed", e.id, exc_info=True)
-
     def _keep_upload(self, e: Entry) -> None:
         assert self.store is not None
         rel = e.path.relative_to(self.upload_dir)

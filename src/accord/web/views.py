@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from accord import api
+from accord.analysis.solutions import distances as _distances
 from accord.errors import InputError
 from accord.model.scenario import Scenario
 from accord.web.game import Game
@@ -192,8 +193,6 @@ def distances(lib: Library, ident: str, comp: Any, outcome_index: int | None) ->
     """``accord.api.outcome_distances`` on the library's cached analysis (one analysis per scenario)."""
     if outcome_index is None:
         return {}
-    from accord.analysis.solutions import distances as _distances
-
     d = _distances(comp, int(outcome_index), lib.frontier(ident))
     d.pop("utilities", None)
     return d

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from accord.errors import InputError, SpaceTooLargeError
+from accord.errors import AccordError, InputError, SpaceTooLargeError
 from accord.web.limits import Overloaded
 
 T = TypeVar("T")
@@ -98,7 +98,6 @@ def _context() -> Any:
 def _parse(path: str, conn: Any) -> None:
     """In the child: load the file; send back None or the fields of the InputError."""
     from accord import api
-    from accord.errors import AccordError
 
     conn.send("ready")  # the time limit counts from here: process start-up is not the file's fault
     try:

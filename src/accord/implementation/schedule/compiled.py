@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from accord.implementation.compliance import parse_compliance
+from accord.implementation.compliance import RANDOM, parse_compliance
 from accord.model.beliefs import PrivateInfo, WorldArrays
 from accord.model.scenario import Scenario
 from accord.model.talks import CONSEQUENCES, ImplementationSpec
@@ -72,8 +72,6 @@ class CompiledImplementation:
 
     @property
     def stochastic(self) -> bool:
-        from accord.implementation.compliance import RANDOM
-
         return bool((self.compliance == RANDOM).any())
 
     def digits(self, idx: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ from accord.strategies.base import (
     State,
     StrategyInfo,
     TargetIndex,
+    available,
     make,
     register,
 )
@@ -48,8 +49,6 @@ class Caduceus(Negotiator):
     )
 
     def __init__(self, experts: str = DEFAULT_EXPERTS, lead: float = 0.83) -> None:
-        from accord.strategies.base import available
-
         names = [n.strip() for n in experts.split("+") if n.strip()]
         if not names or "caduceus" in names:
             raise ValueError("experts: one or more strategy names joined by '+', not caduceus")
