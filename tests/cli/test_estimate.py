@@ -62,3 +62,12 @@ def test_the_cli_prints_the_estimate_before_the_run(toy, tmp_path):
     assert r.stderr.startswith("estimate: about ") and "base " in r.stderr
     q = subprocess.run([*cmd, "--out", str(tmp_path / "b"), "--quiet"], capture_output=True, text=True)
     assert q.returncode == 0 and "estimate" not in q.stderr
+
+
+def test_a_sensitivity_studys_runs_are_counted_at_the_base_cost(toy):
+    ticks = iter([0.0, PILOT_ROWS * 0.002])  # 2 ms per run of the base
+    plan = plan_montecarlo(toy, MIN_ROWS, sensitivity=64, oat_runs=2)
+    extra = sum(r for _, r in plan.tables[1:])
+    assert extra > 0
+    est = estimate(plan, workers=1, clock=lambda: next(ticks))
+    assert est.seconds == pytest.approx(0.002 * (MIN_ROWS + extra))

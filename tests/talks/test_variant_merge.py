@@ -117,3 +117,23 @@ def test_hanoi_variants_change_one_thing_each():
     stages = {n: _names(load_talks(path, n)) for n in read(path)[0]["variants"]}
     assert stages.pop("no_working_level") == ["summit"]
     assert all(s == ["working_level", "summit"] for s in stages.values()), stages
+
+
+def test_a_misspelt_stage_name_adds_a_stage_and_is_warned_about(tmp_path):
+    """`tracks: [{name: sumit, ...}]` is a new stage by the rule; its closeness to `summit` is said, and
+    accord run warns, since a misspelling would otherwise add a stage silently."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    doc = toy()
+    doc["variants"] = {"typo": {"tracks": [{"name": "sumit", "rounds": 2}]}}
+    assert variant_changes(doc, "typo") == ["adds stage `sumit` (not in the base; did you mean `summit`?)"]
+    path = tmp_path / "toy.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "accord", "run", str(path)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "warning: variant typo adds stage `sumit` (not in the base; did you mean `summit`?)" in " ".join(
+        r.stdout.split()
+    )

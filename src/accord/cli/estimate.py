@@ -2,7 +2,8 @@
 
 A pilot computes a few rows of each part of the plan (each variant of a Monte Carlo, evenly spaced slices of
 a sweep or tournament) in this process, times them, and scales: the estimate is the sum over parts of
-(seconds per row of the pilot) x (rows of the part), over the workers. The pilot's rows are computed again
+(seconds per row of the pilot) x (rows of the part), over the workers; a sensitivity study's further tables
+(runs of the base scenario) count at the first part's cost per row. The pilot's rows are computed again
 by the run itself (they are a small share: at most :data:`PILOT_ROWS` per part). Variants can differ
 several-fold (Hanoi's ``no_working_level`` values every outcome of the summit by its exact implementation,
 where the base values the few the working level left open), so each is measured on its own.
@@ -70,7 +71,7 @@ def estimate(
     from accord.experiments.worker import run_chunk
 
     table, rows = plan.tables[0]
-    if rows < MIN_ROWS:
+    if sum(r for _, r in plan.tables) < MIN_ROWS:
         return None
     task = plan.task(table, 0)
     task = replace(task, sources=dict(enumerate(plan.sources)))  # every part's sources, not chunk 0's only
@@ -86,5 +87,7 @@ def estimate(
         sec = max(clock() - t0, 0.0) / n
         per_row[label] = sec
         total += sec * size
+    # further tables (a sensitivity study's runs, all of the base scenario) at the first part's cost per row
+    total += next(iter(per_row.values()), 0.0) * sum(r for _, r in plan.tables[1:])
     w = max(1, min(int(workers or os.cpu_count() or 1), len(plan.chunks(table))))
     return Estimate(total / w, w, per_row, k)

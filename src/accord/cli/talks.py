@@ -249,6 +249,8 @@ def print_variants(v: dict[str, Any]) -> None:
         for c in s.get("changes", []):
             if c.startswith(("drops", "removes")):
                 con.print(f"warning: variant {name} {c} of the base")
+            elif c.startswith("adds stage"):
+                con.print(f"warning: variant {name} {c}")
 
 
 def print_questions(q: dict[str, Any]) -> None:

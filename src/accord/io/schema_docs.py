@@ -196,7 +196,7 @@ def _type(prop: dict[str, Any]) -> str:
     if "const" in prop:
         return f"`{json.dumps(prop['const'])}`"
     if "enum" in prop:
-        return " \\| ".join(f"`{json.dumps(v)}`" for v in prop["enum"])
+        return " or ".join(f"`{json.dumps(v)}`" for v in prop["enum"])
     for key in ("anyOf", "oneOf"):
         if key in prop:
             return " or ".join(dict.fromkeys(_type(p) for p in prop[key]))
@@ -234,6 +234,8 @@ def _default(field: str, prop: dict[str, Any], required: set[str]) -> str:
         return "required"
     if "default" in prop:
         return f"`{json.dumps(prop['default'], ensure_ascii=False)}`"
+    if "$ref" in prop:
+        return "its defaults"
     return {"object": "`{}`", "array": "`[]`"}.get(prop.get("type", ""), "")
 
 

@@ -256,7 +256,9 @@ class ImplementationBlock(_Strict):
     schedule: list[StepSpec] = Field(min_length=1)
     verification: VerificationSpec = Field(default_factory=VerificationSpec)
     compliance: dict[Text, Text] = Field(
-        default_factory=dict, description="Party -> faithful | opportunist | ..."
+        default_factory=dict,
+        description="Party -> its compliance strategy: faithful, opportunist, conditional or random(p=...) "
+        "(docs/models/implementation.md; default faithful).",
     )
     irreversible: dict[Text, Any] = Field(default_factory=dict)
     threat: ThreatSpec | None = None

@@ -202,8 +202,10 @@ def variant_changes(document: Mapping[str, Any], name: str) -> list[str]:
                 elif stage in base:
                     fields = ", ".join(k for k in item if k != "name") or "nothing"
                     changes.append(f"stage `{stage}`: {fields}")
-                else:
-                    changes.append(f"adds stage `{stage}`")
+                else:  # a new stage; a name close to a base stage's is most likely a misspelling
+                    close = difflib.get_close_matches(str(stage), [str(b) for b in base], n=1, cutoff=0.75)
+                    hint = f" (not in the base; did you mean `{close[0]}`?)" if close else ""
+                    changes.append(f"adds stage `{stage}`{hint}")
         elif isinstance(value, dict):
             changes.append(f"`{key}`: " + ", ".join(str(k) for k in value))
         else:
