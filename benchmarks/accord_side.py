@@ -49,13 +49,15 @@ def negotiate(k: int, pair: list[str], start: int, count: int, total: int, seed:
     from accord.api import run_batch
 
     pairs = _pairs(k, total, seed)[start : start + count]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     results = run_batch([scenario(k, a, b) for a, b in pairs], pair, seed=start)
     elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     rounds = [r.rounds for r in results]
     utils = [(r.utilities["a"], r.utilities["b"]) for r in results if r.agreement]
     return {
         "seconds": elapsed,
+        "cpu_seconds": cpu,
         "n": len(pairs),
         "steps": rounds,
         "agreements": len(utils),

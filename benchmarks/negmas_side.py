@@ -67,7 +67,7 @@ def negotiate(k: int, pair: list[str], start: int, count: int, total: int, seed:
     cls_b = getattr(sao, NEGOTIATORS[pair[1]])
     pairs = _pairs(k, total, seed)[start : start + count]
     steps, agreements, utils = [], 0, []
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for a, b in pairs:
         issues, ua, ub = build(k, a, b)
         m = sao.SAOMechanism(issues=issues, n_steps=100)
@@ -79,7 +79,15 @@ def negotiate(k: int, pair: list[str], start: int, count: int, total: int, seed:
             agreements += 1
             utils.append((float(ua(state.agreement)), float(ub(state.agreement))))
     elapsed = time.perf_counter() - t0
-    return {"seconds": elapsed, "n": len(pairs), "steps": steps, "agreements": agreements, "utilities": utils}
+    cpu = time.process_time() - c0
+    return {
+        "seconds": elapsed,
+        "cpu_seconds": cpu,
+        "n": len(pairs),
+        "steps": steps,
+        "agreements": agreements,
+        "utilities": utils,
+    }
 
 
 def frontier(k: int, seed: int = 0) -> dict:

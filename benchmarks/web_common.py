@@ -33,8 +33,8 @@ for k in ("library",):
         kw[k] = tuple(Path(p) for p in kw[k])
 if "data_dir" in kw:
     kw["data_dir"] = Path(kw["data_dir"])
-uvicorn.run(create_app(Settings(**kw)), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
-            backlog=4096)
+uvicorn.run(create_app(Settings(**kw)), host="127.0.0.1", port=int(sys.argv[1]),
+            log_level=sys.argv[3], backlog=4096)
 """
 
 
@@ -61,13 +61,15 @@ def wait_up(url: str, proc: subprocess.Popen, seconds: float = 90) -> None:
 class Server:
     """``with Server(library=[...], ...) as srv:`` a fresh server; ``srv.url``, ``srv.memory()``."""
 
-    def __init__(self, **settings: Any) -> None:
+    def __init__(self, log_level: str = "warning", **settings: Any) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        # ACCORD_BENCH_SRC: another checkout's src (say an older commit's, for a before/after figure).
+        src = os.environ.get("ACCORD_BENCH_SRC", str(ROOT / "src"))
+        env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
         settings.setdefault("library", [str(ROOT / "scenarios")])
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", LAUNCH, str(self.port), json.dumps(settings, default=str)],
+            [sys.executable, "-c", LAUNCH, str(self.port), json.dumps(settings, default=str), log_level],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -81,6 +83,24 @@ class Server:
     def __exit__(self, *exc: object) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=20)
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far (user + system, all threads)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def wait_idle(self, quiet: float = 0.5, timeout: float = 60) -> float:
+        """Wait until the server has finished its start-up work (warming the library's caches): its CPU
+        time grows by under 2 % of ``quiet`` seconds over ``quiet`` seconds. Returns the seconds waited."""
+        t0 = time.time()
+        before = self.cpu_seconds()
+        while time.time() - t0 < timeout:
+            time.sleep(quiet)
+            now = self.cpu_seconds()
+            if now - before < 0.02 * quiet:
+                break
+            before = now
+        return time.time() - t0
 
     def memory(self) -> dict[str, int]:
         """Resident memory now and at its peak, in bytes."""
@@ -102,3 +122,70 @@ def stats(xs: list[float]) -> dict[str, float]:
         "p99_s": q(0.99),
         "max_s": xs[-1],
     }
+
+
+class RawClient:
+    """A lean HTTP/1.1 client on one keep-alive connection (asyncio streams), keeping its cookies as a
+    browser does: a load generator whose own cost is small next to the server's, so that on a shared
+    machine the latencies measured are the server's and not the generator's (httpx.AsyncClient costs
+    several times the server's CPU per request). Only what the benchmarks need: Content-Length or chunked
+    bodies, JSON bodies out, no redirects, no TLS."""
+
+    def __init__(self, url: str, timeout: float = 120) -> None:
+        host, _, port = url.removeprefix("http://").partition(":")
+        self.host, self.port, self.timeout = host, int(port), timeout
+        self.cookies: dict[str, str] = {}
+        self._io: tuple[Any, Any] | None = None
+
+    async def request(self, method: str, path: str, json_body: Any = None) -> tuple[int, bytes]:
+        import asyncio
+
+        return await asyncio.wait_for(self._request(method, path, json_body), self.timeout)
+
+    async def _request(self, method: str, path: str, json_body: Any) -> tuple[int, bytes]:
+        import asyncio
+
+        if self._io is None:
+            self._io = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self._io
+        body = b"" if json_body is None else json.dumps(json_body).encode()
+        head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Accept: */*"]
+        if self.cookies:
+            head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        if json_body is not None:
+            head += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        status_line = await reader.readline()
+        if not status_line:
+            raise ConnectionError("the server closed the connection")
+        status = int(status_line.split()[1])
+        length, chunked, close = None, False, False
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            k, _, v = line.decode("latin-1").partition(":")
+            k, v = k.strip().lower(), v.strip()
+            if k == "content-length":
+                length = int(v)
+            elif k == "transfer-encoding" and "chunked" in v.lower():
+                chunked = True
+            elif k == "connection" and v.lower() == "close":
+                close = True
+            elif k == "set-cookie":
+                name, _, rest = v.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        if chunked:
+            parts = []
+            while (size := int((await reader.readline()).split(b";")[0], 16)) > 0:
+                parts.append(await reader.readexactly(size))
+                await reader.readline()
+            await reader.readline()
+            data = b"".join(parts)
+        else:
+            data = await reader.readexactly(length or 0)
+        if close:
+            await self.aclose()
+        return status, data
+
+    async def aclose(self) -> None:
+        if self._io is not None:
+            self._io[1].close()
+            self._io = None

@@ -11,10 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from accord.errors import InputError
-from accord.model.scenario import CompiledScenario, Scenario
+from accord.model.scenario import CompiledScenario, Scenario, scenario_runs
 
 if TYPE_CHECKING:  # the protocols and strategies load on first use, keeping `accord analyze` lean
     from accord.protocols.alternating import Result
@@ -45,58 +43,13 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     return c
 
 
-def _point(scenario: Scenario, idx: int | None, utilities: np.ndarray | None) -> dict[str, Any] | None:
-    if idx is None or utilities is None:
-        return None
-    return {
-        "outcome": scenario.space.outcome(int(idx)),
-        "utilities": {n: float(u) for n, u in zip(scenario.party_names, utilities, strict=True)},
-    }
-
-
 def analyze(scenario: Scenario | str | Path, parties: Sequence[str] | None = None) -> dict[str, Any]:
-    """The standard analysis as one JSON-able dict (the contract of ``accord analyze --json``).
+    """The standard analysis as one JSON-able dict (the contract of ``accord analyze --json``; its keys:
+    :func:`accord.analysis.document.analysis_document`)."""
+    from accord.analysis.document import analysis_document, scenario_analysis
 
-    Keys: ``outcomes``, ``parties``, ``pareto`` (list of {outcome, utilities}), ``nash``,
-    ``kalai_smorodinsky``, ``max_welfare`` (each {outcome, utilities} or None), ``zopa_size``,
-    ``reservations``. Spaces too large to enumerate use the exact linear-additive frontier; then
-    ``zopa_size`` is None and the solutions are taken over the frontier.
-    """
     sc = _scenario(scenario, parties)
-    out: dict[str, Any] = {
-        "scenario": sc.name,
-        "outcomes": sc.space.size,
-        "parties": list(sc.party_names),
-        "reservations": {p.name: p.preferences.reservation for p in sc.parties},
-    }
-    if sc.space.enumerable():
-        from accord.analysis.solutions import analyze as _analyze
-
-        comp = compile_scenario(sc)
-        a = _analyze(comp)
-        U = comp.utilities
-        out["pareto"] = [_point(sc, int(i), U[:, i]) for i in a.pareto]
-        for key, idx in (
-            ("nash", a.nash),
-            ("kalai_smorodinsky", a.kalai_smorodinsky),
-            ("max_welfare", a.max_welfare),
-        ):
-            out[key] = None if idx is None else _point(sc, int(idx), U[:, idx])
-        out["zopa_size"] = int(a.zopa_size)
-        out["method"] = "enumeration"
-    else:
-        from accord.analysis.large import analyze_large
-
-        big = analyze_large(sc)
-        out["pareto"] = [
-            _point(sc, int(i), u) for i, u in zip(big.pareto, big.pareto_utilities.T, strict=True)
-        ]
-        for key in ("nash", "kalai_smorodinsky", "max_welfare"):
-            idx, u = getattr(big, key), getattr(big, key + "_utilities")
-            out[key] = None if idx is None else _point(sc, int(idx), u)
-        out["zopa_size"] = None
-        out["method"] = "linear-additive frontier (no enumeration)"
-    return out
+    return analysis_document(sc, scenario_analysis(sc, compile_scenario))
 
 
 def outcome_distances(scenario: Scenario | str | Path, outcome_index: int | None) -> dict[str, float | None]:
@@ -104,22 +57,9 @@ def outcome_distances(scenario: Scenario | str | Path, outcome_index: int | None
 
     Empty when there is no outcome (no agreement). Uses the same analysis as :func:`analyze`.
     """
-    if outcome_index is None:
-        return {}
-    from accord.analysis.solutions import distances
+    from accord.analysis.document import outcome_distances as _distances
 
-    sc = _scenario(scenario)
-    if sc.space.enumerable():
-        from accord.analysis.solutions import analyze as _analyze
-
-        comp = compile_scenario(sc)
-        d = distances(comp, int(outcome_index), _analyze(comp))
-    else:
-        from accord.analysis.large import analyze_large
-
-        d = distances(sc, int(outcome_index), analyze_large(sc))
-    d.pop("utilities", None)
-    return d  # type: ignore[return-value]
+    return _distances(_scenario(scenario), outcome_index, compile_scenario)
 
 
 def negotiator_for(spec: str) -> Negotiator:
@@ -194,70 +134,29 @@ def run_batch(
     (vectorised over the batch; same results); their traces are replayed when first read.
     """
     from accord.protocols.batch import batchable, run_alternating_batch
+    from accord.strategies.choice import negotiators_per_run
 
-    if isinstance(scenario, Scenario):
-        runs = 1 if runs is None else runs
-        if runs < 1:
-            raise InputError(None, "runs", "a positive number of runs", runs)
-        scs: list[Scenario] = [scenario] * runs
-    else:
-        scs = list(scenario)
-        if runs is not None and runs != len(scs):
-            raise InputError(None, "runs", f"the number of scenarios ({len(scs)})", runs)
-        if not scs:
-            raise InputError(None, "runs", "a positive number of runs", 0)
+    scs = scenario_runs(scenario, runs)
     if steps is not None and steps < 1:
         raise InputError(None, "steps", "a positive number of rounds", steps)
+    seeds = [seed + k for k in range(len(scs))]
     if any(sc.protocol.type != "alternating_offers" for sc in scs):  # accord.protocols.registry
         from accord.protocols.registry import run_protocol
 
         named = not specs or isinstance(specs[0], str)  # specs, or (from run) strategy objects
         parties = [resolve_negotiators(sc, specs) if named else specs for sc in scs]
-        seeds = [seed + k for k in range(len(scs))]
         return run_protocol(scs, parties, seeds=seeds, deadline=steps, compile_fn=compile_scenario)
-    shared: dict[tuple[str, ...], list[Negotiator]] = {}
-    negs: list[list[Negotiator]] = []
-    for sc in scs:
-        key = tuple(resolve_negotiators(sc, specs))
-        got = shared.get(key)
-        if got is None:
-            got = [negotiator_for(s) for s in key]
-            if batchable(got):  # stateless between runs (setup resets them): one set serves every run
-                shared[key] = got
-        negs.append(got)
+    negs = negotiators_per_run([resolve_negotiators(sc, specs) for sc in scs], batchable)
     for sc in {id(sc): sc for sc in scs if sc.has_constraints}.values():
         compile_scenario(sc).require_offers()  # only constraints can leave a party nothing (compiled anyway)
-    return run_alternating_batch(
-        scs, negs, deadline=steps, seeds=[seed + k for k in range(len(scs))], compile_fn=compile_scenario
-    )
+    return run_alternating_batch(scs, negs, deadline=steps, seeds=seeds, compile_fn=compile_scenario)
 
 
 def summarize_runs(sc: Scenario, specs: Sequence[str], results: Sequence[Result]) -> dict[str, Any]:
-    """Summary of a batch of runs as one JSON-able dict."""
-    names = sc.party_names
-    runs = len(results)
-    return {
-        "scenario": sc.name,
-        "parties": list(names),
-        "negotiators": list(specs),
-        "runs": runs,
-        "agreement_rate": sum(r.agreement for r in results) / runs,
-        "mean_rounds": float(np.mean([r.rounds for r in results])),
-        "mean_utilities": {n: float(np.mean([r.utilities[n] for r in results])) for n in names},
-        "results": [
-            {
-                "seed": r.seed,
-                "agreement": r.agreement,
-                "outcome": r.outcome,
-                "utilities": r.utilities,
-                "discounted_utilities": r.discounted_utilities,
-                "rounds": r.rounds,
-                "end": r.end,
-                "walked_away_by": r.walked_away_by,
-            }
-            for r in results
-        ],
-    }
+    """Summary of a batch of runs as one JSON-able dict (:func:`accord.report.output.summarize_runs`)."""
+    from accord.report.output import summarize_runs as _summary
+
+    return _summary(sc, specs, results)
 
 
 def trace_rows(scenario: Scenario, result: Result) -> list[dict[str, Any]]:
@@ -267,46 +166,12 @@ def trace_rows(scenario: Scenario, result: Result) -> list[dict[str, Any]]:
 
 def write_trace(scenario: Scenario, result: Result, path: str | Path) -> Path:
     """Write a run's trace as CSV (``.csv``) or JSON (``.json``): one row per action."""
-    import csv
-    import json
+    from accord.io.traces import write_trace_table
 
-    p = Path(path)
-    rows = trace_rows(scenario, result)
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if p.suffix.lower() == ".json":
-            doc = {
-                "scenario": scenario.name,
-                "parties": list(scenario.party_names),
-                "result": result.summary(),
-            }
-            doc["trace"] = rows
-            p.write_text(json.dumps(doc, indent=2, default=str))
-        elif p.suffix.lower() == ".csv":
-            names = list(scenario.party_names)
-            issues = list(scenario.space.names)
-            with p.open("w", newline="") as f:
-                w = csv.writer(f)
-                w.writerow(["round", "time", "party", "action", "offer", *issues, *[f"u_{n}" for n in names]])
-                for r in rows:
-                    oc = r["outcome"] or {}
-                    us = r["utilities"]
-                    w.writerow(
-                        [
-                            r["round"],
-                            r["time"],
-                            r["party"],
-                            r["action"],
-                            "" if r["offer"] is None else r["offer"],
-                        ]
-                        + [oc.get(i, "") for i in issues]
-                        + ["" if us[n] is None else repr(us[n]) for n in names]
-                    )
-        else:
-            raise InputError(str(p), None, "a trace file name ending in .csv or .json")
-    except OSError as exc:
-        raise InputError(str(p), None, f"a writable path ({exc.strerror})") from None
-    return p
+    doc = {"scenario": scenario.name, "parties": list(scenario.party_names), "result": result.summary()}
+    doc["trace"] = trace_rows(scenario, result)
+    keys = ("round", "time", "party", "action")
+    return write_trace_table(path, doc, keys, scenario.space.names, scenario.party_names)
 
 
 # ------------------------------------------------------------- staged talks, private facts, implementation
@@ -387,23 +252,9 @@ def run_talks(
 def run_talks_with_variants(path: str | Path, *, runs: int = 1, seed: int = 0) -> dict[str, Any]:
     """What ``accord run SCENARIO --json`` prints for a scenario with talks: the base summary and ``variants``
     (name -> agreement_rate, mean_utilities, threat_reduction_mean, cheating_detected_rate, completed_rate)."""
-    from accord.protocols.talks import run_batch as _batch
-    from accord.protocols.talks import summarize, variant_summary
+    from accord.experiments.variants import run_with_variants
 
-    ts = load_talks(path)
-    b = _batch(ts, runs, seed)
-    out = summarize(b)
-    out["negotiators"] = [
-        ts.stages[-1].strategies.get(n) or ts.stages[-1].roles.get(n, "leader") for n in ts.party_names
-    ]
-    from accord.io.talks import read, variant_changes
-
-    doc = read(path)[0]
-    out["variants"] = {
-        name: {**variant_summary(_batch(v, runs, seed)), "changes": variant_changes(doc, name)}
-        for name, v in talks_variants(path).items()
-    }
-    return out
+    return run_with_variants(path, runs=runs, seed=seed)
 
 
 def implement(
@@ -452,94 +303,27 @@ def inspection_game(
     """The 2x2 inspection game in closed form (equilibrium, inspector leadership), optionally simulated."""
     from accord.implementation import inspection_game as ig
 
-    for name, v in (("beta", beta),):
-        if not 0 <= v <= 1:
-            raise InputError(None, name, "a probability in [0, 1]", v)
-    if not 0 < a < c:
-        raise InputError(None, "a", f"0 < a < c (a detected violation hurts the inspector less), c = {c}", a)
-    g = ig.InspectionGame(beta, d, b, h, e, c, a)
-    out: dict[str, Any] = {
-        "parameters": g.__dict__,
-        "equilibrium": ig.equilibrium(g),
-        "leadership": ig.leadership(g),
-    }
-    if runs:
-        eq = out["equilibrium"]
-        out["simulation"] = ig.simulate_2x2(g, eq["p_star"], eq["q_star"], runs, np.random.default_rng(seed))
-    return out
+    return ig.game_report(ig.InspectionGame(beta, d, b, h, e, c, a), runs, seed)
 
 
 def dresher(n: int, m: int, *, runs: int = 0, seed: int = 0) -> dict[str, Any]:
     """Dresher's recursive inspection game: closed form, recursion and equilibrium, optionally simulated."""
-    from accord.implementation import inspection_game as ig
+    from accord.implementation.inspection_game import dresher_report
 
-    if n < 1 or m < 0:
-        raise InputError(None, "n, m", "n >= 1 periods and m >= 0 inspections", (n, m))
-    v, x, y = ig.dresher_recursive(n, m)
-    out: dict[str, Any] = {
-        "n": n,
-        "m": m,
-        "closed_form": ig.dresher_value(n, m),
-        "recursion": v,
-        "violate_now": x,
-        "inspect_now": y,
-    }
-    if runs:
-        mean, se = ig.simulate_dresher(n, m, runs, np.random.default_rng(seed))
-        out["simulation"] = {"mean": mean, "se": se}
-    return out
+    return dresher_report(n, m, runs, seed)
 
 
 def write_talks_trace(batch: Any, path: str | Path, run: int = 0) -> Path:
     """Write one run's staged trace as CSV (``.csv``) or JSON (``.json``), one row per action with its stage."""
-    import csv
-    import json
+    from accord.io.traces import write_trace_table
+    from accord.report.explain import explain_run
 
-    from accord.report.explain import explain_run as _explain
-
-    p = Path(path)
+    talks = batch.talks
     rows = talks_trace_rows(batch, run)
-    names = list(batch.talks.party_names)
-    issues = list(batch.talks.scenario.space.names)
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if p.suffix.lower() == ".json":
-            p.write_text(
-                json.dumps(
-                    {
-                        "scenario": batch.talks.name,
-                        "seed": batch.seeds[run],
-                        "trace": rows,
-                        "why": _explain(batch.talks, batch.results[run]),
-                    },
-                    indent=2,
-                    default=str,
-                )
-            )
-        elif p.suffix.lower() == ".csv":
-            with p.open("w", newline="") as f:
-                w = csv.writer(f)
-                w.writerow(
-                    ["stage", "round", "party", "action", "offer", *issues, *[f"u_{n}" for n in names]]
-                )
-                for r in rows:
-                    oc = r["outcome"] or {}
-                    w.writerow(
-                        [
-                            r["stage"],
-                            r["round"],
-                            r["party"],
-                            r["action"],
-                            "" if r["offer"] is None else r["offer"],
-                        ]
-                        + [oc.get(i, "") for i in issues]
-                        + ["" if r["utilities"][n] is None else repr(r["utilities"][n]) for n in names]
-                    )
-        else:
-            raise InputError(str(p), None, "a trace file name ending in .csv or .json")
-    except OSError as exc:
-        raise InputError(str(p), None, f"a writable path ({exc.strerror})") from None
-    return p
+    doc = {"scenario": talks.name, "seed": batch.seeds[run], "trace": rows}
+    doc["why"] = explain_run(talks, batch.results[run])
+    keys = ("stage", "round", "party", "action")
+    return write_trace_table(path, doc, keys, talks.scenario.space.names, talks.party_names)
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -588,9 +372,9 @@ def forecast_bound(table: Any, model: str = "median", *, mapping: Any, issue: st
 
 def forecast_report(path: str | Path, table: Any, **kwargs: Any) -> Path:
     """Write the self-contained HTML report of a forecast (``accord forecast --report``)."""
-    from accord.forecast import api as F
+    from accord.report.forecast import write_report
 
-    return F.write_report(path, table, **kwargs)
+    return write_report(path, table, **kwargs)
 
 
 def scenario_forecast_links(path: str | Path) -> list[dict[str, Any]]:

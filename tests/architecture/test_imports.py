@@ -38,7 +38,6 @@ RANK = {
 #: Arrows up a layer not yet removed: (from module, to package), each in a file outside this change.
 KNOWN_UP = {
     ("accord.io.traces", "protocols"),  # the trace writers take a protocols Result
-    ("accord.forecast.report", "report"),  # the forecast report uses report.html
 }
 #: Arrows inside one layer that close a package cycle (io -> forecast.link -> ...; forecast.api -> io).
 KNOWN_CYCLE = {

@@ -118,8 +118,8 @@ def test_cli_round_trip_genius_yaml_geniusweb_genius(domain: str, tmp_path: Path
         assert "utilities checked" in p.stdout
     assert (tmp_path / "b" / "dom.json").is_file()
     assert sorted(f.name for f in (tmp_path / "c").iterdir()) == sorted(
-        ["domain.xml", *(f"{n}.xml" for n in sc.party_names)]
-    )
+        ["domain.xml", "accord.json", *(f"{n}.xml" for n in sc.party_names)]
+    )  # accord.json: what GENIUS cannot hold (accord.io.sidecar)
     assert_same(sc, load_folder(tmp_path / "c", parties=["all"]), True)
     # A .xml/.json input stands for its folder; --parties picks profiles.
     a, b = sc.party_names[:2]

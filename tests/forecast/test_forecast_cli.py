@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from accord.cli.forecast import register
 from accord.errors import InputError
 from accord.forecast import api
+from accord.report.forecast import write_report
 
 app = typer.Typer()
 register(app)
@@ -196,7 +197,7 @@ def test_html_report_for_several_issues_and_the_api(write, tmp_path):
     assert "Issue: p" in text and "Issue: q" in text and "Sensitivity of the median forecast" in text
     assert "No Monte Carlo runs" in text
     assert len(_html_images(text)) == 4  # per issue: trajectories and tornado
-    again = api.write_report(tmp_path / "api.html", p)
+    again = write_report(tmp_path / "api.html", p)
     assert "Issue: q" in again.read_text()
 
 

@@ -38,8 +38,11 @@ NAME = {"agents.TimeDependentAgentBoulware": "boulware", "agents.TimeDependentAg
 #: boulware/conceder (False) or GENIUS's time-dependent rules rebuilt in the benchmark (True).
 MATCHING = [
     ("agentk", False),
+    ("hardheaded", False),
     ("pars_agent", False),
     ("agentk", True),
+    ("hardheaded", True),
+    ("gahboninho", True),
     ("caduceus", True),
 ]
 

@@ -32,8 +32,9 @@ U2 = np.array([W_A[0] * S_A[0][p] + W_A[1] * S_A[1][q] for p in range(3) for q i
 
 
 def run_expected(deadline, offers, decide, agent_first=True):
-    """Expected actions of the agent; in the last round the end-game rule comes first (accept any offer
-    worth the reservation value, 0 in these domains: every offer)."""
+    """Expected actions of the agent; in the last round, if the agent moves last there (it does not open),
+    the end-game rule comes first (accept any offer worth the reservation value, 0 in these domains:
+    every offer). The opener's turn in the last round is not a last chance: it decides as usual."""
     out = []
     for r in range(deadline):
         t = r / (deadline - 1)
@@ -42,7 +43,8 @@ def run_expected(deadline, offers, decide, agent_first=True):
             if agent_first
             else offers[min(r, len(offers) - 1)]
         )
-        act = ("accept", x) if r == deadline - 1 and x is not None else decide(r, t, x)
+        last = r == deadline - 1 and not agent_first
+        act = ("accept", x) if last and x is not None else decide(r, t, x)
         out.append((r, *act))
         if act[0] == "accept":
             break

@@ -41,15 +41,16 @@ class FixedBids(BiddingStrategy):
 
 
 def first_acceptance(bids, offers, holds):
-    """Expected trace: offers bids[r] until the first round r >= 1 where holds(r, t, x, seen) is true, or
-    the last round (the BOA negotiator's end-game rule: any offer worth the reservation value, here 0)."""
+    """Expected trace: offers bids[r] until the first round r >= 1 where holds(r, t, x, seen) is true. The
+    agent opens, so its turn in the last round is not a last chance (its counter-offer can still be
+    accepted): the BOA negotiator's end-game rule does not fire there."""
     out, seen = [], []
     for r in range(R):
         t = r / (R - 1)
         if r > 0:
             x = offers[r - 1]
             seen.append((x, t))
-            if r == R - 1 or holds(r, t, x, seen):
+            if holds(r, t, x, seen):
                 out.append((r, "accept", x))
                 break
         out.append((r, "offer", bids[r]))

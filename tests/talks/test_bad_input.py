@@ -241,3 +241,33 @@ def test_misspelt_talks_fields_get_a_suggestion(change, field):
     change(doc)
     e = _err(doc)
     assert e.field == field and "did you mean `inspection_rate`?" in str(e)
+
+
+def _rename(block: dict, old: str, new: str) -> None:
+    block[new] = block.pop(old)
+
+
+@pytest.mark.parametrize(
+    "change, field, given",
+    [
+        # a required key misspelt: pydantic reports the key missing first (protocol allows further keys,
+        # so `deadlin` is not even an error there); the message names the misspelling
+        (lambda d: _rename(d["protocol"], "deadline", "deadlin"), "protocol.deadline", "deadlin"),
+        (lambda d: _rename(d["tracks"][1], "name", "nam"), "tracks[1].name", "nam"),
+        (lambda d: _rename(d["tracks"][0], "rounds", "round"), "tracks[0].rounds", "round"),
+        (lambda d: _rename(d["implementation"], "schedule", "schedul"), "implementation.schedule", "schedul"),
+    ],
+)
+def test_a_misspelt_required_key_is_named_with_the_key_it_stands_for(change, field, given):
+    doc = toy()
+    change(doc)
+    e = _err(doc)
+    key = field.rsplit(".", 1)[-1]
+    assert e.field == field and f"`{given}` is given: did you mean `{key}`?" in str(e), str(e)
+
+
+def test_a_missing_key_with_no_near_miss_gets_no_suggestion():
+    doc = toy()
+    doc["protocol"] = {"opener": "a"}
+    e = _err(doc)
+    assert e.field == "protocol.deadline" and "did you mean" not in str(e)

@@ -7,13 +7,14 @@ import numpy as np
 import pytest
 
 from accord.implementation.deterrence import deterrence_table
-from accord.implementation.engine import _consequence, draw_count, expected, simulate
+from accord.implementation.engine import draw_count, expected, simulate
 from accord.implementation.schedule import (
     COLLAPSE,
     SNAPBACK,
     SUSPENSION,
     compile_implementation,  # noqa: I001
 )
+from accord.implementation.steps import _consequence
 from accord.model.beliefs import Fact, PrivateInfo, Signal, compile_worlds
 from accord.model.expr import compile_expression
 from accord.model.issues import Issue

@@ -123,3 +123,19 @@ def test_json_trace_carries_the_explanation(tmp_path):
     b = api.talks_batch(path, variant="walk_away", runs=1, seed=3)
     out = api.write_talks_trace(b, tmp_path / "t.json")
     assert json.loads(out.read_text())["why"] == explain_run(b.talks, b.results[0])
+
+
+def test_the_explanation_gives_both_walk_away_values_where_the_facts_change_them():
+    # as above: a's status quo is worth 0.4 with every fact false (as used) and 0.2 with sites true
+    d = toy()
+    d["parties"]["a"]["reservation"] = {
+        "outcome": {"relief": "none", "plant": "open", "declaration": "no", "office": "no"}
+    }
+    ts = talks_from_document(d, "toy.yaml")
+    b = api.talks_batch(ts, runs=1, seed=0)
+    lines = [x for x in explain_run(ts, b.results[0]) if "walk-away value 0.400 as the model uses it" in x]
+    assert len(lines) == 1 and "sites=True" in lines[0] and "worth 0.200 to it" in lines[0]
+    assert "between 0.200 and 0.400" in lines[0]
+    # no such line where nothing differs (the toy as written, every library case)
+    plain = talks_from_document(toy(), "toy.yaml")
+    assert not any("as the model uses it" in x for x in explain_run(plain, api.talks_batch(plain).results[0]))

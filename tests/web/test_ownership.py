@@ -119,3 +119,65 @@ def test_no_server_path_in_any_response(client, extra_library):
     for r in answers:
         assert all(root not in r.text for root in roots), (r.request.url, r.text[:300])
     assert answers[0].json()["table"] == "nk-sanctions-2019"
+
+
+def test_a_flood_of_uploads_pushes_out_nobody_else(extra_library):
+    """Uploads from one address are bounded (429 naming max_uploads_per_address, before any parse), so a
+    client that drops its cookie each time cannot push out another address's upload; a full server drops
+    from the address holding the most."""
+    from accord.web import Settings, create_app
+
+    from .conftest import linear_yaml
+
+    app = create_app(
+        Settings(
+            library=(SCENARIOS, extra_library),
+            max_uploads=8,
+            max_uploads_per_client=3,
+            max_uploads_per_address=5,
+            warm=False,
+        )
+    )
+
+    def up(c: TestClient, k: int):
+        return c.post(
+            "/api/uploads", files={"file": (f"u{k}.yaml", linear_yaml(2, 3).encode(), "text/plain")}
+        )
+
+    victim = TestClient(app, client=("10.0.0.2", 4000))
+    mine = up(victim, 0).json()["id"]
+    t0 = time.time()
+    codes = [up(TestClient(app, client=("10.0.0.9", 4000 + k)), k).status_code for k in range(30)]
+    assert codes.count(200) == 5 and codes.count(429) == 25
+    r = up(TestClient(app, client=("10.0.0.9", 5000)), 99)
+    assert r.status_code == 429 and "max_uploads_per_address" in r.json()["error"]["message"]
+    assert r.headers["retry-after"]
+    assert time.time() - t0 < 60
+    other = TestClient(app, client=("10.0.0.3", 4000))  # another address still has its share
+    kept = [up(other, k).json()["id"] for k in range(3)]  # the server is now full: 1 + 5 + 2, then 3
+    web = app.state.web
+    assert len(web.library.uploads()) == 8
+    by_address = {a: sum(e.address == a for e in web.library.uploads()) for a in ("10.0.0.2", "10.0.0.9")}
+    assert by_address == {"10.0.0.2": 1, "10.0.0.9": 4}  # the flooding address lost its oldest
+    for sid in [mine, *kept]:
+        assert victim.get(f"/api/scenarios/{sid}").status_code == 200
+
+
+def test_a_failed_batch_names_no_server_path(client, monkeypatch):
+    import tempfile
+
+    import accord.experiments
+
+    where = f"{tempfile.gettempdir()}/accord-web-mc-x/run/table.parquet and {SCENARIOS}/hanoi-2019.yaml"
+
+    def broken(*a, **kw):
+        raise OSError(f"cannot write {where}")
+
+    monkeypatch.setattr(accord.experiments, "execute", broken)
+    j = client.post("/api/scenarios/hanoi-2019/montecarlo", json={"runs": 5, "seed": 0}).json()
+    t0 = time.time()
+    while j["status"] == "running" and time.time() - t0 < 30:
+        time.sleep(0.05)
+        j = client.get(f"/api/jobs/{j['id']}").json()
+    assert j["status"] == "error" and "cannot write" in j["error"] and "hanoi-2019.yaml" in j["error"]
+    assert tempfile.gettempdir() not in j["error"] and str(SCENARIOS) not in j["error"]

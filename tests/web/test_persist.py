@@ -85,3 +85,63 @@ def test_export_and_replay_give_the_same_game(client):
     assert all(rows[0][f"issue:{i}"] == str(v) for i, v in first["outcome"].items())
     bad = client.post("/api/games/replay", json={"spec": data["spec"], "moves": [{"move": "offer"}]})
     assert bad.status_code == 422 and bad.json()["error"]["field"].startswith("moves.0")
+
+
+def test_moves_reach_the_database_without_a_clean_shutdown(tmp_path, extra_library):
+    """Game rows are written behind (WAL, one writer thread): within moments of a move its row is committed,
+    so a server that dies without shutting down (no lifespan end, no close) still gives the game back."""
+    import json
+    import sqlite3
+    import time
+
+    data = tmp_path / "run"
+    sc = api.load(SCENARIOS / "hanoi-2019.yaml")
+    c = TestClient(_app(data, extra_library))  # no `with`: the app is never shut down
+    g = c.post("/api/games", json={"scenario": "hanoi-2019", "party": "usa", "opponent": "boulware"}).json()
+    for k in (3, 7, 11):
+        g = c.post(
+            f"/api/games/{g['id']}/move", json={"move": "offer", "outcome": sc.space.outcome(k)}
+        ).json()
+    db = sqlite3.connect(data / "web.sqlite")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    deadline = time.time() + 10
+    moves: list = []
+    while time.time() < deadline:
+        row = db.execute("SELECT moves FROM games WHERE id = ?", (g["id"],)).fetchone()
+        moves = json.loads(row[0]) if row else []
+        if len(moves) == 3:
+            break
+        time.sleep(0.02)
+    db.close()
+    assert [m[1] for m in moves] == [3, 7, 11]
+    again = TestClient(_app(data, extra_library), cookies={"accord_client": c.cookies["accord_client"]})
+    assert again.get(f"/api/games/{g['id']}").json() == c.get(f"/api/games/{g['id']}").json()
+
+
+def test_a_data_folder_of_an_older_server_opens(tmp_path):
+    """A web.sqlite made before uploads kept their address gains the column; its rows read back."""
+    import sqlite3
+
+    from accord.web.persist import Store
+
+    db = sqlite3.connect(tmp_path / "web.sqlite")
+    db.execute(
+        "CREATE TABLE uploads (id TEXT PRIMARY KEY, owner TEXT, label TEXT, target TEXT, created REAL)"
+    )
+    db.execute("INSERT INTO uploads VALUES ('upload-1', 'me', 'm.yaml', 'upload-1/m.yaml', 5.0)")
+    db.commit()
+    db.close()
+    store = Store(tmp_path)
+    assert store.uploads() == [
+        {
+            "id": "upload-1",
+            "owner": "me",
+            "label": "m.yaml",
+            "target": "upload-1/m.yaml",
+            "created": 5.0,
+            "address": "",
+        }
+    ]
+    store.save_upload("upload-2", "you", "n.yaml", "upload-2/n.yaml", 6.0, "10.0.0.4")
+    assert store.uploads()[1]["address"] == "10.0.0.4"
+    store.close()

@@ -25,6 +25,31 @@ def _p(x: float | None) -> str:
     return "-" if x is None else f"{x:.2f}"
 
 
+def _verdict(r: dict[str, Any]) -> str:
+    """The model's most likely category, and whether it is what happened (right / WRONG)."""
+    modal = str(r.get("model_modal", "-"))
+    if r.get("agrees") is None:
+        return modal
+    return f"{modal}: {'right' if r['agrees'] else 'WRONG'}"
+
+
+def _drawn_note(rows: list[dict[str, Any]], runs: int) -> str:
+    """What the backtest's runs draw and what they hold fixed."""
+    from accord.report.explain import uncertain_count
+
+    with_dist = sum(bool(uncertain_count(r.get("file"))) for r in rows)
+    fixed = (
+        f"the distributions of {with_dist} case file(s) at their nominal values (accord montecarlo draws them)"
+        if with_dist
+        else "every number as written"
+    )
+    return (
+        f"{runs} run(s) per case with {fixed}; per run the model's own chance events are drawn (facts nature "
+        "draws, private types, inspections, ratification, hazards and elections after signature), so a case "
+        "whose talks are deterministic gets 0 or 1 for agreement and its spread comes from after signature"
+    )
+
+
 def backtest(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Scenario files and/or folders of them (default: scenarios).")
@@ -77,6 +102,7 @@ def backtest(
         "history",
         *(f"P({c})" for c in CATEGORIES),
         "P(history)",
+        "most likely",
         "historical deal: P(completed)",
     ):
         t.add_column(c, overflow="fold")
@@ -87,10 +113,19 @@ def backtest(
             str(r["history"]["category"]),
             *(_p(r["model"][c]) for c in CATEGORIES),
             _p(r["probability_of_history"]),
+            _verdict(r),
             "-" if not g else _p(g["model"]["agreement_completed"]),
         )
     con = _console()
     con.print(t)
+    coded = [r for r in rows if r.get("agrees") is not None]
+    if coded:
+        right = sum(bool(r["agrees"]) for r in coded)
+        con.print(
+            f"the model's most likely result matches history in {right} of {len(coded)} case(s) "
+            "(variants of a case included; --score scores the probabilities)"
+        )
+    con.print(f"drawn: {_drawn_note(rows, runs)}")
     if scored is None or not score:
         return
     if not scored["scores"]:

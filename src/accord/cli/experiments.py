@@ -106,6 +106,14 @@ def _execute(
 ) -> dict:
     from accord.experiments import execute, make_executor
 
+    if not (
+        quiet or resume or scheduler or out.exists()
+    ):  # a pilot's estimate before long work (cli/estimate.py)
+        from accord.cli.estimate import estimate
+
+        est = estimate(plan, workers)
+        if est is not None:
+            sys.stderr.write(est.line() + "\n")
     with make_executor(workers, scheduler) as ex, _progress(quiet) as progress:
         try:
             return execute(plan, out, ex, resume=resume, progress=progress, command=_command())

@@ -126,7 +126,9 @@ def _compute(
         for item in bdm_set or []:
             command += ["--bdm-set", item]
         command += ["--report", str(report)]
-        api.write_report(report, t, result, model_runs, mc, sens, command)
+        from accord.report.forecast import write_report
+
+        write_report(report, t, result, model_runs, mc, sens, command)
         result["report"] = str(report)
     return result
 

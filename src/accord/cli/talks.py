@@ -204,13 +204,20 @@ def print_summary(s: dict[str, Any]) -> None:
         )
 
 
+def _alike(s: dict[str, Any]) -> str:
+    """'alike' when every run of a variant ends the same way with the same deal, else 'vary'."""
+    return "alike" if s.get("talks_alike") else "vary"
+
+
 def print_variants(v: dict[str, Any]) -> None:
     con = _console()
     parties = list(next(iter(v.values()))["mean_utilities"]) if v else []
+    runs = next(iter(v.values())).get("runs") if v else None
     t = _table(
-        "variants (same seeds)",
+        f"variants (same seeds{f', {runs} runs each' if runs else ''})",
         [
             "variant",
+            "talks",
             "agreement",
             *[f"u {p}" for p in parties],
             "threat red.",
@@ -223,6 +230,7 @@ def print_variants(v: dict[str, Any]) -> None:
     for name, s in v.items():
         t.add_row(
             name,
+            _alike(s),
             _f(s["agreement_rate"]),
             *[_f(s["mean_utilities"][p]) for p in parties],
             _f(s.get("threat_reduction_mean")),
@@ -232,6 +240,11 @@ def print_variants(v: dict[str, Any]) -> None:
             "; ".join(s.get("changes", [])),
         )
     con.print(t)
+    if any(_alike(s) == "alike" for s in v.values()):
+        con.print(
+            "talks alike: every run of the variant ends the same way with the same deal, so its agreement "
+            "rate is 0 or 1, not a probability (the spread of the other columns is the implementation's)"
+        )
     for name, s in v.items():
         for c in s.get("changes", []):
             if c.startswith(("drops", "removes")):
@@ -377,6 +390,9 @@ def implement(
         f"simulated ({out['runs']} runs): utilities {_u(sim['realised_utilities'])}; completed {sim['completed_rate']:.3f}; "
         f"cheating {sim['cheating_rate']}; caught {sim['caught_rate']}; threat reduction {_f(sim['threat_reduction_mean'])}"
     )
+    from accord.report.explain import implement_drawn_note
+
+    con.print(f"drawn: {implement_drawn_note(api.load_talks(path, variant), out['runs'], path)}")
     if "exact" in out:
         ex = out["exact"]
         con.print(

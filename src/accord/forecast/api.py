@@ -40,7 +40,6 @@ __all__ = [
     "forecast_bound",
     "forecast_relations",
     "write_plots",
-    "write_report",
     "check_report_path",
     "scenario_links",
 ]
@@ -246,32 +245,6 @@ def check_report_path(path: str | Path) -> Path:
     if not p.parent.is_dir():
         raise InputError(str(path), "--report", "a file in an existing folder", str(p.parent))
     return p
-
-
-def write_report(
-    path: str | Path,
-    table: TableLike,
-    result: Mapping[str, Any] | None = None,
-    runs: Mapping[str, Mapping[str, ModelRun]] | None = None,
-    mc: MonteCarloResult | None = None,
-    sensitivity: Sequence[Mapping[str, Any]] = (),
-    command: Sequence[str] | None = None,
-) -> Path:
-    """Write the self-contained HTML report of a forecast (``accord forecast --report``).
-
-    With only ``table``, every model runs with default settings; ``result`` and ``runs`` are what
-    :func:`forecast_runs` and :func:`runs_to_dict` return, ``mc`` a Monte Carlo result, ``sensitivity`` a
-    list of :func:`forecast_sensitivity` results.
-    """
-    from accord.forecast.report import write_report as _write
-
-    check_report_path(path)
-    t = load_table(table)
-    if runs is None:
-        t, runs = forecast_runs(t)
-    if result is None:
-        result = runs_to_dict(t, runs)
-    return _write(path, t, result, runs, mc, sensitivity, command)
 
 
 def scenario_links(path: str | Path) -> list[dict[str, Any]]:

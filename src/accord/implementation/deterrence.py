@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from accord.implementation.engine import TIE, _consequence, _further, _initial, _value
 from accord.implementation.inspection_game import deterrence_rate
 from accord.implementation.schedule import NONE, CompiledImplementation
+from accord.implementation.steps import TIE, _consequence, _further, _initial, _value
 
 
 @dataclass

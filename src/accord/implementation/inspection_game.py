@@ -25,8 +25,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from math import comb
+from typing import Any
 
 import numpy as np
+
+from accord.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -182,3 +185,38 @@ def simulate_dresher(n: int, m: int, runs: int, rng: np.random.Generator) -> tup
             if left_n[r] == 0:
                 done[r] = True
     return float(pay.mean()), float(pay.std(ddof=1) / np.sqrt(runs))
+
+
+def game_report(g: InspectionGame, runs: int = 0, seed: int = 0) -> dict[str, Any]:
+    """The 2x2 game's parameters, equilibrium and inspector leadership, and (``runs`` > 0) a seeded
+    simulation at the equilibrium (``accord inspection-game --json``). Refuses parameters outside the
+    model (β outside [0, 1], not 0 < a < c) naming the field."""
+    if not 0 <= g.beta <= 1:
+        raise InputError(None, "beta", "a probability in [0, 1]", g.beta)
+    if not 0 < g.a < g.c:
+        raise InputError(
+            None, "a", f"0 < a < c (a detected violation hurts the inspector less), c = {g.c}", g.a
+        )
+    out: dict[str, Any] = {
+        "parameters": g.__dict__,
+        "equilibrium": equilibrium(g),
+        "leadership": leadership(g),
+    }
+    if runs:
+        eq = out["equilibrium"]
+        out["simulation"] = simulate_2x2(g, eq["p_star"], eq["q_star"], runs, np.random.default_rng(seed))
+    return out
+
+
+def dresher_report(n: int, m: int, runs: int = 0, seed: int = 0) -> dict[str, Any]:
+    """Dresher's game of ``m`` inspections over ``n`` periods: closed form, recursion and equilibrium, and
+    (``runs`` > 0) a seeded simulation (``accord dresher --json``)."""
+    if n < 1 or m < 0:
+        raise InputError(None, "n, m", "n >= 1 periods and m >= 0 inspections", (n, m))
+    v, x, y = dresher_recursive(n, m)
+    out: dict[str, Any] = {"n": n, "m": m, "closed_form": dresher_value(n, m), "recursion": v}
+    out.update(violate_now=x, inspect_now=y)
+    if runs:
+        mean, se = simulate_dresher(n, m, runs, np.random.default_rng(seed))
+        out["simulation"] = {"mean": mean, "se": se}
+    return out

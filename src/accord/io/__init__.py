@@ -16,15 +16,18 @@ def load(path: str | Path, parties: Sequence[str] | None = None, real_steps: int
 
     ``parties`` picks some parties by name (in that order), ``["all"]`` every one; a folder's profiles
     are named by file stem, and without ``parties`` a folder is read as docs/formats.md says (a bilateral
-    scenario unless the folder is a multilateral domain).
+    scenario unless the folder is a multilateral domain). A folder's ``accord.json`` (written by ``accord
+    convert``: :mod:`accord.io.sidecar`) restores what GENIUS/GeniusWeb files cannot hold.
     """
     p = Path(path)
     if not p.exists():
         raise InputError(str(p), None, "an existing scenario file (.yaml) or a GENIUS/GeniusWeb folder")
     if p.is_dir():
         from accord.io.folder import load_folder
+        from accord.io.sidecar import apply_sidecar
 
-        return load_folder(p, parties=list(parties) if parties else None, real_steps=real_steps)
+        sc = load_folder(p, parties=list(parties) if parties else None, real_steps=real_steps)
+        return apply_sidecar(sc, p, parties_chosen=bool(parties) and list(parties) != ["all"])
     if p.suffix.lower() in YAML_SUFFIXES:
         from accord.io.yaml_scenario import load_yaml
 

@@ -77,8 +77,10 @@ def read_scenario(path: str | Path, parties: Sequence[str] | None = None) -> Sce
     p = Path(path)
     if p.is_file() and p.suffix.lower() in (".xml", ".json"):
         from accord.io.folder import load_folder
+        from accord.io.sidecar import apply_sidecar
 
-        return load_folder(p.parent, parties=list(parties) if parties else None)
+        sc = load_folder(p.parent, parties=list(parties) if parties else None)
+        return apply_sidecar(sc, p.parent, parties_chosen=bool(parties) and list(parties) != ["all"])
     from accord.io import load
 
     return load(p, parties)
@@ -197,6 +199,7 @@ def _write_folder(
     scenario: Scenario, fmt: str, out: Path, force: bool, drop_discount: bool, strict: bool
 ) -> list[Path]:
     from accord.io.folder import load_folder
+    from accord.io.sidecar import SIDECAR, apply_sidecar, sidecar_document, write_sidecar
 
     suffix = _SUFFIX[fmt]
     if out.suffix.lower() == suffix:
@@ -249,6 +252,11 @@ def _write_folder(
         names = [w.name for w in written]
         back = load_folder(tmp, parties=[Path(n).stem for n in names[1:]])
         _same(scenario, back, out, not (fmt == "geniusweb" and strict), fmt == "genius")
+        # what the format cannot hold goes into accord.json; read back, the folder must give it all again
+        names.append(write_sidecar(scenario, tmp).name)
+        again = load_folder(tmp, parties=[Path(n).stem for n in names[1:-1]])
+        if sidecar_document(apply_sidecar(again, tmp)) != sidecar_document(scenario):
+            raise InputError(str(out), SIDECAR, "the scenario's names, order and protocol after writing")
         clash = [folder / n for n in names if (folder / n).exists() and folder / n not in existing]
         if clash and not force:
             raise InputError(
@@ -301,6 +309,25 @@ def write_scenario(
     return _write_folder(scenario, fmt, out, force, drop_discount, strict)
 
 
+def _warn_talks(src: Path) -> None:
+    """Say that the talks blocks of an accord YAML source are not converted (no other format has them)."""
+    if src.suffix.lower() not in _YAML:
+        return
+    from accord.io.genius import warn
+    from accord.io.schema_talks import TALKS_KEYS
+    from accord.io.talks import read
+
+    doc = read(src)[0]
+    kept = [k for k in TALKS_KEYS if doc.get(k) is not None]
+    if kept:
+        warn(
+            src,
+            ", ".join(kept),
+            "not converted: only the base negotiation (issues, parties, protocol) is written; the staged talks, "
+            "private facts, implementation and variants stay in the source file",
+        )
+
+
 def convert(
     src: str | Path,
     dst: str | Path,
@@ -316,6 +343,7 @@ def convert(
     if Path(dst).resolve() == Path(src).resolve():
         raise InputError(str(dst), None, "an output different from the input")
     scenario = read_scenario(src, parties)
+    _warn_talks(Path(src))
     paths = write_scenario(scenario, dst, fmt, force=force, drop_discount=drop_discount, strict=strict)
     return ConvertResult(
         fmt, tuple(paths), scenario.party_names, scenario.space.size <= DEFAULT_ENUMERATION_LIMIT

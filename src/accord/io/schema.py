@@ -414,16 +414,23 @@ class ScenarioSpec(_Strict):
         return v
 
     private: T.PrivateSpec | None = Field(None, description="Private facts, beliefs, signals, demands.")
-    implementation: T.ImplementationBlock | None = Field(None, description="Schedule of reciprocal steps.")
+    implementation: T.ImplementationBlock | None = Field(
+        None,
+        description="How a signed deal is carried out: its schedule of reciprocal steps, verification, compliance.",
+    )
     variants: dict[Text, dict[Text, Any]] = Field(
-        default_factory=dict, description="Name -> fields to override."
+        default_factory=dict,
+        description="Variant name -> the fields it overrides, merged into the base document (a mapping key by key, "
+        "null removes, a stage named in `tracks` merges into the base stage; scenario-format.md, Variants).",
     )
     # later: stakeholders (see RESERVED_KEYS)
 
 
 def scenario_json_schema() -> dict[str, Any]:
-    """JSON Schema of the scenario file format (what ``accord schema`` prints)."""
-    schema = ScenarioSpec.model_json_schema()
+    """JSON Schema of the scenario file format (what ``accord schema`` prints), every field described."""
+    from accord.io.schema_docs import describe
+
+    schema = describe(ScenarioSpec.model_json_schema())
     schema["$id"] = f"https://accord.invalid/scenario/v{FORMAT_VERSION}"
     schema["title"] = "accord scenario"
     return schema

@@ -225,7 +225,7 @@ class _Builder:
             spec = T.TalksSpec.model_validate({k: doc[k] for k in T.TALKS_KEYS if k in doc})
         except ValidationError as exc:
             errors = exc.errors()
-            loc, expected, got = _explain(errors[0])
+            loc, expected, got = Y._explain_first(errors, _explain)
             raise InputError(
                 self.file,
                 Y._dotted(loc) or None,
@@ -527,7 +527,7 @@ def _base_scenario(doc: Mapping[str, Any], file: str, node: Any, flags: frozense
         spec = S.ScenarioSpec.model_validate(doc)
     except ValidationError as exc:
         errors = exc.errors()
-        loc, expected, got = Y._explain(errors[0])
+        loc, expected, got = Y._explain_first(errors)
         raise InputError(
             file, Y._dotted(loc) or None, expected, got, line=Y._line(node, loc), more=len(errors) - 1
         ) from None

@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from accord.protocols.alternating import Result
 
 __all__ = [
+    "write_trace_table",
     "genius_bid",
     "genius_session_lines",
     "write_genius_session_csv",
@@ -58,6 +59,40 @@ __all__ = [
     "negmas_extended_trace",
     "write_negmas_trace",
 ]
+
+
+def write_trace_table(
+    path: str | Path,
+    document: dict[str, Any],
+    keys: Sequence[str],
+    issues: Sequence[str],
+    parties: Sequence[str],
+) -> Path:
+    """Write accord's own trace, ``document["trace"]`` (one dict per action), as JSON (``.json``: the whole
+    document) or CSV (``.csv``: the columns ``keys``, then ``offer``, the issues and ``u_<party>``)."""
+    p = Path(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if p.suffix.lower() == ".json":
+            p.write_text(json.dumps(document, indent=2, default=str))
+        elif p.suffix.lower() == ".csv":
+            with p.open("w", newline="") as f:
+                w = csv.writer(f)
+                w.writerow([*keys, "offer", *issues, *[f"u_{n}" for n in parties]])
+                for r in document["trace"]:
+                    oc = r["outcome"] or {}
+                    us = r["utilities"]
+                    w.writerow(
+                        [r[k] for k in keys]
+                        + ["" if r["offer"] is None else r["offer"]]
+                        + [oc.get(i, "") for i in issues]
+                        + ["" if us[n] is None else repr(us[n]) for n in parties]
+                    )
+        else:
+            raise InputError(str(p), None, "a trace file name ending in .csv or .json")
+    except OSError as exc:
+        raise InputError(str(p), None, f"a writable path ({exc.strerror})") from None
+    return p
 
 
 def _write(path: str | Path, text: str) -> Path:

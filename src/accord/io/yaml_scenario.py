@@ -131,6 +131,20 @@ def _explain(err: Mapping[str, Any]) -> tuple[Loc, str, object]:
     return loc, msg.removeprefix("Input should be "), got
 
 
+def _explain_first(errors: list[Any], explain: Any = None) -> tuple[Loc, str, object]:
+    """:func:`_explain` of the first error; a missing key whose misspelling is given beside it says so
+    (pydantic reports ``deadline`` missing, and an unknown ``deadlin`` later or, where a block allows
+    further keys, not at all)."""
+    loc, expected, got = (explain or _explain)(errors[0])
+    given = errors[0].get("input")
+    if errors[0]["type"] == "missing" and loc and isinstance(given, Mapping):
+        key = str(loc[-1])
+        close = difflib.get_close_matches(key, [str(k) for k in given if k != key], n=1, cutoff=0.6)
+        if close:
+            return loc, f"{expected} (`{close[0]}` is given: did you mean `{key}`?)", got
+    return loc, expected, got
+
+
 # ----------------------------------------------------------------------------------------------- loading
 
 
@@ -158,7 +172,7 @@ def loads_yaml(text: str, file: str = "<string>") -> Scenario:
         spec = S.ScenarioSpec.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
-        loc, expected, got = _explain(errors[0])
+        loc, expected, got = _explain_first(errors)
         raise InputError(
             file, _dotted(loc) or None, expected, got, line=_line(node, loc), more=len(errors) - 1
         ) from None
@@ -496,6 +510,6 @@ def scenario_from_dict(doc: Mapping[str, Any], path: str | Path | None = None) -
         spec = S.ScenarioSpec.model_validate(doc)
     except ValidationError as exc:
         errors = exc.errors()
-        loc, expected, got = _explain(errors[0])
+        loc, expected, got = _explain_first(errors)
         raise InputError(file, _dotted(loc) or None, expected, got, more=len(errors) - 1) from None
     return _Builder(file, None, _fact_flags(spec)).build(spec)

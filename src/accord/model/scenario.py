@@ -169,3 +169,19 @@ class CompiledScenario:
             o.setflags(write=False)
             self._orders[party] = o
         return o
+
+
+def scenario_runs(scenario: Scenario | Sequence[Scenario], runs: int | None) -> list[Scenario]:
+    """The scenario of every run: ``runs`` of one scenario (default 1), or a sequence, one per run
+    (``runs``, if given, must be their number)."""
+    if isinstance(scenario, Scenario):
+        runs = 1 if runs is None else runs
+        if runs < 1:
+            raise InputError(None, "runs", "a positive number of runs", runs)
+        return [scenario] * runs
+    scs = list(scenario)
+    if runs is not None and runs != len(scs):
+        raise InputError(None, "runs", f"the number of scenarios ({len(scs)})", runs)
+    if not scs:
+        raise InputError(None, "runs", "a positive number of runs", 0)
+    return scs

@@ -157,11 +157,13 @@ def turns(
     states = board.states
     horizon = int(deadline[live].max()) if live.any() else 0
     everyone = np.arange(board.B)
+    small = int(board.size.min()) if board.B else 0  # offers below it need no check against each run's space
+    deadlines = set(np.unique(deadline[live]).tolist())
     for k in range(horizon):
         board.round = k
         if k:
-            ending = live & (deadline <= k)
-            if ending.any():
+            if k in deadlines:
+                ending = live & (deadline <= k)
                 live &= ~ending
             if breaks_at is not None:
                 broke = np.flatnonzero(live & (breaks_at <= k))
@@ -193,15 +195,14 @@ def turns(
                     move, given = yield p
                     code = _MOVES.get(move, REJECT)
                     dec = np.array([REJECT if code == ACCEPT and board.standing[0] < 0 else code])
+                elif k or j:  # after the opener's first turn every live run has a standing offer
+                    dec = np.asarray(policy.respond(board, rows))
                 else:
                     stand = board.standing[rows]
-                    if stand.min() >= 0:
-                        dec = np.asarray(policy.respond(board, rows), dtype=np.int64)
-                    else:
-                        dec = np.zeros(rows.size, dtype=np.int64)  # REJECT: propose
-                        has = np.flatnonzero(stand >= 0)
-                        if has.size:
-                            dec[has] = policy.respond(board, rows[has])
+                    dec = np.zeros(rows.size, dtype=np.int64)  # REJECT: propose
+                    has = np.flatnonzero(stand >= 0)
+                    if has.size:
+                        dec[has] = policy.respond(board, rows[has])
                 if dec.any():
                     yes = rows[dec == ACCEPT]
                     if yes.size:
@@ -225,7 +226,7 @@ def turns(
                     offers = np.array([-1 if given is None else int(given)], dtype=np.int64)
                 else:
                     offers = np.asarray(policy.propose(board, prow), dtype=np.int64)
-                if offers.min() < 0:
+                if offers.min() < 0:  # a proposal of -1 is a walk-away
                     gone = offers < 0
                     w = prow[gone]
                     board._note(k, p, WALKED, w, np.full(w.size, -1, dtype=np.int64))
@@ -234,8 +235,7 @@ def turns(
                     prow, offers = prow[~gone], offers[~gone]
                     if prow.size == 0:
                         continue
-                bad = offers >= board.size[prow]
-                if bad.any():
+                if offers.max() >= small and (bad := offers >= board.size[prow]).any():
                     who = "the outside party" if policy is OUTSIDE else type(policy).__name__
                     raise ValueError(f"{who} offered {int(offers[bad][0])}, not an outcome index")
                 board.standing[prow] = offers

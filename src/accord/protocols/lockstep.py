@@ -4,13 +4,14 @@
 objects. A Monte Carlo study of a scenario like Hanoi runs it thousands of times, each run with its own
 drawn numbers (weights, scores, beliefs, likelihoods, rounds, stakes, inspection rates), so nothing can be
 shared between runs but the *structure*: the outcome space, the stages, their agendas and roles, the
-strategies, the expressions. This module runs every run of one structure together: each quantity of
-:func:`~accord.protocols.tracks._stage_arrays` gets a leading run axis, and the stacked alternating-offers
-protocol is played turn by turn for all runs at once, with the staged strategies of
-:mod:`accord.strategies.belief_based` (envoy, leader, walk_away) decided as array operations.
+strategies, the expressions. This module runs every run of one structure together: the rules of
+:mod:`accord.protocols.stage_rules` (the stage's values, what it carries, when it ends the talks, written
+once with a run axis for both engines) get R rows, and the protocol kernel plays each stage for all runs
+at once, with the staged strategies of :mod:`accord.strategies.belief_based` (envoy, leader, walk_away)
+as array policies (:mod:`accord.protocols.lockstep_turns`).
 
-It is a second evaluator of the same model, kept for speed, like :mod:`accord.protocols.batch` for the
-time-dependent strategies: every decision follows the strategies' code rule by rule (targets in Python
+The strategies' decisions are the one part written twice (objects and arrays), kept for speed, like
+:mod:`accord.protocols.batch` for the time-dependent strategies: every decision follows the strategies' code rule by rule (targets in Python
 floats, the tolerance of :class:`~accord.strategies.base.TargetIndex`, ties by utility then index, the
 trade-off's city-block similarity added issue by issue), and the results are identical to
 :func:`~accord.protocols.talks.run_batch` run by run (tests/talks/test_lockstep.py compares every field).
@@ -28,10 +29,8 @@ import numpy as np
 from accord.model.beliefs import bayes, world_index, world_weights
 from accord.model.seeding import facts_rng
 from accord.model.talks import TalksScenario
-from accord.protocols import kernel
 from accord.protocols.lockstep_turns import (
     _END_NAMES,
-    _END_WALK,
     _STAGED,
     _WALK,
     _Cols,
@@ -41,6 +40,7 @@ from accord.protocols.lockstep_turns import (
     _StageRun,
     order_keys,
 )
+from accord.protocols.stage_rules import carry, ends_talks, final_positions, stage_values
 from accord.protocols.tracks import (
     DEFAULT_STRATEGY,
     StageOutcome,
@@ -311,49 +311,25 @@ def _stage_arrays(
         def mask(e: Any) -> np.ndarray:
             return runs.mask(e)[cols]
 
-    n = here.shape[1]
     wts = world_weights(beliefs)  # (R, P, W)
-    util = np.empty((R, P, n))
-    acc = np.empty((R, P, n), dtype=bool)
-    res = runs.res.copy()
+    base = np.stack([world_sum(wts[:, i], V[:, i]) for i in range(P)], axis=1)  # (R, P, n)
+    possible = wts > 0  # (R, P, W)
+    robust = np.where(possible[..., None], A, True).all(axis=2)  # (R, P, n)
+    demands = [(p, f, above, req if cols is None else req[cols]) for p, f, above, req in runs.demands]
+    util, acc, res, bonuses = stage_values(
+        [t.stages[s] for t in tss],
+        runs.names,
+        base,
+        here[:, None, :] & robust,
+        runs.res,
+        beliefs,
+        mask,
+        demands,
+    )
     resp: list[dict[int, _Response]] = []
-    for i, nm in enumerate(runs.names):
-        base = world_sum(wts[:, i], V[:, i])  # (R, n)
-        possible = wts[:, i] > 0  # (R, W)
-        robust = np.where(possible[:, :, None], A[:, i], True).all(axis=1)
-        a = here & robust
-        bonus: Any = np.zeros((R, 1))
-        st = stage.stakes.get(nm)
-        role = stage.roles.get(nm, "leader")
-        if st is not None:
-            prestige = np.array([t.stages[s].stakes[nm].prestige for t in tss], dtype=np.float64)[:, None]
-            bonus = bonus + prestige
-            if st.audience_cost:
-                cost = np.array([t.stages[s].stakes[nm].audience_cost for t in tss], dtype=np.float64)[
-                    :, None
-                ]
-                if st.public_demand is not None:
-                    bonus = bonus - cost * (~mask(st.public_demand))[None, :]
-                else:
-                    anyok = a.any(axis=1)
-                    best = np.where(anyok, np.where(a, base, -np.inf).max(axis=1), 0.0)[:, None]
-                    bonus = bonus - cost * np.maximum(0.0, best - base)
-        md = stage.mandates.get(nm)
-        if md is not None:
-            for c in md.constraints:
-                a = a & mask(c)[None, :]
-            if md.min_utility is not None and role == "envoy":
-                mu = np.array([t.stages[s].mandates[nm].min_utility for t in tss], dtype=np.float64)
-                res[:, i] = np.where(mu > res[:, i], mu, res[:, i])
-        for p_idx, f, above, req in runs.demands:
-            if cols is not None:
-                req = req[cols]
-            if p_idx == i:
-                hit = beliefs[:, i, f] >= above
-                a = np.where(hit[:, None], a & req[None, :], a)
-        util[:, i] = base + bonus
-        acc[:, i] = a
+    for i in range(P):
         r: dict[int, _Response] = {}
+        bonus = bonuses[i]
         for j in range(P):
             if j == i:
                 continue
@@ -368,47 +344,8 @@ def _stage_arrays(
 
 
 def _carry(runs: _Runs, s: int, sr: _StageRun, here: np.ndarray, rows: np.ndarray):
-    """Settle and narrow the agenda issues of ``rows`` from the stage's final positions (as tracks._carry)."""
-    stage = runs.ts0.stages[s]
-    sp = runs.space
-    agenda = stage.agenda if stage.agenda is not None else sp.names
-    new = here.copy()
-    settled: dict[int, dict[str, object]] = {int(r): {} for r in rows}
-    ag = sr.agreed[rows] >= 0
-    pos = np.where(
-        ag[:, None], np.where(np.arange(runs.P)[None, :] == 0, sr.agreed[rows, None], -1), sr.last[rows]
-    )
-    count = (pos >= 0).sum(axis=1)
-    go = count >= np.where(ag, 1, 2)
-    g = rows[go]
-    pos = pos[go]
-    valid = pos >= 0
-    for name in agenda:
-        j = sp.issue_position(name)
-        col = runs.digits[:, j]
-        dg = np.where(valid, runs.digits[np.maximum(pos, 0), j], -1)
-        lo = np.where(valid, dg, np.iinfo(np.int64).max).min(axis=1)
-        hi = dg.max(axis=1)
-        one = lo == hi
-        if stage.settle:
-            rr = g[one]
-            new[rr] &= col[None, :] == lo[one][:, None]
-            vals = sp.issues[j].values
-            for r, v in zip(rr.tolist(), lo[one].tolist(), strict=True):
-                settled[r][name] = vals[v]
-            rest = ~one
-        else:
-            rest = np.ones(g.size, dtype=bool)
-        if stage.narrow and rest.any():
-            rr = g[rest]
-            if sp.issues[j].ordered:
-                new[rr] &= (col[None, :] >= lo[rest][:, None]) & (col[None, :] <= hi[rest][:, None])
-            else:
-                m = np.zeros((rr.size, runs.n), dtype=bool)
-                for q in range(dg.shape[1]):
-                    m |= (col[None, :] == dg[rest][:, q, None]) & valid[rest][:, q, None]
-                new[rr] &= m
-    return new, settled
+    """Settle and narrow the agenda issues of ``rows`` (:func:`accord.protocols.stage_rules.carry`)."""
+    return carry(runs.space, runs.digits, runs.ts0.stages[s], here, sr.agreed, sr.last, rows)
 
 
 def run_lockstep(
@@ -477,7 +414,7 @@ def run_lockstep(
                 lik = liks[(i, j)]
                 if lik is None:
                     continue
-                pos = np.where(sr.agreed >= 0, sr.agreed, sr.last[:, j])
+                pos = final_positions(sr.agreed, sr.last, j)
                 upd = act & lik.has & (pos >= 0)
                 if not upd.any():
                     continue
@@ -510,15 +447,12 @@ def run_lockstep(
                 )
             )
         open_ = np.where(act[:, None], new, open_)
-        leader_walk = np.zeros(R, dtype=bool)
-        for i, nm in enumerate(names):
-            if stage.roles.get(nm, "leader") == "leader":
-                leader_walk |= (sr.end == _END_WALK) & (sr.walker == i)
-        lw = act & leader_walk
+        walked, broke = ends_talks(stage, names, sr.end, sr.walker)
+        lw = act & walked
         for r in np.flatnonzero(lw).tolist():
             t_end_name[r] = "walk_away"
             t_walker[r] = sr.walker[r]
-        broke = act & (sr.end == kernel.BREAKDOWN)  # the talks themselves break down
+        broke &= act  # the talks themselves break down
         for r in np.flatnonzero(broke).tolist():
             t_end_name[r] = "breakdown"
         going &= ~(lw | broke)

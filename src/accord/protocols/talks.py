@@ -312,6 +312,12 @@ def variant_summary(b: Batch) -> dict[str, Any]:
         "mean_nominal_utilities": s["mean_nominal_utilities"],
         "walked_away_by": s["walked_away_by"],
         "modal_outcome": s["modal_outcome"],
+        "runs": s["runs"],
+        "ends": s["ends"],
+        # every run ends the same way with the same deal: the agreement rate is 0 or 1, not a probability
+        "talks_alike": s["runs"] > 1
+        and len(s["ends"]) == 1
+        and (s["modal_outcome"] is None or s["modal_outcome"]["share"] == 1.0),
     }
     if "implementation" in s:
         imp = s["implementation"]

@@ -38,6 +38,8 @@ from accord.model.beliefs import (
 from accord.model.seeding import facts_rng, stage_rngs
 from accord.model.talks import Stage, TalksScenario
 from accord.protocols.alternating import Result, run_alternating
+from accord.protocols.kernel import END_NAMES
+from accord.protocols.stage_rules import carry, ends_talks, final_positions, stage_values
 from accord.strategies.base import Negotiator
 from accord.strategies.belief_based import TalkInfo
 
@@ -253,40 +255,24 @@ class CompiledTalks:
 
 
 def _stage_arrays(ct: CompiledTalks, stage: Stage, open_: np.ndarray, beliefs: np.ndarray):
-    """Utilities, responding utilities, acceptability and floors of every party for one stage."""
+    """Utilities, responding utilities, acceptability and floors of every party for one stage: the rules of
+    :func:`accord.protocols.stage_rules.stage_values` on a batch of one run."""
     P, names = ct.P, ct.names
     V = ct.valuation(stage.valuation, beliefs, open_)
     wts = world_weights(beliefs)  # (P, W)
-    util = np.empty((P, open_.shape[0]))
-    acc = np.empty((P, open_.shape[0]), dtype=bool)
-    res = ct.worlds.reservations.copy()
+    base = np.stack([world_sum(wts[i], V[i]) for i in range(P)])[None]  # (1, P, n)
+    acceptable = np.stack([open_ & ct.worlds.robust_acceptable(i, wts[i]) for i in range(P)])[None]
+    demands = [
+        (names.index(dm.party), ct.private.fact_index(dm.fact), np.array([dm.above]), ct.mask(dm.require))
+        for dm in ct.private.demands
+    ]
+    util, acc, res, bonuses = stage_values(
+        [stage], names, base, acceptable, ct.worlds.reservations[None], beliefs[None], ct.mask, demands
+    )
     resp: list[dict[int, np.ndarray]] = []
-    for i, nm in enumerate(names):
-        bonus = np.zeros(open_.shape[0])
-        base = world_sum(wts[i], V[i])
-        a = open_ & ct.worlds.robust_acceptable(i, wts[i])
-        st = stage.stakes.get(nm)
-        role = stage.roles.get(nm, "leader")
-        if st is not None:
-            bonus = bonus + st.prestige
-            if st.audience_cost:
-                if st.public_demand is not None:
-                    bonus = bonus - st.audience_cost * (~ct.mask(st.public_demand))
-                else:
-                    best = base[a].max() if a.any() else 0.0
-                    bonus = bonus - st.audience_cost * np.maximum(0.0, best - base)
-        md = stage.mandates.get(nm)
-        if md is not None:
-            for c in md.constraints:
-                a = a & ct.mask(c)
-            if md.min_utility is not None and role == "envoy":
-                res[i] = max(res[i], md.min_utility)
-        for dm in ct.private.demands:
-            if dm.party == nm and beliefs[i, ct.private.fact_index(dm.fact)] >= dm.above:
-                a = a & ct.mask(dm.require)
-        util[i] = base + bonus
-        acc[i] = a
+    for i in range(P):
         r: dict[int, np.ndarray] = {}
+        bonus = bonuses[i][0]
         for j in range(P):
             if j == i:
                 continue
@@ -297,40 +283,26 @@ def _stage_arrays(ct: CompiledTalks, stage: Stage, open_: np.ndarray, beliefs: n
             pw = world_weights(post.T)  # (n, W)
             r[j] = world_sum_pointwise(pw, V[i]) + bonus
         resp.append(r)
-    return util, acc, res, resp
+    return util[0], acc[0], res[0], resp
+
+
+def _positions(result: Result, P: int) -> tuple[np.ndarray, np.ndarray]:
+    """A run's agreed outcome (-1: none) and every party's last offer (-1: none), as arrays of one run."""
+    agreed = np.array([result.outcome_index if result.agreement and result.outcome_index is not None else -1])
+    last = np.array([[-1 if (x := _last_offer(result, p)) is None else x for p in range(P)]], dtype=np.int64)
+    return agreed, last
 
 
 def _carry(
     ct: CompiledTalks, stage: Stage, result: Result, open_: np.ndarray
 ) -> tuple[np.ndarray, dict[str, object]]:
-    """Settle and narrow the agenda issues from the stage's final positions."""
-    sp = ct.scenario.space
-    agenda = stage.agenda if stage.agenda is not None else sp.names
-    positions: list[int] = []
-    if result.agreement and result.outcome_index is not None:
-        positions = [int(result.outcome_index)]
-    else:
-        for p in range(ct.P):
-            last = _last_offer(result, p)
-            if last is not None:
-                positions.append(last)
-    settled: dict[str, object] = {}
-    if len(positions) < (1 if result.agreement else 2):
-        return open_, settled
-    new = open_.copy()
-    for name in agenda:
-        j = sp.issue_position(name)
-        vals = sorted({int(ct.digits[o, j]) for o in positions})
-        col = ct.digits[:, j]
-        if len(vals) == 1 and stage.settle:
-            new &= col == vals[0]
-            settled[name] = sp.issues[j].values[vals[0]]
-        elif stage.narrow:
-            if sp.issues[j].ordered:
-                new &= (col >= vals[0]) & (col <= vals[-1])
-            else:
-                new &= np.isin(col, vals)
-    return new, settled
+    """Settle and narrow the agenda issues from the stage's final positions
+    (:func:`accord.protocols.stage_rules.carry` on a batch of one run)."""
+    agreed, last = _positions(result, ct.P)
+    new, settled = carry(
+        ct.scenario.space, ct.digits, stage, open_[None], agreed, last, np.zeros(1, dtype=np.int64)
+    )
+    return new[0], settled[0]
 
 
 def run_talks(ct: CompiledTalks, seed: int | None = None) -> TalksResult:
@@ -372,11 +344,12 @@ def run_talks(ct: CompiledTalks, seed: int | None = None) -> TalksResult:
         )
         rounds += result.rounds
         before = beliefs.copy()
+        agreed_at, last = _positions(result, ct.P)
         for i in range(ct.P):  # beliefs from the others' final positions (informative signals only)
             for j in range(ct.P):
                 lik = None if i == j else ct.likelihoods(i, j, here)
-                pos = result.outcome_index if result.agreement else _last_offer(result, j)
-                if lik is not None and pos is not None:
+                pos = int(final_positions(agreed_at, last, j)[0])
+                if lik is not None and pos >= 0:
                     beliefs[i] = bayes(before[i], lik[0][:, pos], lik[1][:, pos])
         if final:
             end = result.end
@@ -396,10 +369,13 @@ def run_talks(ct: CompiledTalks, seed: int | None = None) -> TalksResult:
                 )
             )
             break
-        walked_leader = (
-            result.end == "walk_away" and stage.roles.get(result.walked_away_by or "", "leader") == "leader"
+        walked, broken = ends_talks(
+            stage,
+            ct.names,
+            np.array([END_NAMES.index(result.end)]),
+            np.array([ct.names.index(result.walked_away_by) if result.walked_away_by else -1]),
         )
-        broke = result.end == "breakdown"  # the talks themselves break down (kernel.BREAKDOWN)
+        walked_leader, broke = bool(walked[0]), bool(broken[0])
         open_, settled = _carry(ct, stage, result, here)
         stages.append(
             StageOutcome(

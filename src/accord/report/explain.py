@@ -107,21 +107,76 @@ def explain_run(ts: Any, r: Any) -> list[str]:
         lines.append(f"{r.walked_away_by} walked away in stage {last.name} after {last.rounds} round(s)")
     elif r.end == "deadline":
         lines.append(f"stage {last.name} reached its deadline ({last.rounds} round(s)) without acceptance")
-    return lines + decisive
+    return lines + decisive + _walk_away_in_truth(ts, r)
+
+
+def _walk_away_in_truth(ts: Any, r: Any) -> list[str]:
+    """Where a walk-away value (as used: every private fact false) differs from the status quo's utility in
+    the run's own world, both numbers and what follows from the gap."""
+    world = getattr(r, "world", None)
+    if world is None:
+        return []
+    out = []
+    facts = ", ".join(f"{f}={bool((int(world) >> k) & 1)}" for k, f in enumerate(ts.private.names))
+    for n, row in walk_away_values(ts).items():
+        per = list((row.get("per_world") or {}).values())
+        if int(world) >= len(per) or abs(per[int(world)] - row["used"]) <= 1e-12:
+            continue
+        true = per[int(world)]
+        gap = (
+            f"a deal worth between {true:.3f} and {row['used']:.3f} to it is refused although it beats what it keeps"
+            if true < row["used"]
+            else f"it may sign a deal worth less than the {true:.3f} it keeps without one"
+        )
+        out.append(
+            f"{n}: walk-away value {row['used']:.3f} as the model uses it (its status quo with every private fact "
+            f"false); with this run's facts ({facts}) the status quo is worth {true:.3f} to it, so {gap}"
+        )
+    return out
+
+
+def uncertain_count(path: str | Path | None) -> int:
+    """How many uncertain numbers (distributions) the scenario file declares (0 if it cannot be read)."""
+    from accord.experiments.params import find_uncertain
+    from accord.io.yaml_scenario import _parse
+
+    if not path:
+        return 0
+    try:  # the raw document: reading it as a scenario puts its distributions at their nominal values
+        raw, _ = _parse(Path(path).read_bytes().decode("utf-8-sig"), str(path))
+        return len(find_uncertain(raw, str(path))) if isinstance(raw, dict) else 0
+    except (OSError, ValueError, TypeError):
+        return 0
+
+
+def implement_drawn_note(ts: Any, runs: int, path: str | Path | None) -> str:
+    """What ``accord implement``'s simulated runs draw and what they hold fixed."""
+    n_dist = uncertain_count(path)
+    spec = getattr(ts, "implementation", None)
+    random_parties = [
+        p for p, c in (getattr(spec, "compliance", None) or {}).items() if str(c).startswith("random")
+    ]
+    facts = [f.name for f in ts.private.facts if f.true_value is None and f.probability is not None]
+    drawn = ["inspections", "detections"]
+    if random_parties:
+        drawn.append(f"the random compliance of {', '.join(random_parties)}")
+    if facts:
+        drawn.append(f"private fact(s) {', '.join(facts)}")
+    fixed = (
+        f"the file's {n_dist} distribution(s) at their nominal values (accord montecarlo draws them)"
+        if n_dist
+        else "every number as written"
+    )
+    what = ", ".join(drawn[:-1]) + f" and {drawn[-1]}"
+    return (
+        f"{runs} run(s) of this one deal, each drawing its {what}; {fixed}; "
+        "exact: the expectation over those draws, without sampling"
+    )
 
 
 def drawn_note(ts: Any, batch: Any, path: str | Path | None) -> str:
     """What the runs of a talks batch draw and what they hold fixed (``accord run``, ``questions``)."""
-    from accord.experiments.params import find_uncertain
-    from accord.io.yaml_scenario import _parse
-
-    n_dist = 0
-    if path:
-        try:
-            raw, _ = _parse(Path(path).read_bytes().decode("utf-8-sig"), str(path))
-            n_dist = len(find_uncertain(raw, str(path))) if isinstance(raw, dict) else 0
-        except (OSError, ValueError):
-            n_dist = 0
+    n_dist = uncertain_count(path)
     facts = [f.name for f in ts.private.facts if f.true_value is None and f.probability is not None]
     runs = len(batch.results)
     fixed = (

@@ -102,8 +102,17 @@ class Negotiator:
         raise NotImplementedError
 
     def last_chance(self, state: State) -> bool:
-        """This is the last round: no later turn will let this negotiator respond to an offer."""
-        return state.round >= self.ctx.deadline - 1
+        """No later turn will let anyone answer this negotiator: the last round, and it moves last in it.
+
+        In the last round every party but the last to move can still counter-offer and be accepted by a
+        party after it, so only the last mover's refusal ends the talks for certain. It is recognised by
+        the offers made so far: every party before it in the round has proposed (P x round + P - 1
+        offers; with acceptances in a multilateral round fewer, and the rule then does not fire).
+        """
+        if state.round < self.ctx.deadline - 1:
+            return False
+        p = self.ctx.n_parties
+        return len(state.offers) >= p * state.round + p - 1
 
     def acceptable_offer(self, offer: int) -> bool:
         """The offer clears the reservation value and the hard constraints."""

@@ -6,13 +6,13 @@ strategy everywhere; the grammar of a spec is :mod:`accord.strategies.spec`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from accord.errors import InputError
 from accord.model.scenario import Scenario
 from accord.strategies.base import Negotiator, make
 
-__all__ = ["negotiator_for", "resolve_negotiators"]
+__all__ = ["negotiator_for", "resolve_negotiators", "negotiators_per_run"]
 
 
 def negotiator_for(spec: str) -> Negotiator:
@@ -43,3 +43,21 @@ def resolve_negotiators(
             ",".join(names),
         )
     return list(names)
+
+
+def negotiators_per_run(
+    specs: Sequence[Sequence[str]], reusable: Callable[[list[Negotiator]], bool]
+) -> list[list[Negotiator]]:
+    """The negotiators of each run, from its specs (one per party). Runs with the same specs share one set
+    where ``reusable`` says its negotiators keep no state between runs (their setup resets them)."""
+    shared: dict[tuple[str, ...], list[Negotiator]] = {}
+    out: list[list[Negotiator]] = []
+    for run in specs:
+        key = tuple(run)
+        got = shared.get(key)
+        if got is None:
+            got = [negotiator_for(s) for s in key]
+            if reusable(got):
+                shared[key] = got
+        out.append(got)
+    return out

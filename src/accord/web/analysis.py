@@ -7,9 +7,8 @@ one page of the frontier (``offset``, ``limit`` at most ``page_size``), never on
 On a frontier of one page the object equals ``accord analyze --json`` (the API contract test checks it
 for every library file); a longer frontier adds ``pareto_page: {offset, limit, total}``.
 
-(``accord.api.analyze`` has no paging yet; this module composes the same engine functions and the same
-point format, ``accord.api._point``, so the two cannot disagree. An ``offset``/``limit`` on
-``api.analyze`` would let this module shrink to the paging alone.)
+Both are :func:`accord.analysis.document.analysis_document` (this module pages it), so the two cannot
+disagree.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from accord import api
+from accord.analysis.document import analysis_document
 from accord.analysis.solutions import ScenarioAnalysis
 from accord.model.scenario import Scenario
 
@@ -38,26 +38,7 @@ def scenario_analysis(lib: Library, e: Entry, sc: Scenario) -> ScenarioAnalysis:
 
 def analysis_json(sc: Scenario, a: ScenarioAnalysis, offset: int = 0, limit: int = 1000) -> dict[str, Any]:
     """The ``accord analyze --json`` object with the frontier paged (see the module docstring)."""
-    total = int(a.pareto.size)
-    offset = max(0, int(offset))
-    stop = min(total, offset + max(0, int(limit)))
-    F = a.pareto_utilities
-    out: dict[str, Any] = {
-        "scenario": sc.name,
-        "outcomes": sc.space.size,
-        "parties": list(sc.party_names),
-        "reservations": {p.name: p.preferences.reservation for p in sc.parties},
-        "pareto": [api._point(sc, int(a.pareto[k]), F[:, k]) for k in range(offset, stop)],
-    }
-    sols = a.solution_utilities()
-    for key in ("nash", "kalai_smorodinsky", "max_welfare"):
-        idx = getattr(a, key)
-        out[key] = None if idx is None else api._point(sc, int(idx), sols[key])
-    out["zopa_size"] = a.zopa_size
-    out["method"] = "enumeration" if a.zopa_size is not None else "linear-additive frontier (no enumeration)"
-    if offset > 0 or stop < total:
-        out["pareto_page"] = {"offset": offset, "limit": stop - offset, "total": total}
-    return out
+    return analysis_document(sc, a, offset, limit)
 
 
 def frontier_pairs(a: ScenarioAnalysis, x: int, y: int, most: int) -> tuple[list[list[float]], int]:

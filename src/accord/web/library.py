@@ -38,6 +38,7 @@ class Entry:
     label: str = ""  # the name shown in error messages instead of a server path
     uploaded: bool = False
     owner: str = ""  # the client that uploaded it (fair shares); anyone with the id may use it
+    address: str = ""  # the network address it came from (the address's share)
     created: float = field(default_factory=time.time)
 
     @property
@@ -61,6 +62,9 @@ class Library:
         self._cache: dict[tuple[str, str], tuple[float, Any]] = {}
         self._locks: dict[tuple[str, str], threading.Lock] = {}
         self._lock = threading.Lock()
+        #: The listing (kind -> entries by id) and what it was made from (each folder's mtime, the time).
+        self._listing: dict[str, dict[str, Entry]] = {}
+        self._listed: tuple[tuple[float, ...], float] | None = None
         #: Called with an upload kept and one dropped (the app persists them); None: nothing to do.
         self.on_upload: Callable[[Entry], None] | None = None
         self.on_drop: Callable[[Entry], None] | None = None
@@ -68,7 +72,33 @@ class Library:
     # ------------------------------------------------------------------------------------------ listing
     def entries(self, kind: str = "scenario") -> list[Entry]:
         """Library entries of one kind, sorted by id (uploads are not listed)."""
-        seen: dict[str, Entry] = {}
+        return list(self._listing_now().get(kind, {}).values())
+
+    #: Seconds a listing is trusted while no library folder changes (a file added inside a GENIUS
+    #: sub-folder does not touch the library folder's own mtime).
+    LISTING_TTL = 2.0
+
+    def _listing_now(self) -> dict[str, dict[str, Entry]]:
+        """The listing, scanned again only when a library folder changed (its mtime) or every
+        ``LISTING_TTL`` seconds: a request then costs one ``stat`` per folder, not a scan of each."""
+        stamps = []
+        for folder in self.settings.library:
+            try:
+                stamps.append(folder.stat().st_mtime)
+            except OSError:
+                stamps.append(-1.0)
+        key = tuple(stamps)
+        now = time.monotonic()
+        made = self._listed
+        if made is None or made[0] != key or now - made[1] > self.LISTING_TTL:
+            listing: dict[str, dict[str, Entry]] = {}
+            for e in self._scan():
+                listing.setdefault(e.kind, {})[e.id] = e
+            self._listing, self._listed = listing, (key, now)
+        return self._listing
+
+    def _scan(self) -> list[Entry]:
+        seen: dict[tuple[str, str], Entry] = {}
         for folder in self.settings.library:
             try:
                 items = sorted(folder.iterdir())
@@ -86,36 +116,59 @@ class Library:
                 else:
                     continue
                 ident = p.stem if p.is_file() else p.name
-                if k == kind and ident not in seen:
-                    seen[ident] = Entry(ident, p, k, label=p.name)
+                if (k, ident) not in seen:
+                    seen[k, ident] = Entry(ident, p, k, label=p.name)
         return [seen[k] for k in sorted(seen)]
 
     def get(self, ident: str, kind: str = "scenario") -> Entry:
         if kind == "scenario" and ident in self._uploads:
             return self._uploads[ident]
-        for e in self.entries(kind):
-            if e.id == ident:
-                return e
-        raise UnknownId(ident)
+        e = self._listing_now().get(kind, {}).get(ident)
+        if e is None:
+            raise UnknownId(ident)
+        return e
 
     # ------------------------------------------------------------------------------------------ uploads
+    def check_upload_share(self, owner: str, address: str) -> None:
+        """LimitReached (429) if an upload by ``owner`` from ``address`` would be refused: the first check,
+        before the parse (:meth:`add_upload` checks again)."""
+        with self._lock:
+            self._upload_share(owner, address)
+
+    def _upload_share(self, owner: str, address: str) -> list[Entry]:
+        """The owner's uploads a new one of theirs would push out (its own oldest beyond
+        ``max_uploads_per_client``); LimitReached (429) if the address already holds its share
+        ``max_uploads_per_address`` without them. Under the lock."""
+        from accord.web.limits import LimitReached
+
+        s = self.settings
+        mine = sorted((e for e in self._uploads.values() if e.owner == owner), key=lambda e: e.created)
+        out = mine[: max(0, len(mine) - s.max_uploads_per_client + 1)]
+        leaving = {e.id for e in out}
+        held = sum(e.address == address and e.id not in leaving for e in self._uploads.values())
+        if held >= s.max_uploads_per_address:
+            raise LimitReached(
+                f"at most {s.max_uploads_per_address} uploads kept from one network address "
+                f"(max_uploads_per_address); they expire after {s.upload_ttl / 3600:g} h (upload_ttl)"
+            )
+        return out
+
     def add_upload(self, entry: Entry) -> None:
-        """Keep an upload: the owner's own oldest goes first beyond ``max_uploads_per_client``, and when
-        the server holds ``max_uploads``, the oldest of the client holding the most. A dropped upload is
-        gone for real: its folder, its cached scenario, analysis and charts, its row in the store."""
+        """Keep an upload: the owner's own oldest goes first beyond ``max_uploads_per_client``; an address
+        beyond ``max_uploads_per_address`` is refused (429); when the server holds ``max_uploads``, the
+        oldest upload of the client holding the most, at the address holding the most, goes. A dropped
+        upload is gone for real: its folder, its cached scenario, analysis and charts, its row in the store."""
         s = self.settings
         with self._lock:
             self._expire_uploads()
-            mine = sorted(
-                (e for e in self._uploads.values() if e.owner == entry.owner), key=lambda e: e.created
-            )
-            for e in mine[: max(0, len(mine) - s.max_uploads_per_client + 1)]:
+            for e in self._upload_share(entry.owner, entry.address):
                 self._drop_upload(e)
             while self._uploads and len(self._uploads) >= s.max_uploads:
-                most = Counter(e.owner for e in self._uploads.values()).most_common(1)[0][0]
-                self._drop_upload(
-                    min((e for e in self._uploads.values() if e.owner == most), key=lambda e: e.created)
-                )
+                ups = list(self._uploads.values())
+                where = Counter(e.address for e in ups).most_common(1)[0][0]
+                ups = [e for e in ups if e.address == where]
+                most = Counter(e.owner for e in ups).most_common(1)[0][0]
+                self._drop_upload(min((e for e in ups if e.owner == most), key=lambda e: e.created))
             self._uploads[entry.id] = entry
         if self.on_upload is not None:
             self.on_upload(entry)
@@ -152,6 +205,16 @@ class Library:
             return e.path.stat().st_mtime
         except OSError:
             raise UnknownId(e.id) from None
+
+    def peek(self, ident: str, what: str) -> Any:
+        """The cached ``what`` of scenario ``ident`` if it is there and current, else None: one dict
+        lookup and one ``stat``, cheap enough for the event loop (a hit needs no worker thread)."""
+        try:
+            e = self.get(ident)
+            hit = self._cache.get((str(e.path), what))
+            return hit[1] if hit is not None and hit[0] == self._stamp(e) else None
+        except UnknownId:
+            return None
 
     def cached(self, e: Entry, what: str, make: Callable[[], Any]) -> Any:
         """``make()`` once per entry, kind of result and file version (computed under a per-key lock)."""

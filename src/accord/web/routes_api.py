@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from accord import api
 from accord.errors import InputError
 from accord.web import views
-from accord.web.clients import client_of
+from accord.web.clients import address_of, client_of
 from accord.web.library import UnknownId
 from accord.web.state import WebState
 
@@ -95,6 +95,9 @@ def st(request: Request) -> WebState:
     return request.app.state.web
 
 
+JSON = "application/json"
+
+
 def _json(obj: Any, status: int = 200) -> Response:
     """JSON as ``accord ... --json`` writes it (``default=str``), so the API and the CLI agree exactly."""
     return Response(json.dumps(obj, default=str), status_code=status, media_type="application/json")
@@ -139,7 +142,20 @@ async def get_analysis(
         int | None, Query(ge=0, le=100_000, description="Points per page (at most page_size)")
     ] = None,
 ) -> Response:
-    return _json(await heavy(request, st(request).library.analysis, sid, offset, limit))
+    lib = st(request).library
+    hit = lib.peek(sid, "analysis-json") if offset == 0 and limit is None else None
+    if hit is None:  # the first page, serialised, is served from the cache without a worker thread
+        hit = await heavy(request, analysis_bytes, lib, sid, offset, limit)
+    return Response(hit, media_type=JSON)
+
+
+def analysis_bytes(lib: Any, sid: str, offset: int = 0, limit: int | None = None) -> bytes:
+    """The analysis answer; its first page (what pages and players ask for) serialised once per file
+    version, other pages each time (their number is up to the client, so they are not kept)."""
+    if offset == 0 and limit is None:
+        e, _ = lib.scenario(sid)
+        return lib.cached(e, "analysis-json", lambda: json.dumps(lib.analysis(sid), default=str).encode())
+    return json.dumps(lib.analysis(sid, offset, limit), default=str).encode()
 
 
 @router.get("/scenarios/{sid}/chart", summary="Utility-space chart data (downsampled for large spaces)")
@@ -209,7 +225,12 @@ def _montecarlo(s: WebState, sid: str, body: MonteCarloIn, owner: str) -> dict[s
 
 @router.get("/jobs/{jid}", summary="Progress and result of a Monte Carlo batch")
 def get_job(jid: str, request: Request) -> Response:
-    return _json(st(request).jobs.get(jid).to_json())
+    from accord.web.app import scrub
+
+    out = st(request).jobs.get(jid).to_json()
+    if out.get("error"):  # a failure's text names no folder of the server (a batch runs in a temporary one)
+        out["error"] = scrub(out["error"], st(request))
+    return _json(out)
 
 
 @router.post("/scenarios/{sid}/implement", summary="Simulated implementation of a deal (`accord implement`)")
@@ -284,7 +305,7 @@ async def upload(request: Request, name: str, data: bytes) -> dict[str, str]:
     s = st(request)
 
     def work() -> dict[str, str]:
-        e = save_upload(s.library, s.upload_dir, name, data, client_of(request))
+        e = save_upload(s.library, s.upload_dir, name, data, client_of(request), address_of(request))
         return {"id": e.id, "name": s.library.scenario(e.id)[1].name}
 
     return await s.parse_pool.run(work)

@@ -66,6 +66,9 @@ class Settings:
     max_jobs_per_client: int = 1
     #: Uploads kept per client (its own oldest is dropped first, folder and caches included).
     max_uploads_per_client: int = 10
+    #: Uploads kept from one network address (every client behind it together); beyond it 429, so a
+    #: client that drops its cookie to get a fresh share each time cannot push anyone's upload out.
+    max_uploads_per_address: int = 30
     #: Heavy work (loading, analysis, charts, runs) runs in a pool of ``workers`` threads, at most
     #: ``max_queue`` requests waiting; a request waits at most ``request_timeout`` seconds (then 503).
     workers: int = 4

@@ -58,7 +58,15 @@ class WebState:
             if not target.exists():
                 self.store.delete_upload(row["id"])
                 continue
-            e = Entry(row["id"], target, "scenario", label=row["label"], uploaded=True, owner=row["owner"])
+            e = Entry(
+                row["id"],
+                target,
+                "scenario",
+                label=row["label"],
+                uploaded=True,
+                owner=row["owner"],
+                address=row["address"] or "",
+            )
             e.created = row["created"]
             self.library._uploads[e.id] = e
         n = self.games.restore(lambda row: restore(self.library, row))
@@ -86,7 +94,7 @@ class WebState:
     def _keep_upload(self, e: Entry) -> None:
         assert self.store is not None
         rel = e.path.relative_to(self.upload_dir)
-        self.store.save_upload(e.id, e.owner, e.label, str(rel), e.created)
+        self.store.save_upload(e.id, e.owner, e.label, str(rel), e.created, e.address)
 
     def _remove_upload_folder(self, target: Path) -> None:
         folder = (self.upload_dir / target).parent

@@ -31,7 +31,9 @@ def safe_name(name: str, default: str = "scenario") -> str:
     return base or default
 
 
-def save_upload(lib: Library, root: Path, filename: str, data: bytes, owner: str = "") -> Entry:
+def save_upload(
+    lib: Library, root: Path, filename: str, data: bytes, owner: str = "", address: str = ""
+) -> Entry:
     """Store an upload, parse it in a child process within ``parse_timeout`` (:func:`accord.web.work.check_parse`),
     load it, and add it to the library; raises InputError naming the problem (its folder removed)."""
     s: Settings = lib.settings
@@ -42,6 +44,7 @@ def save_upload(lib: Library, root: Path, filename: str, data: bytes, owner: str
         )
     if not data:
         raise InputError(label, None, "a non-empty file")
+    lib.check_upload_share(owner, address)  # refused before the parse; checked again when kept
     token = "upload-" + secrets.token_hex(6)
     folder = root / token
     folder.mkdir(parents=True)
@@ -58,7 +61,7 @@ def save_upload(lib: Library, root: Path, filename: str, data: bytes, owner: str
             target = folder / label
             target.write_bytes(data)
         check_parse(target, label, s.parse_timeout)
-        entry = Entry(token, target, "scenario", label=label, uploaded=True, owner=owner)
+        entry = Entry(token, target, "scenario", label=label, uploaded=True, owner=owner, address=address)
         lib.add_upload(entry)
         try:
             lib.scenario(token)  # validates; InputError relabelled to the upload's name

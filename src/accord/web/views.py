@@ -16,8 +16,13 @@ from accord.web.library import Entry, Library
 
 
 def scenario_info(lib: Library, ident: str) -> dict[str, Any]:
-    """Description, issues, parties, sources, history of a scenario (the library card and page header)."""
+    """Description, issues, parties, sources, history of a scenario (the library card and page header);
+    made once per file version (callers only read it)."""
     e, sc = lib.scenario(ident)
+    return lib.cached(e, "info", lambda: _info(lib, e, sc))
+
+
+def _info(lib: Library, e: Entry, sc: Scenario) -> dict[str, Any]:
     ts = lib.talks(e)
     return {
         "id": e.id,

@@ -16,12 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from accord.errors import InputError
+from accord.forecast.api import TableLike, check_report_path, forecast_runs, load_table, runs_to_dict
 from accord.forecast.bdm import BDMResult
 from accord.forecast.models import ModelRun
+from accord.forecast.plots import distribution_figure, sensitivity_figure, trajectories_figure
 from accord.forecast.tables import QUANTITIES, ActorTable
 from accord.forecast.uncertainty import MonteCarloResult
+from accord.report.html import esc, figure, kv, page, section
+from accord.report.html import table as html_table
 
-__all__ = ["write_report", "report_html"]
+__all__ = ["write_report", "write_html", "report_html"]
 
 
 def _png(fig: Any) -> bytes:
@@ -44,9 +48,6 @@ def _issue_section(
     sens: Sequence[Mapping[str, Any]],
     k: int,
 ) -> str:
-    from accord.forecast.plots import distribution_figure, sensitivity_figure, trajectories_figure
-    from accord.report.html import esc, figure, kv, section
-    from accord.report.html import table as html_table
 
     iss = result["issue"]
     d = table.issues.index(iss)
@@ -167,7 +168,6 @@ def report_html(
     command: Sequence[str] | None = None,
 ) -> str:
     """The HTML page for a forecast (``result`` is the JSON contract of ``accord forecast``)."""
-    from accord.report.html import esc, page, section
 
     per_issue = result["issues"] if "issues" in result else {result["issue"]: result}
     secs = []
@@ -178,8 +178,6 @@ def report_html(
     wide = len(table.notes) == len(table.actors) and len(table.issues) == 1
     cols = sorted({c for n in table.notes for c, v in n.items() if v}) if wide else []
     if cols:
-        from accord.report.html import table as html_table
-
         rows = [[a, *(n.get(c, "") for c in cols)] for a, n in zip(table.actors, table.notes, strict=True)]
         secs.append(
             section(
@@ -207,7 +205,7 @@ def report_html(
     return page(title, subtitle, secs, toc)
 
 
-def write_report(path: str | Path, *args: Any, **kwargs: Any) -> Path:
+def write_html(path: str | Path, *args: Any, **kwargs: Any) -> Path:
     """Write :func:`report_html` to ``path`` (``.html``)."""
     p = Path(path)
     text = report_html(*args, **kwargs)
@@ -216,3 +214,27 @@ def write_report(path: str | Path, *args: Any, **kwargs: Any) -> Path:
     except OSError as exc:
         raise InputError(str(path), "--report", f"a writable file ({exc.strerror})") from None
     return p
+
+
+def write_report(
+    path: str | Path,
+    table: TableLike,
+    result: Mapping[str, Any] | None = None,
+    runs: Mapping[str, Mapping[str, ModelRun]] | None = None,
+    mc: MonteCarloResult | None = None,
+    sensitivity: Sequence[Mapping[str, Any]] = (),
+    command: Sequence[str] | None = None,
+) -> Path:
+    """Write the self-contained HTML report of a forecast (``accord forecast --report``).
+
+    With only ``table``, every model runs with default settings; ``result`` and ``runs`` are what
+    :func:`~accord.forecast.api.forecast_runs` and :func:`~accord.forecast.api.runs_to_dict` return, ``mc``
+    a Monte Carlo result, ``sensitivity`` a list of :func:`~accord.forecast.api.forecast_sensitivity` results.
+    """
+    check_report_path(path)
+    t = load_table(table)
+    if runs is None:
+        t, runs = forecast_runs(t)
+    if result is None:
+        result = runs_to_dict(t, runs)
+    return write_html(path, t, result, runs, mc, sensitivity, command)
