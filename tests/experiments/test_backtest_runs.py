@@ -105,3 +105,9 @@ def test_a_plain_scenario_is_its_protocol_as_one_stage(tmp_path):
     d = drawn_runs(f, 20, 0)
     risks = {s.stages[0].breakdown_risk for s in d.scenarios}
     assert len(risks) == 20 and all(0.0 <= h <= 0.4 for h in risks)
+
+
+def test_a_variant_is_drawn_as_its_own_document():
+    d = drawn_runs(HANOI, 6, 0, "no_working_level")
+    assert all([st.name for st in s.stages] == ["summit"] for s in d.scenarios)
+    assert len({s.stages[0].breakdown_risk for s in d.scenarios}) == 6  # the summit's risk drawn per run

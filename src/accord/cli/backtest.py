@@ -33,26 +33,33 @@ def _verdict(r: dict[str, Any]) -> str:
     return f"{modal}: {'right' if r['agrees'] else 'WRONG'}"
 
 
-def _drawn_note(rows: list[dict[str, Any]], runs: int, draws: bool = True) -> str:
-    """What the backtest's runs draw and what they hold fixed."""
+def _drawn_note(rows: list[dict[str, Any]], runs: int, drawn: bool = True) -> str:
+    """What the backtest's runs draw and what they hold fixed (``drawn``: the files' distributions drawn per
+    run, the default; else held at their nominal values, ``--nominal``)."""
     from accord.report.explain import uncertain_count
 
     with_dist = sum(bool(uncertain_count(r.get("file"))) for r in rows)
-    events = (
-        "per run the model's own chance events are drawn too (facts nature draws, private types, inspections, "
-        "ratification, hazards and elections after signature)"
-    )
-    if not with_dist:
-        return f"{runs} run(s) per case with every number as written; {events}"
-    if draws:
-        return (
-            f"{runs} run(s) per case, each drawing the distributions of {with_dist} case file(s) anew (the talks "
-            f"included, as accord montecarlo draws them); {events}"
+    if drawn:
+        fixed = (
+            f"the distributions of {with_dist} case file(s) drawn per run, the talks included (--nominal holds "
+            "them at their nominal values)"
+            if with_dist
+            else "every number as written"
         )
+        return (
+            f"{runs} run(s) per case with {fixed}; per run the model's own chance events are drawn too (facts "
+            "nature draws, breakdowns, private types, inspections, ratification, hazards and elections after "
+            "signature)"
+        )
+    fixed = (
+        f"the distributions of {with_dist} case file(s) at their nominal values (accord montecarlo draws them)"
+        if with_dist
+        else "every number as written"
+    )
     return (
-        f"{runs} run(s) per case with the distributions of {with_dist} case file(s) at their nominal values "
-        f"(--nominal); {events}, so a case whose talks are deterministic gets 0 or 1 for agreement and its "
-        "spread comes from after signature"
+        f"{runs} run(s) per case with {fixed}; per run the model's own chance events are drawn (facts nature "
+        "draws, breakdowns, private types, inspections, ratification, hazards and elections after signature), so "
+        "a case whose talks are deterministic gets 0 or 1 for agreement and its spread comes from after signature"
     )
 
 
@@ -131,7 +138,7 @@ def backtest(
             f"the model's most likely result matches history in {right} of {len(coded)} case(s) "
             "(variants of a case included; --score scores the probabilities)"
         )
-    con.print(f"drawn: {_drawn_note(rows, runs, draws=not nominal)}")
+    con.print(f"drawn: {_drawn_note(rows, runs, drawn=not nominal)}")
     if scored is None or not score:
         return
     if not scored["scores"]:
