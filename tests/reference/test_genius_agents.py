@@ -39,10 +39,12 @@ NAME = {"agents.TimeDependentAgentBoulware": "boulware", "agents.TimeDependentAg
 MATCHING = [
     ("agentk", False),
     ("hardheaded", False),
-    ("pars_agent", False),
+    ("caduceus", False),
     ("agentk", True),
     ("hardheaded", True),
     ("gahboninho", True),
+    ("atlas3", True),
+    ("pars_agent", True),
     ("caduceus", True),
 ]
 
