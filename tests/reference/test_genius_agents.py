@@ -49,6 +49,7 @@ MATCHING = [
     ("caduceus", True, False),
     ("agentk", True, True),
     ("hardheaded", True, True),
+    ("gahboninho", True, True),
     ("agentlg", True, True),
     ("cuhk_agent", True, True),
     ("atlas3", True, True),
