@@ -82,19 +82,63 @@ def genius_time_dependent(e: float):
     return GeniusTimeDependent(e)
 
 
+def on_genius_clock(negotiator):
+    """``negotiator`` fed GENIUS's round clock t = (r + 1) / (R + 1) instead of accord's r / (R - 1).
+
+    For the harness only (never in accord): GENIUS's DiscreteTimeline gives round r = 1..R the time
+    r / (R + 1), so a rule for t > 0.9985 never fires in a 100-round GENIUS session, while accord's clock
+    reaches t = 1 in the last round. Fed GENIUS's clock, accord's agent meets its end-game thresholds
+    exactly where the original does; everything else (rounds, the protocol, the last-mover rule) is
+    accord's.
+    """
+    import dataclasses
+
+    from accord.strategies.base import Negotiator
+
+    class GeniusClock(Negotiator):
+        info = negotiator.info
+
+        def __init__(self, inner) -> None:
+            self.inner = inner
+
+        def setup(self, ctx) -> None:
+            super().setup(ctx)
+            self.inner.setup(ctx)
+
+        def _state(self, state):
+            return dataclasses.replace(state, time=(state.round + 1) / (self.ctx.deadline + 1))
+
+        def propose(self, state):
+            return self.inner.propose(self._state(state))
+
+        def respond(self, state, offer):
+            return self.inner.respond(self._state(state), offer)
+
+    return GeniusClock(negotiator)
+
+
 E = {"boulware": 0.2, "conceder": 2.0}
 
 
 def accord_cell(
-    agent: str, opponent: str, folder: str, rounds: int, seed: int, genius_opponent: bool = False
+    agent: str,
+    opponent: str,
+    folder: str,
+    rounds: int,
+    seed: int,
+    genius_opponent: bool = False,
+    genius_clock: bool = False,
 ) -> dict:
     from accord import api
     from accord.api import negotiator_for
 
     sc = scenario(folder)
-    if genius_opponent:
-        negs = [negotiator_for(agent), genius_time_dependent(E[opponent])]
-        r = api.run(sc, negs, steps=rounds, seed=seed)
+    if genius_opponent or genius_clock:
+        mine = negotiator_for(agent)
+        if genius_clock:
+            mine = on_genius_clock(mine)
+        other = genius_time_dependent(E[opponent]) if genius_opponent else negotiator_for(opponent)
+        r = api.run(sc, [mine, other], steps=rounds, seed=seed)
     else:
         r = api.run(sc, [agent, opponent], steps=rounds, seed=seed)
     u = list(r.utilities.values())
@@ -116,7 +160,10 @@ def summary(cells: list[dict]) -> dict:
 
 
 def compare(
-    agents: list[str] | None = None, reference: Path = REF / "anac.json", genius_opponent: bool = False
+    agents: list[str] | None = None,
+    reference: Path = REF / "anac.json",
+    genius_opponent: bool = False,
+    genius_clock: bool = False,
 ) -> list[dict]:
     """One row per (agent, opponent) of the committed reference, with accord's figures on the same cells."""
     rows = json.loads(reference.read_text())
@@ -130,7 +177,10 @@ def compare(
         g = summary([genius_cell(s) for s in cells])
         t0 = time.perf_counter()
         a = summary(
-            [accord_cell(agent, opp, s["folder"], s["rounds"], s["seed"], genius_opponent) for s in cells]
+            [
+                accord_cell(agent, opp, s["folder"], s["rounds"], s["seed"], genius_opponent, genius_clock)
+                for s in cells
+            ]
         )
         secs = time.perf_counter() - t0
         diff = {k: round(a[k] - g[k], 4) for k in g}
@@ -187,13 +237,18 @@ def main() -> None:
         action="store_true",
         help="accord's agents meet GENIUS's time-dependent rules (clock and nearest bid) instead of accord's",
     )
+    ap.add_argument(
+        "--genius-clock",
+        action="store_true",
+        help="accord's agents see GENIUS's round clock t = (r+1)/(R+1) (harness only; see on_genius_clock)",
+    )
     ap.add_argument("--markdown", action="store_true", help="print the rows as a Markdown table")
     args = ap.parse_args()
     agents = args.agents.split(",") if args.agents else None
     rows = (
         time_dependent()
         if args.time_dependent
-        else compare(agents, Path(args.reference), args.genius_opponents)
+        else compare(agents, Path(args.reference), args.genius_opponents, args.genius_clock)
     )
     if args.json:
         json.dump(rows, sys.stdout, indent=1)

@@ -72,38 +72,53 @@ def test_atlas3_lower_limit_is_the_expected_utility_of_the_mixed_equilibrium(a, 
     assert ess_lower_limit(1.0, 0.5, 0.0) == pytest.approx(2 / 3)
 
 
-def test_atlas3_concession_replacement_and_end_game():
+def test_atlas3_linear_concession_replacement_and_final_phase():
     R = 11
-    offers = [8, 7, 7, 4, 4, 7, 4, 4, 4, 4, 4]
-    seen = []
+    offers = [8, 4] + [7] * 9  # its best offer (4) comes early, then it offers less
+    seen, back = [], set()
 
     def decide(r, t, x):
         if x is not None:
             seen.append(x)
         best = max(U2[o] for o in seen) if seen else -math.inf
         low = 2 * best / (1 + best) if best > 0 else 0.0
-        target = 1 - (1 - low) * t**3
-        if t >= 0.99 and seen:
-            nb = max(seen, key=lambda o: (U2[o], -seen.index(o)))
-        else:
+        target = low + (1 - low) * (1 - t)  # linear in time (no discounting)
+
+        def regular():
             base = at_or_above(U2, target)
-            nb = base
-            if seen:
-                floor = min(target, U2[base])
-                d = [base // 3, base % 3]
-                for i, v in enumerate(modes(seen)):
-                    trial = d.copy()
-                    trial[i] = v
-                    if U2[trial[0] * 3 + trial[1]] >= floor:
-                        d = trial
-                nb = d[0] * 3 + d[1]
-        if x is not None and (U2[x] >= target or U2[x] >= U2[nb]):
+            if not seen:
+                return base
+            floor = min(target, U2[base])
+            d = [base // 3, base % 3]
+            for i, v in enumerate(modes(seen)):
+                trial = d.copy()
+                trial[i] = v
+                if U2[trial[0] * 3 + trial[1]] >= floor:
+                    d = trial
+            return d[0] * 3 + d[1]
+
+        # popular bids: the distinct opponent offers, best first (ties: first seen first)
+        popular = sorted(dict.fromkeys(seen), key=lambda o: (-U2[o], seen.index(o)))
+        final = seen and t > 1 - t / (r + 1) * (len(popular) + 1)  # own turns so far: r + 1
+        if final:
+            cand = next((o for o in popular if o not in back), None)
+            if cand is not None and U2[cand] > U2[x] and U2[cand] > 0.0:
+                back.add(cand)
+                return ("offer", cand)
+            if U2[x] > 0.0 or (cand is None and U2[x] >= 0.0):
+                return ("accept", x)
+            return ("offer", regular())
+        nb = regular()
+        if x is not None and U2[x] >= target:
             return ("accept", x)
         return ("offer", nb)
 
     sc = two_issues(W_A, S_A, W_B, S_B)
     res = play(sc, make("atlas3"), Scripted(offers), deadline=R)
-    assert actions_of(res, 0) == run_expected(R, offers, decide)
+    want = run_expected(R, offers, decide)
+    assert actions_of(res, 0) == want
+    # In the final phase it offered the opponent's best bid back, then took the current offer.
+    assert want[-2:] == [(7, "offer", 4), (8, "accept", 7)]
 
 
 # A flatter own utility, so that many bids lie close to the target: 0.5 s_p + 0.5 s_q.
@@ -112,28 +127,30 @@ U_NEAR = np.array([0.5 * S_NEAR[0][p] + 0.5 * S_NEAR[1][q] for p in range(3) for
 
 
 @pytest.mark.parametrize("seed", [0, 4, 9])
-def test_pars_agent_frequency_bid_or_random_above_target(seed):
+def test_pars_agent_frequency_bid_or_a_variation_of_its_best_bid(seed):
     R = 21
     offers = [8, 8, 7, 8, 8, 7, 8, 8, 8, 8, 7, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8]
     U2 = U_NEAR  # noqa: N806
     rng = agent_rng(seed)
     seen = []
+    # Its best bid (p0, q0) = 0 with one issue changed: p1, p2 (outcomes 3, 6), then q1, q2 (1, 2).
+    variations = [3, 6, 1, 2]
 
     def decide(r, t, x):
         if x is not None:
             seen.append(x)
         p_min = U2.min()  # the worst outcome (0.91): Pmin is the larger of it and the reservation value 0
-        target = p_min + (1 - p_min) * (1 - t ** (1 / 0.15))
+        target = max(0.7, p_min + (1 - p_min) * (1 - t ** (1 / 0.15)))
         nb = None
         if seen:
             m = modes(seen)
             cand = m[0] * 3 + m[1]
-            if U2[cand] >= target:
+            if U2[cand] > target:
                 nb = cand
         if nb is None:
-            cands = band(U2, target, target + 0.1)
-            nb = cands[int(rng.integers(len(cands)))] if cands else at_or_above(U2, target)
-        if x is not None and (U2[x] >= target or U2[x] >= U2[nb]):
+            ok = [o for o in variations if U2[o] > target]
+            nb = ok[int(rng.integers(len(ok)))] if ok else 0
+        if x is not None and U2[x] > target:
             return ("accept", x)
         return ("offer", nb)
 

@@ -201,7 +201,8 @@ def test_gahboninho_pressure_then_slow_fall_and_compromising_acceptance():
             rec = min(1.0, big - (big - m) * t)
             rec = min(max(rec, st["prev"] - 0.0018), st["prev"] + 0.01)
             st["prev"] = rec
-            nb = max(seen, key=lambda o: (u[o], -seen.index(o))) if t >= 0.9996 else at_or_above(u, rec)
+            last = t >= 0.9996 or t > 1 - 1.5 * t / len(sent)  # its last round, by its own turn interval
+            nb = max(seen, key=lambda o: (u[o], -seen.index(o))) if last else at_or_above(u, rec)
         if x is not None:
             ok = u[x] > 0.95 if factor is None else u[x] >= factor * st["prev"]
             if ok:

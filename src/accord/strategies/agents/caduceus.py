@@ -6,12 +6,16 @@ weight. It accepts when the weighted majority of the experts would accept; it bu
 issue, taking for each issue the value with the largest total weight among the experts' bids. In the
 first part of the negotiation it offers its best bid.
 
-Choices made here: the experts are the agents of this library closest to the original committee
-(Atlas3, ParsAgent, CUHKAgent, AgentK; RandomDance and Kawaii are not implemented), weighted 4:3:2:1 in
-that order; "weighted majority" means more than half of the total weight; a value tie goes to the
-heavier expert's value; the opening phase lasts until t = 0.83; if the combined bid is worth less than
-Pmin to Caduceus (or breaks a hard constraint), the heaviest expert's bid is sent instead. Each expert
-gets its own random generator spawned from Caduceus's. Cost per round: the sum of the experts' costs.
+Choices made here: the experts are the agents of this library that sat in the original committee, ParsAgent
+and Atlas3 (the original's RandomDance, Kawaii and inner Caduceus are not implemented), with the
+original's fixed scores for them, 500 and 3 (the five scores 500, 10, 5, 3, 1, read in GENIUS 10.4's
+``agents.anac.y2016.caduceus.Caduceus``, not copied), so ParsAgent's voice dominates as it does there;
+"weighted majority" means more than half of the total weight; a value tie goes to the heavier expert's
+value; the opening phase lasts until t = 0.83 (the original's, scaled there by the discount factor); if
+the combined bid is worth less than Pmin to Caduceus (or breaks a hard constraint), the heaviest expert's
+bid is sent instead. Each expert gets its own random generator spawned from Caduceus's. The experts and
+their weights are parameters (``experts="a+b+c"``, ``weights="3+2+1"``; without weights: k, k-1, ..., 1).
+Cost per round: the sum of the experts' costs.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from accord.strategies.base import (
 )
 
 SOURCE = "Güneş, Arditi & Aydoğan 2017"
-DEFAULT_EXPERTS = "atlas3+pars_agent+cuhk_agent+agentk"
+DEFAULT_EXPERTS = "pars_agent+atlas3"
+DEFAULT_WEIGHTS = "500+3"
 
 
 @register("caduceus")
@@ -48,7 +53,9 @@ class Caduceus(Negotiator):
         uses_opponent_model=True,
     )
 
-    def __init__(self, experts: str = DEFAULT_EXPERTS, lead: float = 0.83) -> None:
+    def __init__(
+        self, experts: str = DEFAULT_EXPERTS, lead: float = 0.83, weights: str | None = None
+    ) -> None:
         names = [n.strip() for n in experts.split("+") if n.strip()]
         if not names or "caduceus" in names:
             raise ValueError("experts: one or more strategy names joined by '+', not caduceus")
@@ -59,7 +66,17 @@ class Caduceus(Negotiator):
             raise ValueError("lead must be in [0, 1]")
         self.names, self.lead = names, float(lead)
         k = len(names)
-        w = np.arange(k, 0, -1, dtype=np.float64)
+        if weights is None:
+            weights = DEFAULT_WEIGHTS if experts == DEFAULT_EXPERTS else ""
+        if weights:
+            try:
+                w = np.asarray([float(x) for x in weights.split("+")], dtype=np.float64)
+            except ValueError:
+                raise ValueError(f"weights: numbers joined by '+', got {weights!r}") from None
+            if len(w) != k or (w <= 0).any():
+                raise ValueError(f"weights: {k} positive numbers joined by '+', one per expert")
+        else:
+            w = np.arange(k, 0, -1, dtype=np.float64)
         self.weights = w / w.sum()
 
     def setup(self, ctx: Context) -> None:

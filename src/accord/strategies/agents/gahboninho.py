@@ -21,8 +21,9 @@ Our reading, with the details the paper leaves open filled in after reading GENI
   f(t), Pmin), f = 0.9125 until t = 0.85, 0.84 until 0.92, 0.775 until 0.94, then 0.7, and the ceiling
   M = m (1 + 6 nu); r falls by at most ``max_fall`` (0.0018) and rises by at most 0.01 per offer (the
   original limits each of its two evaluations per turn to 0.0009 and 0.005);
-- bid: the cheapest own bid worth at least r (no opponent model in the choice); from t >= ``end``
-  (0.9996) the opponent's best offer;
+- bid: the cheapest own bid worth at least r (no opponent model in the choice); in its last round (the
+  time left is under one and a half of its own turn intervals, its estimate of the rounds left; or
+  t >= ``end``, 0.9996) the opponent's best offer;
 - acceptance: an offer worth at least c(t) r, the compromising factor c = 0.95 until t = 0.85, 0.94
   until 0.92, 0.93 until 0.94, then 0.91.
 
@@ -120,7 +121,9 @@ class GahboninhoBidding(BiddingStrategy):
             return boa.index.at_or_above(0.925 + 0.075 * (1.0 - self.opened / max(1, self.opening)))
         self.opened = self.opening  # the opening phase is over for good
         r = self.recommend(t)
-        if t >= self.end and h.best_opp is not None and h.best_opp_util >= boa.p_min:
+        turn = t / max(1, len(h.my_offers))  # its own turn interval so far
+        last = t >= self.end or t > 1.0 - 1.5 * turn
+        if last and h.best_opp is not None and h.best_opp_util >= boa.p_min:
             return h.best_opp
         return boa.index.at_or_above(r)
 
