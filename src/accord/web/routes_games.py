@@ -108,7 +108,9 @@ def get_export(
 
 
 @router.post("/games/{gid}/value", summary="What an offer is worth to the player (before sending it)")
-def post_value(gid: str, body: OutcomeIn, request: Request) -> Response:
+async def post_value(gid: str, body: OutcomeIn, request: Request) -> Response:
+    # On the event loop: an index from the issues' values and one utility looked up, no strategy asked
+    # (a thread hop would cost more than the work).
     g = _game(request, gid)
     sess = g.session
     idx = views.outcome_index(sess.compiled.scenario, body.outcome)
