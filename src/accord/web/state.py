@@ -80,7 +80,12 @@ class WebState:
         from accord.web.routes_api import forecast_for
         from accord.web.routes_pages import chart_for
         from accord.web.views import scenario_info
+        from accord.web.work import start_parser
 
+        try:
+            start_parser()
+        except Exception:  # noqa: BLE001 - the first upload starts it then
+            log.debug("starting the upload parser failed", exc_info=True)
         for e in self.library.entries():
             try:
                 scenario_info(self.library, e.id)

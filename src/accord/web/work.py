@@ -95,6 +95,15 @@ def _context() -> Any:
     return _CTX
 
 
+def start_parser() -> None:
+    """Start the fork server now (with its modules preloaded), so the first upload after a start does not
+    wait for it (about 2 s on a busy machine, against 0.3 s for the uploads after it)."""
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def _parse(path: str, conn: Any) -> None:
     """In the child: load the file; send back None or the fields of the InputError."""
     from accord import api
