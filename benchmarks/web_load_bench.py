@@ -164,9 +164,9 @@ KINDS = (
 )
 
 
-def write(res: list[dict]) -> None:
+def write(res: list[dict], date: str | None = None) -> None:
     meta = {
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "date": date or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "python": platform.python_version(),
         "command": "python benchmarks/web_load_bench.py",
@@ -180,7 +180,8 @@ def write(res: list[dict]) -> None:
         f"`benchmarks/web_load_bench.py` on 127.0.0.1 ({m.get('Model name', '?')}, {m.get('CPU(s)', '?')} CPUs "
         f"shared with the load generator and with other work on the machine; Python {meta['python']}; "
         f"{meta['date'][:16]} UTC): every player its own client (cookie) and its own game, all at once "
-        "(page, analysis, game start, value and move until the end, another page); "
+        "(scenario page, analysis, play page with its stylesheet and script, game start, value and move until "
+        "the end, the deal's simulated implementation as the play page asks for it, another page); "
         + ("games persisted (a data folder, SQLite); " if res[0]["persist"] else "memory only; ")
         + f"players driven by {gen}. Latency per request as the player sees it, queueing included. "
         "Each row: the run with the median p99 of its group; every run's p99 with the load average "
