@@ -5,9 +5,10 @@
     ACCORD_BENCH_SRC=/path/to/other/src ...              # the same load on another checkout (before/after)
 
 Each player is its own client (its own cookie, so its own games) and does what a student does, all players at
-once: load the Hanoi scenario page, fetch its analysis, start a game against a conceding machine, value and
-send the Nash offer until the game ends (one in five walks away at once), then load the page of another
-scenario. The server is a fresh `accord.web` app under uvicorn (uvloop, httptools) in its own process on the
+once: load the Hanoi scenario page, fetch its analysis, open the play page (with its stylesheet and script),
+start a game against a conceding machine, value and send the Nash offer until the game ends (one in five
+walks away at once), ask for the deal's simulated implementation as the play page does at the end of an
+agreement (1,000 runs), then load the page of another scenario. The server is a fresh `accord.web` app under uvicorn (uvloop, httptools) in its own process on the
 same machine, with a data folder (games persisted in SQLite, as `accord serve` does; ``--memory-only``: not);
 before the players come, one client (the teacher) opens the two pages once and the server finishes warming
 its library, as before a class. The players are asyncio tasks in one process, each with its own keep-alive
@@ -68,7 +69,10 @@ async def player(c, k: int, nash: dict, lat: dict[str, list[float]], errors: lis
     try:
         await call("page", "GET", "/scenarios/hanoi-2019")
         await call("analysis", "GET", "/api/scenarios/hanoi-2019/analysis")
-        body = {"scenario": "hanoi-2019", "party": "usa", "opponent": "conceder", "seed": k}
+        await call("play page", "GET", "/scenarios/hanoi-2019/play?group=bench")
+        for path in ("/static/app.css", "/static/play.js"):
+            await call("static", "GET", path)
+        body = {"scenario": "hanoi-2019", "party": "usa", "opponent": "conceder", "seed": k, "group": "bench"}
         code, data = await call("game start", "POST", "/api/games", body)
         g = json.loads(data)
         while code == 200 and g["status"] == "your_turn":
@@ -76,6 +80,10 @@ async def player(c, k: int, nash: dict, lat: dict[str, list[float]], errors: lis
             move = {"move": "walk"} if k % 5 == 0 else {"move": "offer", "outcome": nash}
             code, data = await call("move", "POST", f"/api/games/{g['id']}/move", move)
             g = json.loads(data)
+        res = g.get("result") or {}
+        if res.get("agreement") and res.get("implementation_available"):  # what play.js asks at the end
+            deal = {"deal": res["outcome"], "runs": 1000, "seed": 0}
+            await call("implementation", "POST", "/api/scenarios/hanoi-2019/implement", deal)
         await call("page (second)", "GET", "/scenarios/jcpoa-2015")
     finally:
         await c.aclose()
@@ -142,12 +150,23 @@ def one_run(players: int, persist: bool, client: str) -> dict:
     return res
 
 
-KINDS = ("all", "page", "analysis", "game start", "value", "move", "page (second)")
+KINDS = (
+    "all",
+    "page",
+    "analysis",
+    "play page",
+    "static",
+    "game start",
+    "value",
+    "move",
+    "implementation",
+    "page (second)",
+)
 
 
-def write(res: list[dict]) -> None:
+def write(res: list[dict], date: str | None = None) -> None:
     meta = {
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "date": date or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "python": platform.python_version(),
         "command": "python benchmarks/web_load_bench.py",
@@ -161,7 +180,8 @@ def write(res: list[dict]) -> None:
         f"`benchmarks/web_load_bench.py` on 127.0.0.1 ({m.get('Model name', '?')}, {m.get('CPU(s)', '?')} CPUs "
         f"shared with the load generator and with other work on the machine; Python {meta['python']}; "
         f"{meta['date'][:16]} UTC): every player its own client (cookie) and its own game, all at once "
-        "(page, analysis, game start, value and move until the end, another page); "
+        "(scenario page, analysis, play page with its stylesheet and script, game start, value and move until "
+        "the end, the deal's simulated implementation as the play page asks for it, another page); "
         + ("games persisted (a data folder, SQLite); " if res[0]["persist"] else "memory only; ")
         + f"players driven by {gen}. Latency per request as the player sees it, queueing included. "
         "Each row: the run with the median p99 of its group; every run's p99 with the load average "
@@ -175,7 +195,7 @@ def write(res: list[dict]) -> None:
         groups[r["players"]].append(r)
     for players, runs in groups.items():
         r = sorted(runs, key=lambda r: r["latency"]["all"]["p99_s"])[len(runs) // 2]
-        for kind in KINDS:
+        for kind in (k for k in KINDS if k in r["latency"]):
             s = r["latency"][kind]
             head = (
                 f"| {players} | {r['requests']:,} | {r['requests_per_s']:.0f} | {r['errors']} "

@@ -60,7 +60,7 @@ def timed(fn):
     return time.perf_counter() - t, r
 
 
-def spaces() -> list[dict]:
+def spaces(only: list[str] | None = None) -> list[dict]:
     cases = [
         ("10^4 linear", linear_yaml(4, 10)),
         ("10^5 linear", linear_yaml(5, 10)),
@@ -71,6 +71,8 @@ def spaces() -> list[dict]:
     ]
     out = []
     for name, text in cases:
+        if only and not any(name.startswith(o) for o in only):
+            continue
         with Server(request_timeout=60.0) as srv, httpx.Client(base_url=srv.url, timeout=120) as c:
             base = srv.memory()["rss"]
             row = {"space": name, "upload_bytes": len(text), "server_start_rss_mb": base / MB, "requests": {}}
@@ -215,6 +217,16 @@ def write(res: dict) -> None:
 
 
 if __name__ == "__main__":
-    res = {"spaces": spaces(), "churn": churn(), "bombs": bombs()}
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", nargs="+", metavar="SPACE", help="measure only the spaces whose name starts so")
+    ap.add_argument("--no-write", action="store_true", help="spaces only, printed, benchmarks/results kept")
+    args = ap.parse_args()
+    if args.no_write:
+        for row in spaces(args.only):
+            print(row["space"], f"peak {max(r['peak_mb'] for r in row['requests'].values()):.0f} MB")
+        sys.exit(0)
+    res = {"spaces": spaces(args.only), "churn": churn(), "bombs": bombs()}
     write(res)
     print((RESULTS / "web_uploads.md").read_text())

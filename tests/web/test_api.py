@@ -147,6 +147,21 @@ def test_implement_is_api_implement(client):
     assert r == json.loads(json.dumps(ref, default=str))
 
 
+def test_implement_answers_are_kept_per_inputs_and_seed(client, monkeypatch):
+    """A class reaching the same deal asks for its implementation once: the answer is kept per deal,
+    variant, runs and seed (bounded), and every kept answer is api.implement's for those inputs."""
+    deal = api.analyze(SCENARIOS / "hanoi-2019.yaml")["nash"]["outcome"]
+    lib = client.app.state.web.library
+    monkeypatch.setattr(lib, "MEMO_SIZE", 3)
+    url = "/api/scenarios/hanoi-2019/implement"
+    for seed, variant in ((1, None), (2, None), (1, "phased_verified"), (1, None), (3, None)):
+        r = client.post(url, json={"deal": deal, "runs": 100, "seed": seed, "variant": variant}).json()
+        ts = api.load_talks(SCENARIOS / "hanoi-2019.yaml", variant)
+        ref = api.implement(ts, deal=deal, runs=100, seed=seed)
+        assert r == json.loads(json.dumps(ref, default=str)), (seed, variant)
+    assert len(lib._memo) == 3
+
+
 def test_montecarlo_job_reports_progress_and_matches_the_runner(client):
     import time
 
@@ -397,3 +412,21 @@ parties:
     c = TestClient(create_app(Settings(library=(tmp_path,), max_outcomes=24)))
     r = c.post("/api/uploads", files={"file": ("three.yaml", three.encode(), "text/plain")})
     assert r.status_code == 200
+
+
+def test_static_files_are_served_from_memory_with_etags(client):
+    from accord.web.app import HERE
+
+    r = client.get("/static/play.js")
+    assert r.status_code == 200 and r.content == (HERE / "static" / "play.js").read_bytes()
+    assert r.headers["content-type"].startswith("text/javascript") and "max-age" in r.headers["cache-control"]
+    again = client.get("/static/play.js", headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert client.get("/static/app.css").content == (HERE / "static" / "app.css").read_bytes()
+    head = client.head("/static/app.css")
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == len((HERE / "static" / "app.css").read_bytes())
+    for bad in ("/static/nope.js", "/static/%2e%2e/app.py", "/static/", "/static/sub/play.js"):
+        assert client.get(bad).status_code == 404, bad
+    post = client.post("/static/play.js")
+    assert post.status_code == 405 and "GET" in post.headers["allow"]

@@ -15,10 +15,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from accord.errors import AccordError, InputError
+from accord.web.assets import Assets
 from accord.web.clients import COOKIE, FACILITATOR_COOKIE, new_client_id
 from accord.web.data import warm
 from accord.web.library import UnknownId
@@ -231,5 +231,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(games_router)
     app.include_router(pages_router)
     app.include_router(facilitator_router)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/static", Assets(HERE / "static"), name="static")
     return app

@@ -12,6 +12,7 @@ from accord.forecast.api import forecast
 from accord.web.charts import utility_chart
 from accord.web.state import WebState
 from accord.web.views import scenario_info
+from accord.web.work import start_parser
 
 log = logging.getLogger("accord.web")
 
@@ -41,7 +42,12 @@ def forecast_for(s: WebState, tid: str) -> dict[str, Any]:
 
 def warm(s: WebState) -> None:
     """Load, analyse and chart every library scenario once (on the worker pool, at start), so the
-    first visitors of a class do not all wait on the same cold scenario."""
+    first visitors of a class do not all wait on the same cold scenario; the upload parser's fork server
+    starts here too, so a class's first upload does not wait for it."""
+    try:
+        start_parser()
+    except Exception:  # noqa: BLE001 - the first upload starts it then
+        log.debug("starting the upload parser failed", exc_info=True)
     for e in s.library.entries():
         try:
             scenario_info(s.library, e.id)

@@ -242,9 +242,16 @@ def _implement(s: WebState, sid: str, body: ImplementIn) -> dict[str, Any]:
     ts = s.library.talks(e)
     if ts is None or ts.implementation is None:
         raise InputError(e.label, "implementation", "a scenario with an implementation block")
-    if body.variant not in (None, "base"):
-        ts = api.load_talks(e.path, body.variant)
-    return api.implement(ts, deal=body.deal, runs=body.runs, seed=body.seed)
+
+    def make() -> dict[str, Any]:
+        t = ts if body.variant in (None, "base") else api.load_talks(e.path, body.variant)
+        return api.implement(t, deal=body.deal, runs=body.runs, seed=body.seed)
+
+    # Seeded, so the same request gives the same answer: kept (bounded) for the next student.
+    key = json.dumps(
+        ["implement", body.variant, body.deal, body.runs, body.seed], sort_keys=True, default=str
+    )
+    return s.library.memo(e, key, make)
 
 
 @router.get("/scenarios/{sid}/forecast", summary="The stakeholder forecast linked to a scenario")

@@ -81,8 +81,17 @@ async def post_replay(body: ReplayIn, request: Request) -> Response:
     return _json(await heavy(request, _start, request, body.spec, moves))
 
 
+async def on_games(request: Request, fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` on the app's game threads (see WebState.game_pool)."""
+    return await st(request).game_pool.run(fn, *args)
+
+
 @router.get("/games/{gid}", summary="The state of a game, as its player sees it")
-def get_game(gid: str, request: Request) -> Response:
+async def get_game(gid: str, request: Request) -> Response:
+    return await on_games(request, _get_game, gid, request)
+
+
+def _get_game(gid: str, request: Request) -> Response:
     g = _game(request, gid)
     with g.lock:
         return _json(views.game_view(st(request).library, g))
@@ -109,7 +118,9 @@ def get_export(
 
 
 @router.post("/games/{gid}/value", summary="What an offer is worth to the player (before sending it)")
-def post_value(gid: str, body: OutcomeIn, request: Request) -> Response:
+async def post_value(gid: str, body: OutcomeIn, request: Request) -> Response:
+    # On the event loop: an index from the issues' values and one utility looked up, no strategy asked
+    # (a thread hop would cost more than the work).
     g = _game(request, gid)
     sess = g.session
     idx = views.outcome_index(sess.compiled.scenario, body.outcome)
@@ -124,7 +135,11 @@ def post_value(gid: str, body: OutcomeIn, request: Request) -> Response:
 
 
 @router.post("/games/{gid}/move", summary="The player's move: offer, accept or walk away")
-def post_move(gid: str, body: MoveIn, request: Request) -> Response:
+async def post_move(gid: str, body: MoveIn, request: Request) -> Response:
+    return await on_games(request, _move, gid, body, request)
+
+
+def _move(gid: str, body: MoveIn, request: Request) -> Response:
     s = st(request)
     g = _game(request, gid)
     with g.lock:

@@ -72,6 +72,8 @@ class Settings:
     #: Heavy work (loading, analysis, charts, runs) runs in a pool of ``workers`` threads, at most
     #: ``max_queue`` requests waiting; a request waits at most ``request_timeout`` seconds (then 503).
     workers: int = 4
+    #: Threads for game moves and reads (a machine strategy answers in the move), apart from heavy work.
+    game_workers: int = 3
     max_queue: int = 256
     request_timeout: float = 20.0
     #: Parsing an upload runs in a separate process, killed after ``parse_timeout`` seconds (then 422).
