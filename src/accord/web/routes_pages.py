@@ -197,7 +197,9 @@ def _run_page(
 async def play_page(sid: str, request: Request) -> HTMLResponse:
     from accord.strategies.base import available
 
-    info = await heavy(request, views.scenario_info, st(request).library, sid)
+    info = st(request).library.peek(sid, "info")  # cached: no thread hop
+    if info is None:
+        info = await heavy(request, views.scenario_info, st(request).library, sid)
     group = request.query_params.get("group", "")[:80]
     return page(request, "play.html", info=info, strategies=list(available()), group=group)
 
