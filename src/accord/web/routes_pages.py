@@ -175,7 +175,9 @@ def _run_page(
 
 @router.get("/scenarios/{sid}/play", response_class=HTMLResponse, include_in_schema=False)
 async def play_page(sid: str, request: Request) -> HTMLResponse:
-    info = await heavy(request, views.scenario_info, st(request).library, sid)
+    info = st(request).library.peek(sid, "info")  # cached: no thread hop
+    if info is None:
+        info = await heavy(request, views.scenario_info, st(request).library, sid)
     group = request.query_params.get("group", "")[:80]
     return page(request, "play.html", info=info, strategies=list(available()), group=group)
 
