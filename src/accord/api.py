@@ -85,9 +85,9 @@ def analyze(scenario: Scenario | str | Path, parties: Sequence[str] | None = Non
         out["zopa_size"] = int(a.zopa_size)
         out["method"] = "enumeration"
     else:
-        from accord.analysis.large import analyze_large
+        from accord.analysis.sampled import analyze_unenumerated
 
-        big = analyze_large(sc)
+        big, out["method"] = analyze_unenumerated(sc)
         out["pareto"] = [
             _point(sc, int(i), u) for i, u in zip(big.pareto, big.pareto_utilities.T, strict=True)
         ]
@@ -95,7 +95,6 @@ def analyze(scenario: Scenario | str | Path, parties: Sequence[str] | None = Non
             idx, u = getattr(big, key), getattr(big, key + "_utilities")
             out[key] = None if idx is None else _point(sc, int(idx), u)
         out["zopa_size"] = None
-        out["method"] = "linear-additive frontier (no enumeration)"
     return out
 
 
@@ -115,9 +114,9 @@ def outcome_distances(scenario: Scenario | str | Path, outcome_index: int | None
         comp = compile_scenario(sc)
         d = distances(comp, int(outcome_index), _analyze(comp))
     else:
-        from accord.analysis.large import analyze_large
+        from accord.analysis.sampled import analyze_unenumerated
 
-        d = distances(sc, int(outcome_index), analyze_large(sc))
+        d = distances(sc, int(outcome_index), analyze_unenumerated(sc)[0])
     d.pop("utilities", None)
     return d  # type: ignore[return-value]
 

@@ -463,7 +463,7 @@ class Patcher:
             u = u + w[k] * s[k].item(digits[k])
         for t, c in zip(prefs.terms, conds, strict=True):
             u = u + t.value * (1.0 if c else 0.0)
-        return u
+        return u if prefs.cap is None else min(u, prefs.cap)
 
     def _outcome_of(self, name: str) -> tuple | None:
         spec = _mapping(_mapping(self.doc.get("parties"), name), "reservation")
