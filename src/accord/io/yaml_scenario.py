@@ -327,7 +327,7 @@ class _Builder:
         constraints = tuple(
             self.expression(space, c, (*base, "constraints", i)) for i, c in enumerate(p.constraints)
         )
-        prefs = Preferences(space, weights, tuple(scores), terms, constraints, 0.0, p.discount)
+        prefs = Preferences(space, weights, tuple(scores), terms, constraints, 0.0, p.discount, cap=p.cap)
         res = p.reservation
         if isinstance(res, S.ReservationOutcome):
             idx = self.outcome_index(space, res.outcome, (*base, "reservation", "outcome"))
@@ -459,6 +459,8 @@ def _party_doc(sp: OutcomeSpace, party: Party) -> dict[str, Any]:
         doc["constraints"] = [c.text for c in pr.constraints]
     doc["reservation"] = float(pr.reservation)
     doc["discount"] = float(pr.discount)
+    if pr.cap is not None:
+        doc["cap"] = float(pr.cap)
     if party.strategy is not None:
         doc["strategy"] = party.strategy
     return doc

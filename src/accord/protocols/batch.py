@@ -319,7 +319,11 @@ def _stacked_utilities(scenarios: Sequence[Scenario], out: np.ndarray) -> None:
     W = np.concatenate([pr.weights for pr in prefs]).reshape(rows, len(cards))
     S = np.concatenate([x for pr in prefs for x in pr.scores]).reshape(rows, sum(cards))
     edges = np.cumsum([0, *cards])
-    additive_sum(W, [S[:, edges[j] : edges[j + 1]] for j in range(len(cards))], out=out.reshape(rows, -1))
+    flat = out.reshape(rows, -1)
+    additive_sum(W, [S[:, edges[j] : edges[j + 1]] for j in range(len(cards))], out=flat)
+    if any(pr.cap is not None for pr in prefs):  # GENIUS's min(sum, 1), as Preferences.evaluate_all
+        caps = np.array([np.inf if pr.cap is None else pr.cap for pr in prefs])
+        np.minimum(flat, caps[:, None], out=flat)
 
 
 def run_alternating_batch(
