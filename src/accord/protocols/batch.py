@@ -31,6 +31,7 @@ full sort there, as are negotiations with any other strategy.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -402,15 +403,21 @@ def _run_objects(
 ) -> None:
     """The negotiations the array engine does not take, on the kernel with their negotiator objects: runs
     with the same number of parties and distinct negotiator objects together (:func:`run_many`), the
-    others one at a time (a negotiator object shared by two runs is set up anew for each)."""
+    others one at a time (a negotiator object shared by two runs is set up anew for each). Time-dependent
+    negotiators shared between runs (their setup resets them: :func:`batchable`) are copied per run, so
+    those runs too play together."""
     groups: dict[int, list[int]] = {}
     for i in later:
         groups.setdefault(len(negotiators[i]), []).append(i)
+    negotiators = list(negotiators)
     for members in groups.values():
         batch: list[int] = []
         seen: set[int] = set()
         for i in members:
             ids = {id(n) for n in negotiators[i]}
+            if (ids & seen or len(ids) < len(negotiators[i])) and batchable(negotiators[i]):
+                negotiators[i] = [copy.copy(n) for n in negotiators[i]]
+                ids = {id(n) for n in negotiators[i]}
             if ids & seen or len(ids) < len(negotiators[i]):
                 results[i] = run_alternating(
                     compile_fn(scenarios[i]), negotiators[i], deadline=deadline, seed=seeds[i]
