@@ -230,7 +230,7 @@ class Patcher:
         A TalksScenario's ``document`` is the document with ``values`` written in, as the full build keeps
         it. ``document=False`` skips writing it (about 35 container copies for Hanoi's 17 values) and
         leaves the nominal document there: for callers that never read ``ts.document`` (the talks engines,
-        the implementation and the metrics read the model objects; :mod:`accord.protocols.questions`
+        the implementation and the metrics read the model objects; :mod:`accord.experiments.questions`
         reads the document).
         """
         plan = self._plan(tuple(values))
