@@ -220,21 +220,8 @@ KNOWN_DEFERRED_CYCLES = {
     ("accord.strategies.boa.components", "accord.strategies.boa.models"),
     ("accord.io.yaml_scenario", "accord.io.talks"),
 }
-#: ... and those of a module the importer loads anyway at its top, in files other engineers are changing
-#: now (the protocol kernel; the YAML reader; Monte Carlo patching), as (module, target).
-KNOWN_DEFERRED_LOADED = {
-    ("accord.protocols.lockstep", "accord.strategies.belief_based"),
-    ("accord.protocols.lockstep", "accord.implementation.compliance"),
-    ("accord.protocols.talks", "accord.implementation.schedule"),
-    ("accord.protocols.talks", "accord.model.beliefs"),
-    ("accord.protocols.talks", "accord.implementation.engine"),
-    ("accord.experiments.questions", "collections"),
-    ("accord.experiments.questions", "dataclasses"),
-    ("accord.io.yaml_scenario", "accord.io.schema_talks"),
-    ("accord.io.yaml_scenario", "pydantic"),
-    ("accord.experiments.patch_build", "dataclasses"),
-    ("accord.experiments.fastbuild", "dataclasses"),
-}
+#: ... and those of a module the importer loads anyway at its top, as (module, target): none left.
+KNOWN_DEFERRED_LOADED: set[tuple[str, str]] = set()
 #: No source file is longer than this (docs/architecture.md).
 MAX_LINES = 600
 

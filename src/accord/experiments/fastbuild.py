@@ -23,6 +23,7 @@ sample_values` does): the full build cannot read a distribution, the patch start
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -385,8 +386,6 @@ class Patcher:
         return self._base(list(zip(specs, values.values(), strict=True)))  # type: ignore[arg-type]
 
     def _base(self, items: list[tuple[tuple, object]]) -> Any | None:  # noqa: C901, PLR0912
-        from dataclasses import replace
-
         sc = self.template
         if not items:
             return sc

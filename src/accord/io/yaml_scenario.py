@@ -18,10 +18,11 @@ from typing import Any
 
 import numpy as np
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from accord.errors import ExpressionError, InputError
 from accord.io import schema as S
+from accord.io import schema_talks as T
 from accord.io.prepare import prepare_document
 from accord.io.yaml_dialect import Dumper as _Dumper
 from accord.io.yaml_dialect import Loc
@@ -73,10 +74,6 @@ def _known_keys() -> set[str]:
     """Every key of the foundation format and of its talks blocks (for "did you mean")."""
     global _ALL_KEYS
     if _ALL_KEYS is None:
-        from pydantic import BaseModel
-
-        from accord.io import schema_talks as T
-
         talks = {
             f
             for m in vars(T).values()
