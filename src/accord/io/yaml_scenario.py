@@ -24,18 +24,18 @@ from accord.errors import ExpressionError, InputError
 from accord.io import schema as S
 from accord.io import schema_talks as T
 from accord.io.prepare import prepare_document
-from accord.io.yaml_dialect import Dumper as _Dumper
-from accord.io.yaml_dialect import Loc
-from accord.io.yaml_dialect import dotted as _dotted
-from accord.io.yaml_dialect import line_of as _line
-from accord.io.yaml_dialect import parse as _parse
-from accord.io.yaml_dialect import read_text as _read_text
 from accord.model import valuefn
 from accord.model.expr import Expression, compile_expression
 from accord.model.issues import Issue
 from accord.model.preferences import Preferences, Term
 from accord.model.scenario import Party, Protocol, Scenario
 from accord.model.space import OutcomeSpace
+from accord.yaml_dialect import Dumper as _Dumper
+from accord.yaml_dialect import Loc
+from accord.yaml_dialect import dotted as _dotted
+from accord.yaml_dialect import line_of as _line
+from accord.yaml_dialect import parse as _parse
+from accord.yaml_dialect import read_text as _read_text
 
 __all__ = ["load_yaml", "loads_yaml", "dump_yaml", "dumps_yaml", "scenario_to_dict", "scenario_json_schema"]
 
