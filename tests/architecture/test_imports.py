@@ -44,10 +44,9 @@ RANK = {
 KNOWN_UP: set[tuple[str, str]] = set()  # none left: the test keeps it so
 #: Arrows inside one layer that close a package cycle: none left (the test keeps it so).
 KNOWN_CYCLE: set[tuple[str, str]] = set()
-#: Packages whose modules still import each other in a circle: io (yaml_scenario <-> talks: a talks
-#: document is read by both), strategies (the registry in base loads every built-in strategy module, each
-#: of which imports base). The list may only shrink.
-KNOWN_MODULE_CYCLES = {"io", "strategies"}
+#: Packages whose modules still import each other in a circle: strategies (the registry in base loads every
+#: built-in strategy module, each of which imports base). The list may only shrink.
+KNOWN_MODULE_CYCLES = {"strategies"}
 #: Engines (model, strategies, implementation, analysis, protocols) never read files; these still do.
 KNOWN_READERS: set[str] = set()
 ENGINES = ("model", "strategies", "implementation", "analysis", "protocols")
@@ -217,7 +216,6 @@ KNOWN_DEFERRED_CYCLES = {
     ("accord.strategies.boa.components", "accord.strategies.boa.acceptance"),
     ("accord.strategies.boa.components", "accord.strategies.boa.bidding"),
     ("accord.strategies.boa.components", "accord.strategies.boa.models"),
-    ("accord.io.yaml_scenario", "accord.io.talks"),
 }
 #: ... and those of a module the importer loads anyway at its top, as (module, target): none left.
 KNOWN_DEFERRED_LOADED: set[tuple[str, str]] = set()
