@@ -138,12 +138,12 @@ def _walk_away_in_truth(ts: Any, r: Any) -> list[str]:
 def uncertain_count(path: str | Path | None) -> int:
     """How many uncertain numbers (distributions) the scenario file declares (0 if it cannot be read)."""
     from accord.experiments.params import find_uncertain
-    from accord.io.yaml_scenario import _parse
+    from accord.yaml_dialect import parse
 
     if not path:
         return 0
     try:  # the raw document: reading it as a scenario puts its distributions at their nominal values
-        raw, _ = _parse(Path(path).read_bytes().decode("utf-8-sig"), str(path))
+        raw, _ = parse(Path(path).read_bytes().decode("utf-8-sig"), str(path))
         return len(find_uncertain(raw, str(path))) if isinstance(raw, dict) else 0
     except (OSError, ValueError, TypeError):
         return 0
