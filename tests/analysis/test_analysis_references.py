@@ -94,7 +94,8 @@ def test_sources_md_reference(row: dict) -> None:
     comp = sc.compile()
     a = analyze(comp)
     assert comp.utilities.shape[1] == row["outcomes"]
-    assert a.nash_utilities.tolist() == pytest.approx(list(row["nash"]), abs=5e-5)
+    # SOURCES.md's brute-force check summed without GENIUS's cap at 1 (Laptop: 1.0001); GENIUS caps
+    assert a.nash_utilities.tolist() == pytest.approx([min(x, 1.0) for x in row["nash"]], abs=5e-5)
     points = {tuple(u) for u in a.pareto_utilities.T.tolist()}
     if row["folder"] not in ROUNDING_SPLIT:
         assert len(points) == row["pareto"]

@@ -251,9 +251,12 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                 scores.append(np.clip(draw(st.floats(-1, 1)) * x + draw(UNIT), 0.0, 1.0))
             else:
                 scores.append(np.array([draw(UNIT) for _ in iss.values]))
+        # weights summing to at most 1 (scores are in [0, 1]): GENIUS caps every utility at 1, and writing
+        # GENIUS XML of weighted scores that can sum above 1 is refused
+        weights = np.array([draw(st.floats(0.0, 1.0 / len(issues))) for _ in issues])
         prefs = Preferences(
             space,
-            np.array([draw(UNIT) for _ in issues]),
+            weights,
             tuple(scores),
             reservation=draw(UNIT),
             discount=draw(st.floats(0.01, 1.0)),

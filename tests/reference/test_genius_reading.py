@@ -28,9 +28,9 @@ DATA = Path(os.environ["ACCORD_SHARED"]) / "data" / "genius"
 SOURCES = {**{k: DATA for k in REF}, **{k: HERE / "domains" for k in TEMPLATES}}
 ALL = {**REF, **TEMPLATES}
 
-#: Profiles whose weights sum above 1: GENIUS's AdditiveUtilitySpace.getUtility returns min(sum, 1); accord
-#: returns the sum (up to 1.0075 on car-Profile8, 1.00005 on the Laptop base profiles). Not yet fixed.
-UNCLIPPED = {
+#: Profiles whose weights sum above 1 (up to 1.0075 on car-Profile8, 1.00005 on the Laptop base profiles):
+#: GENIUS's AdditiveUtilitySpace.getUtility returns min(sum, 1), and so does accord (Preferences.cap).
+CAPPED = {
     ("ANAC2015-CarDomain", "car-Profile8"),
     ("Laptop", "laptop_buyer_utility"),
     ("Laptop", "laptop_seller_utility"),
@@ -57,13 +57,6 @@ def _cases(loading_only: bool = False) -> list:
             marks = []
             if reason := _i18(key, stem, loading_only):
                 marks.append(pytest.mark.xfail(strict=True, reason=reason))
-            if (key.split("/")[0], stem) in UNCLIPPED and not loading_only:
-                marks.append(
-                    pytest.mark.xfail(
-                        strict=True,
-                        reason="weights sum above 1: GENIUS clips the utility at 1, accord does not",
-                    )
-                )
             out.append(pytest.param(key, stem, marks=marks, id=f"{key}:{stem}"))
     return out
 
@@ -98,3 +91,15 @@ def test_discount_and_reservation_equal_genius(key: str, stem: str) -> None:
     _, party = _party(key, stem)
     assert party.preferences.discount == pytest.approx(ref["discount"], abs=1e-12)
     assert party.preferences.reservation == pytest.approx(ref["reservation"], abs=1e-12)
+
+
+@pytest.mark.parametrize(("folder", "stem"), sorted(CAPPED))
+def test_capped_profiles_reach_one_and_no_more(folder: str, stem: str) -> None:
+    """The profiles whose weights sum above 1 are capped at 1 (their best outcome sums above 1)."""
+    key = next(k for k in ALL if k.split("/")[0] == folder)
+    _, party = _party(key, stem)
+    prefs = party.preferences
+    best = sum(float(np.max(c)) for c in prefs.contributions())
+    assert best > 1.0
+    assert prefs.cap == 1.0
+    assert prefs.evaluate_all().max() == 1.0

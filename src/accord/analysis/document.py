@@ -1,7 +1,8 @@
 """The standard analysis of a scenario as one JSON-able document (what ``accord analyze --json`` prints).
 
 Enumerable spaces are analysed on the compiled utility arrays (:mod:`accord.analysis.solutions`); spaces
-too large to enumerate on the exact linear-additive frontier (:mod:`accord.analysis.large`).
+too large to enumerate on the exact linear-additive frontier (:mod:`accord.analysis.large`), or, with
+non-additive terms or constraints, approximately (:mod:`accord.analysis.sampled`, labelled APPROXIMATE).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from accord.analysis.large import analyze_large
+from accord.analysis.sampled import analyze_unenumerated, unenumerated_method
 from accord.analysis.solutions import ScenarioAnalysis, analyze, distances
 from accord.model.scenario import CompiledScenario, Scenario
 
@@ -30,10 +31,11 @@ def outcome_point(scenario: Scenario, idx: int | None, utilities: np.ndarray | N
 
 def scenario_analysis(sc: Scenario, compile_fn: Compile = Scenario.compile) -> ScenarioAnalysis:
     """The analysis on the compiled arrays where the space can be enumerated, else the exact
-    linear-additive frontier. ``compile_fn`` compiles the scenario (a cache, for many calls on one)."""
+    linear-additive frontier, else an approximate sampled one (:mod:`accord.analysis.sampled`).
+    ``compile_fn`` compiles the scenario (a cache, for many calls on one)."""
     if sc.space.enumerable():
         return analyze(compile_fn(sc))
-    return analyze_large(sc)
+    return analyze_unenumerated(sc)[0]
 
 
 def analysis_document(
@@ -61,7 +63,7 @@ def analysis_document(
         idx = getattr(a, key)
         out[key] = None if idx is None else outcome_point(sc, int(idx), sols[key])
     out["zopa_size"] = None if a.zopa_size is None else int(a.zopa_size)
-    out["method"] = "enumeration" if a.zopa_size is not None else "linear-additive frontier (no enumeration)"
+    out["method"] = "enumeration" if a.zopa_size is not None else unenumerated_method(sc)
     if offset > 0 or stop < total:
         out["pareto_page"] = {"offset": offset, "limit": stop - offset, "total": total}
     return out

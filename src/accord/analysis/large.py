@@ -134,6 +134,13 @@ def analyze_large(scenario: Scenario, max_candidates: int = DEFAULT_MAX_CANDIDAT
             )
     contributions = [p.preferences.contributions() for p in scenario.parties]
     pareto, F = linear_frontier(contributions, max_candidates)
+    caps = [p.preferences.cap for p in scenario.parties]
+    if any(c is not None for c in caps):
+        # GENIUS's min(sum, 1) is nondecreasing in the sum: the capped frontier is the uncapped one, capped,
+        # less the points the cap made dominated
+        F = np.minimum(F, np.array([np.inf if c is None else c for c in caps])[:, None])
+        keep = np.sort(pareto_indices(F))
+        pareto, F = pareto[keep], np.ascontiguousarray(F[:, keep])
     r = np.array([p.preferences.reservation for p in scenario.parties], dtype=np.float64)
     nash, ks, mw, best = solve_on_frontier(pareto, F, r)
     return ScenarioAnalysis(

@@ -34,6 +34,8 @@ def print_analysis(a: dict[str, Any], title: str | None = None) -> None:
         f"reservation values: {_fmt_utils(a.get('reservations'))}"
     )
     zs = a.get("zopa_size")
+    if str(a.get("method", "")).startswith("APPROXIMATE"):
+        console.print(f"[yellow]{a['method']}[/yellow]")
     if zs is None:
         console.print("zone of possible agreement: not enumerated (space too large)")
     elif zs == 0:

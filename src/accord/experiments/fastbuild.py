@@ -477,6 +477,7 @@ class Patcher:
             u = u + w[k] * s[k].item(digits[k])
         for t, c in zip(prefs.terms, conds, strict=True):
             u = u + t.value * (1.0 if c else 0.0)
+        u = u if prefs.cap is None else min(u, prefs.cap)
         if offset is None:
             written = _mapping(_mapping(_mapping(self.doc.get("parties"), name), "reservation"), "offset")
             offset = (

@@ -40,6 +40,7 @@ from accord.io.genius import (
     read_xml,
     warn,
 )
+from accord.io.genius_nonlinear import is_nonlinear, nonlinear_profile_from_element
 from accord.io.geniusweb import SPACE_KEY, domain_from_json, profile_from_json, read_json
 from accord.model.issues import Issue
 from accord.model.preferences import Preferences
@@ -96,9 +97,12 @@ def _same_domain(a: list[Issue], b: list[Issue]) -> bool:
 
 
 def _same_preferences(a: Preferences, b: Preferences) -> bool:
-    """Same weights and scores (so the same utility for every outcome): variants of one profile."""
-    return np.array_equal(a.weights, b.weights) and all(
-        np.array_equal(x, y) for x, y in zip(a.scores, b.scores, strict=True)
+    """Same weights, scores, terms and cap (so the same utility for every outcome): variants of one profile."""
+    return (
+        np.array_equal(a.weights, b.weights)
+        and all(np.array_equal(x, y) for x, y in zip(a.scores, b.scores, strict=True))
+        and a.cap == b.cap
+        and [(t.condition.text, t.value) for t in a.terms] == [(t.condition.text, t.value) for t in b.terms]
     )
 
 
@@ -150,6 +154,8 @@ def _uncertainty(root) -> str | None:
 
 
 def _read_xml_profile(f: Path, root, space: OutcomeSpace, indices: list[int]) -> _Profile:
+    if is_nonlinear(root):
+        return _Profile(f, nonlinear_profile_from_element(root, f, space, indices), None)
     return _Profile(f, profile_from_element(root, f, space, indices), _uncertainty(root))
 
 
@@ -220,7 +226,15 @@ def load_folder(
         issues = _geniusweb_issues(folder, json_domains, raw)
     if fmt == "genius":
         _refuse_nonlinear(folder, raw)
-    space = OutcomeSpace(issues)
+    try:
+        space = OutcomeSpace(issues)
+    except InputError as exc:  # more than 2^62 outcomes (ANAC 2014's 30- and 50-issue domains)
+        raise InputError(
+            str(folder),
+            "domain",
+            f"{exc.expected} (accord indexes every outcome with a 64-bit integer)",
+            exc.got,
+        ) from None
     wanted = None if parties is None or list(parties) == [ALL_PROFILES] else list(parties)
     available = [f.stem for f, _ in raw]
     unreadable = {Path(e.file).stem: e for e in errors if e.file}
@@ -267,12 +281,15 @@ def _first_copy_profiles(domain_file: Path, profiles: list[_Profile]) -> list[_P
 
 
 def _refuse_nonlinear(folder: Path, raw: list) -> None:
-    """Refuse, before the space is built (ANAC 2014 spaces reach 10^50 outcomes), a folder without two
-    linear-additive profiles: GENIUS nonlinear spaces are not supported (docs/formats.md)."""
-    linear = [f for f, root in raw if (root.get("type") or "").strip().lower() not in NONLINEAR_TYPES]
-    if len(linear) < 2 and len(raw) >= 2:
-        f, root = next((f, r) for f, r in raw if (r.get("type") or "").strip().lower() in NONLINEAR_TYPES)
-        check_linear_profile(root, f)
+    """Refuse a folder without two profiles accord reads: GENIUS constraint and custom spaces are not
+    supported (docs/formats.md); linear-additive and nonlinear (hyper-rectangle) ones are."""
+    unread = [
+        (f, r)
+        for f, r in raw
+        if (r.get("type") or "").strip().lower() in NONLINEAR_TYPES and not is_nonlinear(r)
+    ]
+    if len(raw) - len(unread) < 2 and unread:
+        check_linear_profile(unread[0][1], unread[0][0])
 
 
 def _members(

@@ -18,8 +18,9 @@ profile (root ``<utility_space>``) per party. The reading rules follow GENIUS 10
 - real: ``linear`` ``parameter1 * v + parameter0`` clipped to [0, 1], ``constant`` ``parameter0``,
   ``triangular`` (``parameter0`` = lower, ``parameter1`` = upper, ``parameter2`` = top; not clipped),
   evaluated on the real range discretised into ``real_steps`` evenly spaced points (ends included);
-- U(ω) = Σ_i w_i · eval_i(ω_i) with the weights as written (never renormalised: the ANAC Laptop
-  weights sum to 1.0001; GENIUS's ``getUtility`` then caps the sum at 1, accord does not);
+- U(ω) = min(1, Σ_i w_i · eval_i(ω_i)) with the weights as written (never renormalised: the ANAC Laptop
+  weights sum to 1.0001, and GENIUS's ``AdditiveUtilitySpace.getUtility`` caps the sum at 1; so does
+  accord, with ``Preferences.cap`` set when the largest sum exceeds 1);
 - ``discount_factor`` defaults to 1 (a value ≤ 0, > 1 or unparsable means 1, with a warning);
   ``reservation`` defaults to 0 (unparsable means 0, with a warning).
 
@@ -56,11 +57,15 @@ __all__ = [
     "profile_from_element",
 ]
 
-#: ``<utility_space type=...>`` of GENIUS profiles that are not linear-additive (refused).
+#: ``<utility_space type=...>`` of GENIUS profiles that are not linear-additive: ``nonlinear`` is read by
+#: :mod:`accord.io.genius_nonlinear` (through the folder loader), the others are refused.
 NONLINEAR_TYPES = ("nonlinear", "constraint", "custom")
 
 #: Points a GENIUS real issue is discretised into unless the caller says otherwise.
 DEFAULT_REAL_STEPS = 11
+#: Most values one issue of a GENIUS or GeniusWeb file may have (integer ranges, real steps): as many as an
+#: accord YAML issue (``accord.io.schema.MAX_ISSUE_VALUES``), checked before the values are made.
+MAX_ISSUE_VALUES = 1_000_000
 
 _DECL = re.compile(rb"^\s*<\?xml[^>]*\?>")
 
@@ -200,8 +205,10 @@ def domain_from_element(
     Issues are the direct ``<issue>`` children of the objective tree, in document order (nested
     objectives are flattened); values are an issue's direct ``<item>`` children.
     """
-    if real_steps < 1:
-        raise InputError(str(file), "real_steps", "at least 1 point per real issue", real_steps)
+    if not 1 <= real_steps <= MAX_ISSUE_VALUES:
+        raise InputError(
+            str(file), "real_steps", f"1 to {MAX_ISSUE_VALUES:,} points per real issue", real_steps
+        )
     issues: list[Issue] = []
     indices: list[int] = []
     for pos, el in enumerate(issue_elements(root)):
@@ -233,6 +240,13 @@ def domain_from_element(
             hi = _integer(el.get("upperbound"), file, f"{where} upperbound", bounds)
             if hi < lo:
                 raise InputError(str(file), f"{where} upperbound", f"at least lowerbound {lo}", hi)
+            if hi - lo + 1 > MAX_ISSUE_VALUES:
+                raise InputError(
+                    str(file),
+                    f"{where} upperbound",
+                    f"at most {MAX_ISSUE_VALUES:,} values (upperbound - lowerbound + 1)",
+                    hi - lo + 1,
+                )
             issues.append(Issue.integer(name, lo, hi))
         elif kind == "real":
             rng = el.find("range")
@@ -360,7 +374,8 @@ def _evaluator_scores(el: ET.Element, ev: ET.Element, issue: Issue, file: object
     raise InputError(str(file), f"{where} evaluator ftype", "linear, constant or triangular", ftype)
 
 
-def _optional(root: ET.Element, tag: str, file: object) -> float | None:
+def optional_number(root: ET.Element, tag: str, file: object) -> float | None:
+    """The ``value`` of the first ``tag`` element, None when absent or not a number (with a warning)."""
     el = root.find(f".//{tag}")
     if el is None or el.get("value") is None:
         return None
@@ -377,15 +392,23 @@ def _optional(root: ET.Element, tag: str, file: object) -> float | None:
 
 
 def check_linear_profile(root: ET.Element, file: object) -> None:
-    """InputError for a GENIUS profile that is not linear-additive (``<utility_space type="nonlinear">``,
-    ANAC 2014's constraints over hyper-rectangles; ``constraint``, ``custom``): not supported."""
+    """InputError for a GENIUS profile that is not linear-additive: ``constraint`` and ``custom`` spaces
+    are not supported; ``nonlinear`` ones (ANAC 2014's hyper-rectangles) are read by
+    :func:`accord.io.genius_nonlinear.nonlinear_profile_from_element` (``load_folder`` does)."""
     kind = (root.get("type") or "").strip().lower()
+    if kind == "nonlinear":
+        raise InputError(
+            str(file),
+            "utility_space type",
+            "a linear-additive profile here (read nonlinear ones with accord.io.folder.load_folder)",
+            root.get("type"),
+        )
     if kind in NONLINEAR_TYPES:
         raise InputError(
             str(file),
             "utility_space type",
-            "a linear-additive profile (GENIUS nonlinear and constraint utility spaces, ANAC 2014's "
-            "constraints over hyper-rectangles, are not supported)",
+            "a linear-additive or nonlinear profile (GENIUS constraint and custom utility spaces, with "
+            "their own Java code, are not supported)",
             root.get("type"),
         )
 
@@ -450,19 +473,22 @@ def profile_from_element(
     if extra:
         raise InputError(str(file), "issue", f"an issue of the domain {list(space.names)}", extra[0])
 
-    discount = _optional(root, "discount_factor", file)
+    discount = optional_number(root, "discount_factor", file)
     if discount is None:
         discount = 1.0
     elif not 0.0 < discount <= 1.0:
         warn(file, "discount_factor", f"{discount} is outside (0, 1]; using 1")
         discount = 1.0
-    reservation = _optional(root, "reservation", file)
+    reservation = optional_number(root, "reservation", file)
+    # GENIUS's AdditiveUtilitySpace.getUtility returns min(sum, 1): a cap only where it can bind
+    top = sum(float(np.max(w * s)) for w, s in zip(weights, scores, strict=True))
     return Preferences(
         space,
         weights,
         tuple(scores),
         reservation=0.0 if reservation is None else reservation,
         discount=discount,
+        cap=1.0 if top > 1.0 else None,
     )
 
 

@@ -53,6 +53,10 @@ def discrete_evaluations(scores: np.ndarray, weight: float) -> tuple[np.ndarray,
     return scores / top, weight * top
 
 
+#: A written profile's weighted scores may sum above 1 by this much (float rounding), not more: GENIUS caps at 1.
+_SUM_TOLERANCE = 1e-12
+
+
 def _fmt(x: float) -> str:
     return repr(float(x))
 
@@ -67,6 +71,23 @@ def check_linear_additive(scenario: Scenario, file: str, fmt: str) -> None:
                 f"parties.{p.name}",
                 f"linear-additive preferences ({fmt} cannot express non-additive terms or constraints)",
             )
+        if fmt == "GENIUS XML" and prefs.cap not in (None, 1.0):
+            raise InputError(
+                file,
+                f"parties.{p.name}.cap",
+                "no utility cap or a cap at 1 (GENIUS caps utilities at 1)",
+                prefs.cap,
+            )
+        if fmt == "GENIUS XML" and prefs.cap is None and prefs.scores:
+            top = sum(float(np.max(c)) for c in prefs.contributions())
+            if top > 1.0 + _SUM_TOLERANCE:
+                raise InputError(
+                    file,
+                    f"parties.{p.name}.weights",
+                    "weighted scores summing to at most 1 (GENIUS caps every utility at 1, so the "
+                    "outcomes above 1 would read back as 1)",
+                    top,
+                )
         for iss, s in zip(prefs.space.issues, prefs.scores, strict=True):
             if s.size and (s.min() < 0.0 or s.max() > 1.0):
                 raise InputError(

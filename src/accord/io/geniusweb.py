@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from accord.errors import InputError
-from accord.io.genius import FormatWarning, warn
+from accord.io.genius import MAX_ISSUE_VALUES, FormatWarning, warn
 from accord.io.genius_writer import _prepare, check_linear_additive, safe_stem
 from accord.model.issues import Issue
 from accord.model.preferences import Preferences
@@ -45,6 +45,8 @@ __all__ = [
 SPACE_KEY = "LinearAdditiveUtilitySpace"
 #: Extra key (inside the LinearAdditiveUtilitySpace object) holding accord's exact reservation value.
 EXACT_RESERVATION_KEY = "accordReservationValue"
+#: Extra key holding a utility cap (GENIUS's min(sum, 1), docs/formats.md): GeniusWeb itself has none.
+CAP_KEY = "accordUtilityCap"
 _DISCRETE_KEYS = ("DiscreteValueSetUtilities", "discreteutils")
 _NUMBER_KEYS = ("NumberValueSetUtilities", "numberutils")
 _EIGHT = Decimal("1.00000000")
@@ -118,6 +120,13 @@ def domain_from_json(data: object, file: object) -> list[Issue]:
             if step <= 0 or high < low:
                 raise InputError(str(file), f"{where}.range", "step > 0 and high >= low", r)
             n = int((high - low) // step) + 1
+            if n > MAX_ISSUE_VALUES:
+                raise InputError(
+                    str(file),
+                    f"{where}.range",
+                    f"at most {MAX_ISSUE_VALUES:,} values ((high - low) / step + 1)",
+                    n,
+                )
             dvals = [low + i * step for i in range(n)]
             if all(v == v.to_integral_value() for v in (low, high, step)):
                 issues.append(Issue(name, "integer", tuple(int(v) for v in dvals), float(low), float(high)))
@@ -216,7 +225,8 @@ def profile_from_json(data: object, file: object, space: OutcomeSpace | None = N
             )
         else:
             raise InputError(str(file), where, f"one of {list(_DISCRETE_KEYS + _NUMBER_KEYS)}", list(u)[:3])
-    prefs = Preferences(space, weights, tuple(scores))
+    cap = float(_dec(p[CAP_KEY], file, CAP_KEY)) if CAP_KEY in p else None
+    prefs = Preferences(space, weights, tuple(scores), cap=cap)
     if EXACT_RESERVATION_KEY in p:
         return prefs.with_reservation(float(_dec(p[EXACT_RESERVATION_KEY], file, EXACT_RESERVATION_KEY)))
     bid = p.get("reservationBid")
@@ -297,6 +307,8 @@ def write_geniusweb(
             body["reservationBid"] = {"issuevalues": {k: _label(v) for k, v in space.outcome(best).items()}}
         if exact_reservation:
             body[EXACT_RESERVATION_KEY] = float(prefs.reservation)
+        if prefs.cap is not None:
+            body[CAP_KEY] = float(prefs.cap)
         paths.append(folder / f"{stem}.json")
         _dump({SPACE_KEY: body}, paths[-1])
     return paths

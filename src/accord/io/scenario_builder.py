@@ -159,7 +159,7 @@ class ScenarioBuilder:
         constraints = tuple(
             self.expression(space, c, (*base, "constraints", i)) for i, c in enumerate(p.constraints)
         )
-        prefs = Preferences(space, weights, tuple(scores), terms, constraints, 0.0, p.discount)
+        prefs = Preferences(space, weights, tuple(scores), terms, constraints, 0.0, p.discount, cap=p.cap)
         res = p.reservation
         if isinstance(res, S.ReservationOutcome):
             idx = self.outcome_index(space, res.outcome, (*base, "reservation", "outcome"))

@@ -323,6 +323,11 @@ class PartySpec(_Strict):
     )
     reservation: Reservation = Field(0.0, description="Utility of no agreement (walk-away value).")
     discount: Number = Field(1.0, gt=0, le=1, description="d in U(ω)·d^t, t ∈ [0, 1] the normalised time.")
+    cap: Number | None = Field(
+        None,
+        description="Utilities above this are this: GENIUS's min(sum, 1), written when a GENIUS profile's "
+        "weighted scores can sum above 1.",
+    )
     strategy: Text | None = Field(
         None, description="Default negotiating strategy (a name or spec such as 'aspiration(e=2)')."
     )

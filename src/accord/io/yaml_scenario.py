@@ -171,6 +171,8 @@ def _party_doc(sp: OutcomeSpace, party: Party) -> dict[str, Any]:
         doc["constraints"] = [c.text for c in pr.constraints]
     doc["reservation"] = float(pr.reservation)
     doc["discount"] = float(pr.discount)
+    if pr.cap is not None:
+        doc["cap"] = float(pr.cap)
     if party.strategy is not None:
         doc["strategy"] = party.strategy
     return doc

@@ -210,6 +210,8 @@ def _utilities(
         ]
         for t, term in enumerate(terms)
     ]
+    caps = [p.cap for p in prefs]
+    cap = None if all(c is None for c in caps) else np.array([np.inf if c is None else c for c in caps])
     step = max(1, _CHUNK // max(n, 1))
     for a in range(0, G, step):
         b = min(G, a + step)
@@ -220,12 +222,14 @@ def _utilities(
             np.add(u, np.multiply(v[:, t, None], conds[t][0], out=tmp), out=u)
         if first_dep == len(terms):
             out[a:b] = u[:, None, :]
-            continue
-        for w in range(W):
-            o = out[a:b, w]
-            np.add(u, np.multiply(v[:, first_dep, None], conds[first_dep][w], out=tmp), out=o)
-            for t in range(first_dep + 1, len(terms)):
-                np.add(o, np.multiply(v[:, t, None], conds[t][w], out=tmp), out=o)
+        else:
+            for w in range(W):
+                o = out[a:b, w]
+                np.add(u, np.multiply(v[:, first_dep, None], conds[first_dep][w], out=tmp), out=o)
+                for t in range(first_dep + 1, len(terms)):
+                    np.add(o, np.multiply(v[:, t, None], conds[t][w], out=tmp), out=o)
+        if cap is not None:  # GENIUS's min(sum, 1), after the terms as in Preferences.evaluate_all
+            np.minimum(out[a:b], cap[a:b, None, None], out=out[a:b])
 
 
 #: Elements of a run chunk's utility array (32768 float64: 256 KiB, within a core's L2 cache).

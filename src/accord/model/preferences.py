@@ -1,8 +1,9 @@
 """Preferences evaluated for whole arrays of outcomes at once.
 
-u(ω) = Σ_i w_i · s_i(ω_i)  +  Σ_t v_t · [condition_t(ω)]
+u(ω) = min(cap, Σ_i w_i · s_i(ω_i)  +  Σ_t v_t · [condition_t(ω)])
 
-evaluated left to right in issue order (so every path that sums the same contributions, including
+(``cap`` is None, no cap, except for GENIUS profiles whose weighted scores can sum above 1: GENIUS's
+``AdditiveUtilitySpace.getUtility`` returns min(sum, 1), and so does accord for them), evaluated left to right in issue order (so every path that sums the same contributions, including
 the frontier search over spaces too large to enumerate, gets bit-identical floats). Hard constraints
 mark outcomes the party can never accept. The reservation value is what the party gets with no deal.
 Discounting follows GENIUS: U_D(ω, t) = U(ω) · d^t with t ∈ [0, 1] the normalised time
@@ -83,6 +84,8 @@ class Preferences:
     reservation: float = 0.0
     discount: float = 1.0
     flags: Mapping[str, bool] = field(default_factory=dict)
+    #: utilities above this are this (GENIUS's min(sum, 1)); None: no cap
+    cap: float | None = None
 
     def __post_init__(self) -> None:
         w = np.asarray(self.weights, dtype=np.float64)
@@ -104,8 +107,12 @@ class Preferences:
 
     @property
     def linear(self) -> bool:
-        """True if the preferences are linear-additive (no non-additive terms)."""
-        return not self.terms
+        """True if the preferences are linear-additive (no non-additive terms, no cap)."""
+        return not self.terms and self.cap is None
+
+    def capped(self, u: np.ndarray) -> np.ndarray:
+        """``u`` with the cap applied (``u`` itself when there is none)."""
+        return u if self.cap is None else np.minimum(u, self.cap)
 
     def contributions(self) -> list[np.ndarray]:
         """Per issue, the weighted score of each value: w_i · s_i."""
@@ -118,7 +125,7 @@ class Preferences:
         u = contrib[0][digits[0]]
         for c, d in zip(contrib[1:], digits[1:], strict=True):
             u = u + c[d]
-        return self._add_terms(u, digits)
+        return self.capped(self._add_terms(u, digits))
 
     def evaluate_all(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> np.ndarray:
         """Utility of every outcome, in index order (guarded by ``limit``)."""
@@ -128,7 +135,7 @@ class Preferences:
         u = additive_sum(self.weights[None, :], [s[None, :] for s in self.scores])[0]
         if self.terms:
             u = self._add_terms(u, self.space.digits(np.arange(self.space.size, dtype=np.int64)))
-        return u
+        return self.capped(u)
 
     def _add_terms(self, u: np.ndarray, digits: list[np.ndarray]) -> np.ndarray:
         for t in self.terms:
@@ -161,6 +168,7 @@ class Preferences:
             reservation,
             self.discount,
             self.flags,
+            self.cap,
         )
 
 

@@ -31,6 +31,7 @@ full sort there, as are negotiations with any other strategy.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -319,7 +320,11 @@ def _stacked_utilities(scenarios: Sequence[Scenario], out: np.ndarray) -> None:
     W = np.concatenate([pr.weights for pr in prefs]).reshape(rows, len(cards))
     S = np.concatenate([x for pr in prefs for x in pr.scores]).reshape(rows, sum(cards))
     edges = np.cumsum([0, *cards])
-    additive_sum(W, [S[:, edges[j] : edges[j + 1]] for j in range(len(cards))], out=out.reshape(rows, -1))
+    flat = out.reshape(rows, -1)
+    additive_sum(W, [S[:, edges[j] : edges[j + 1]] for j in range(len(cards))], out=flat)
+    if any(pr.cap is not None for pr in prefs):  # GENIUS's min(sum, 1), as Preferences.evaluate_all
+        caps = np.array([np.inf if pr.cap is None else pr.cap for pr in prefs])
+        np.minimum(flat, caps[:, None], out=flat)
 
 
 def run_alternating_batch(
@@ -398,15 +403,21 @@ def _run_objects(
 ) -> None:
     """The negotiations the array engine does not take, on the kernel with their negotiator objects: runs
     with the same number of parties and distinct negotiator objects together (:func:`run_many`), the
-    others one at a time (a negotiator object shared by two runs is set up anew for each)."""
+    others one at a time (a negotiator object shared by two runs is set up anew for each). Time-dependent
+    negotiators shared between runs (their setup resets them: :func:`batchable`) are copied per run, so
+    those runs too play together."""
     groups: dict[int, list[int]] = {}
     for i in later:
         groups.setdefault(len(negotiators[i]), []).append(i)
+    negotiators = list(negotiators)
     for members in groups.values():
         batch: list[int] = []
         seen: set[int] = set()
         for i in members:
             ids = {id(n) for n in negotiators[i]}
+            if (ids & seen or len(ids) < len(negotiators[i])) and batchable(negotiators[i]):
+                negotiators[i] = [copy.copy(n) for n in negotiators[i]]
+                ids = {id(n) for n in negotiators[i]}
             if ids & seen or len(ids) < len(negotiators[i]):
                 results[i] = run_alternating(
                     compile_fn(scenarios[i]), negotiators[i], deadline=deadline, seed=seeds[i]
