@@ -277,8 +277,8 @@ def implement(
 
 
 def questions(path: str | Path, *, runs: int = 100, seed: int = 0) -> dict[str, Any]:
-    """The analyst's four questions answered from the model (accord.protocols.questions)."""
-    from accord.protocols.questions import answer_all
+    """The analyst's four questions answered from the model (accord.experiments.questions)."""
+    from accord.experiments.questions import answer_all
 
     return answer_all(load_talks(path), talks_variants(path), runs, seed)
 

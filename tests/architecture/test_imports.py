@@ -22,6 +22,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "accord"
 #: Layer of each package (and top-level module): data flows up from 0.
 RANK = {
     "errors": 0,
+    "yaml_dialect": 1,  # the YAML dialect and bounded file reader, for io's scenarios and forecast's tables
     "model": 1,
     "bargaining": 1,  # rules of bargaining on arrays (numpy only), for the protocols to call
     "io": 2,
@@ -41,14 +42,11 @@ RANK = {
 
 #: Arrows up a layer not yet removed: (from module, to package), each in a file outside this change.
 KNOWN_UP: set[tuple[str, str]] = set()  # none left: the test keeps it so
-#: Arrows inside one layer that close a package cycle (io.prepare -> forecast.link -> forecast.tables -> io).
-KNOWN_CYCLE = {
-    ("accord.forecast.tables", "io"),  # the bounded file reader and YAML parser of io.yaml_dialect
-}
-#: Packages whose modules still import each other in a circle: io (yaml_scenario <-> talks: a talks
-#: document is read by both), strategies (the registry in base loads every built-in strategy module, each
-#: of which imports base). The list may only shrink.
-KNOWN_MODULE_CYCLES = {"io", "strategies"}
+#: Arrows inside one layer that close a package cycle: none left (the test keeps it so).
+KNOWN_CYCLE: set[tuple[str, str]] = set()
+#: Packages whose modules still import each other in a circle: strategies (the registry in base loads every
+#: built-in strategy module, each of which imports base). The list may only shrink.
+KNOWN_MODULE_CYCLES = {"strategies"}
 #: Engines (model, strategies, implementation, analysis, protocols) never read files; these still do.
 KNOWN_READERS: set[str] = set()
 ENGINES = ("model", "strategies", "implementation", "analysis", "protocols")
@@ -218,23 +216,9 @@ KNOWN_DEFERRED_CYCLES = {
     ("accord.strategies.boa.components", "accord.strategies.boa.acceptance"),
     ("accord.strategies.boa.components", "accord.strategies.boa.bidding"),
     ("accord.strategies.boa.components", "accord.strategies.boa.models"),
-    ("accord.io.yaml_scenario", "accord.io.talks"),
 }
-#: ... and those of a module the importer loads anyway at its top, in files other engineers are changing
-#: now (the protocol kernel; the YAML reader; Monte Carlo patching), as (module, target).
-KNOWN_DEFERRED_LOADED = {
-    ("accord.protocols.lockstep", "accord.strategies.belief_based"),
-    ("accord.protocols.lockstep", "accord.implementation.compliance"),
-    ("accord.protocols.talks", "accord.implementation.schedule"),
-    ("accord.protocols.talks", "accord.model.beliefs"),
-    ("accord.protocols.talks", "accord.implementation.engine"),
-    ("accord.protocols.questions", "collections"),
-    ("accord.protocols.questions", "dataclasses"),
-    ("accord.io.yaml_scenario", "accord.io.schema_talks"),
-    ("accord.io.yaml_scenario", "pydantic"),
-    ("accord.experiments.patch_build", "dataclasses"),
-    ("accord.experiments.fastbuild", "dataclasses"),
-}
+#: ... and those of a module the importer loads anyway at its top, as (module, target): none left.
+KNOWN_DEFERRED_LOADED: set[tuple[str, str]] = set()
 #: No source file is longer than this (docs/architecture.md).
 MAX_LINES = 600
 

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from accord.errors import InputError
 from accord.forecast.tables import MAX_ROWS, parse_csv, read_table
-from accord.io.yaml_dialect import MAX_DEPTH, MAX_EXPANDED_NODES, parse
 from accord.io.yaml_scenario import load_yaml
 from accord.strategies.spec import parse as parse_spec
+from accord.yaml_dialect import MAX_DEPTH, MAX_EXPANDED_NODES, parse
 
 from .test_bad_input import VALID
 
@@ -93,7 +93,7 @@ def test_devices_and_fifos_are_refused_before_reading(tmp_path):
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path, monkeypatch):
-    import accord.io.yaml_dialect as Y
+    import accord.yaml_dialect as Y
 
     monkeypatch.setattr(Y, "MAX_FILE_BYTES", 1000)
     p = tmp_path / "big.yaml"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from accord.experiments.questions import answer_all, deal_values, leader_decision
 from accord.implementation.engine import expected
 from accord.io.talks import talks_from_document
 from accord.model.beliefs import world_weights
-from accord.protocols.questions import answer_all, deal_values, leader_decision
 from accord.protocols.talks import compiled, run_batch
 
 from .toy import toy

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from accord import api
-from accord.protocols.questions import walk_or_concede
+from accord.experiments.questions import walk_or_concede
 
 LIB = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
 
@@ -42,8 +42,8 @@ def test_hanoi_yongbyon_only_names_the_unmet_demand():
 def test_questions_are_worded_from_the_scenario_and_found_by_structure():
     """Question 1 finds the variant that drops the first stage whatever its name; question 3 names the
     variants that fix a package; a question that does not apply says why."""
+    from accord.experiments.questions import answer_all
     from accord.io.talks import talks_from_document
-    from accord.protocols.questions import answer_all
 
     from .toy import toy
 

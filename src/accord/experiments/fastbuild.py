@@ -23,6 +23,7 @@ sample_values` does): the full build cannot read a distribution, the patch start
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -230,7 +231,7 @@ class Patcher:
         A TalksScenario's ``document`` is the document with ``values`` written in, as the full build keeps
         it. ``document=False`` skips writing it (about 35 container copies for Hanoi's 17 values) and
         leaves the nominal document there: for callers that never read ``ts.document`` (the talks engines,
-        the implementation and the metrics read the model objects; :mod:`accord.protocols.questions`
+        the implementation and the metrics read the model objects; :mod:`accord.experiments.questions`
         reads the document).
         """
         plan = self._plan(tuple(values))
@@ -385,8 +386,6 @@ class Patcher:
         return self._base(list(zip(specs, values.values(), strict=True)))  # type: ignore[arg-type]
 
     def _base(self, items: list[tuple[tuple, object]]) -> Any | None:  # noqa: C901, PLR0912
-        from dataclasses import replace
-
         sc = self.template
         if not items:
             return sc

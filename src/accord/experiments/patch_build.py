@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import is_dataclass
+from dataclasses import is_dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -98,8 +98,6 @@ def _put(tree: dict[Any, Any], where: tuple, leaf: _Leaf) -> bool:
 
 
 def _protocol_of(tp: Any) -> Callable[[object], object]:
-    from dataclasses import replace
-
     def protocol(deadline: object) -> Any:
         return tp if deadline == tp.deadline else replace(tp, deadline=deadline)
 

@@ -135,7 +135,7 @@ class ActorTable:
 
 def read_table(path: str | Path) -> ActorTable:
     """Read an actor table from a ``.csv`` / ``.tsv`` / ``.txt`` or ``.yaml`` / ``.yml`` file."""
-    from accord.io.yaml_dialect import parse, read_text
+    from accord.yaml_dialect import parse, read_text
 
     p = Path(path)
     if not p.exists():

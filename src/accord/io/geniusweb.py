@@ -54,7 +54,7 @@ _EIGHT = Decimal("1.00000000")
 
 def read_json(path: str | Path) -> object:
     """Parse a JSON file (numbers as Decimal, so GeniusWeb's decimal arithmetic can be followed)."""
-    from accord.io.yaml_dialect import MAX_DEPTH, read_text
+    from accord.yaml_dialect import MAX_DEPTH, read_text
 
     path = Path(path)
     text = read_text(path, "GeniusWeb JSON file")

@@ -26,8 +26,9 @@ from accord.errors import ExpressionError, InputError
 from accord.implementation.compliance import RANDOM, parse_compliance
 from accord.io import schema as S
 from accord.io import schema_talks as T
-from accord.io import yaml_scenario as Y
 from accord.io.prepare import prepare_document
+from accord.io.scenario_builder import ScenarioBuilder
+from accord.io.schema_errors import explain, explain_first
 from accord.model.beliefs import MAX_FACTS, Demand, Fact, PrivateInfo, Signal
 from accord.model.expr import Expression, compile_expression
 from accord.model.scenario import Scenario
@@ -42,8 +43,8 @@ from accord.model.talks import (
     ThreatComponent,
     Verification,
 )
+from accord.yaml_dialect import Loc, dotted, line_of, parse, read_text
 
-Loc = tuple[str | int, ...]
 _ASSIGN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(.+?)\s*$")
 
 
@@ -55,7 +56,7 @@ def has_talks(document: Mapping[str, Any]) -> bool:
 def read(path: str | Path) -> tuple[dict[str, Any], Any]:
     """The parsed document of a scenario file and its YAML node (for line numbers)."""
     file = str(path)
-    data, node = Y._parse(Y._read_text(path), file)
+    data, node = parse(read_text(path), file)
     if not isinstance(data, dict):
         raise InputError(file, None, "a mapping at the top level (name:, issues:, parties:, protocol:)")
     return prepare_document(data, file), node
@@ -220,20 +221,20 @@ class _Builder:
         self.prefix = prefix
 
     def fail(self, loc: Loc, expected: str, got: object = None) -> InputError:
-        return InputError(self.file, Y._dotted(loc), expected, got, line=Y._line(self.node, loc))
+        return InputError(self.file, dotted(loc), expected, got, line=line_of(self.node, loc))
 
     def build(self, doc: Mapping[str, Any], variant: str | None) -> TalksScenario:
         try:
             spec = T.TalksSpec.model_validate({k: doc[k] for k in T.TALKS_KEYS if k in doc})
         except ValidationError as exc:
             errors = exc.errors()
-            loc, expected, got = Y._explain_first(errors, _explain)
+            loc, expected, got = explain_first(errors, _explain)
             raise InputError(
                 self.file,
-                Y._dotted(loc) or None,
+                dotted(loc) or None,
                 expected,
                 got,
-                line=Y._line(self.node, loc),
+                line=line_of(self.node, loc),
                 more=len(errors) - 1,
             ) from None
         facts = tuple((spec.private.facts if spec.private else {}).keys())
@@ -461,7 +462,7 @@ class _Builder:
         )
         for p, c in b.compliance.items():
             self.party(sc, p, (*base, "compliance", p))
-            parse_compliance(c, self.file, Y._dotted((*base, "compliance", p)))
+            parse_compliance(c, self.file, dotted((*base, "compliance", p)))
         threat: tuple[ThreatComponent, ...] = ()
         tp = None
         if b.threat is not None:
@@ -518,7 +519,7 @@ def _explain(err: Any) -> tuple[Loc, str, object]:
     """The foundation's explanation of a pydantic error, without the talks schema's union tags."""
     e = dict(err)
     e["loc"] = tuple(p for p in err["loc"] if p not in T.TAGS)
-    return Y._explain(e)
+    return explain(e)
 
 
 def _base_scenario(doc: Mapping[str, Any], file: str, node: Any, flags: frozenset[str]) -> Scenario:
@@ -527,8 +528,8 @@ def _base_scenario(doc: Mapping[str, Any], file: str, node: Any, flags: frozense
         spec = S.ScenarioSpec.model_validate(doc)
     except ValidationError as exc:
         errors = exc.errors()
-        loc, expected, got = Y._explain_first(errors)
+        loc, expected, got = explain_first(errors)
         raise InputError(
-            file, Y._dotted(loc) or None, expected, got, line=Y._line(node, loc), more=len(errors) - 1
+            file, dotted(loc) or None, expected, got, line=line_of(node, loc), more=len(errors) - 1
         ) from None
-    return Y._Builder(file, node, flags).build(spec)
+    return ScenarioBuilder(file, node, flags).build(spec)

@@ -11,7 +11,6 @@ the same utility for every outcome, bit for bit. The format is documented in doc
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,129 +19,24 @@ import numpy as np
 import yaml
 from pydantic import ValidationError
 
-from accord.errors import ExpressionError, InputError
+from accord.errors import InputError
 from accord.io import schema as S
 from accord.io.prepare import prepare_document
-from accord.io.yaml_dialect import Dumper as _Dumper
-from accord.io.yaml_dialect import Loc
-from accord.io.yaml_dialect import dotted as _dotted
-from accord.io.yaml_dialect import line_of as _line
-from accord.io.yaml_dialect import parse as _parse
-from accord.io.yaml_dialect import read_text as _read_text
-from accord.model import valuefn
-from accord.model.expr import Expression, compile_expression
+from accord.io.scenario_builder import ScenarioBuilder, fact_flags
+from accord.io.schema_errors import explain_first
+from accord.io.talks import has_talks, talks_from_document, variant_names
 from accord.model.issues import Issue
-from accord.model.preferences import Preferences, Term
-from accord.model.scenario import Party, Protocol, Scenario
+from accord.model.scenario import Party, Scenario
 from accord.model.space import OutcomeSpace
+from accord.yaml_dialect import Dumper as _Dumper
+from accord.yaml_dialect import dotted as _dotted
+from accord.yaml_dialect import line_of as _line
+from accord.yaml_dialect import parse as _parse
+from accord.yaml_dialect import read_text as _read_text
 
 __all__ = ["load_yaml", "loads_yaml", "dump_yaml", "dumps_yaml", "scenario_to_dict", "scenario_json_schema"]
 
 scenario_json_schema = S.scenario_json_schema
-
-# ------------------------------------------------------------------------------ pydantic error → message
-
-_MISSING = {
-    "steps": "`steps`, the number of evenly spaced points (at least 2): a real issue must be discretised",
-    "deadline": "`deadline`, the number of rounds (at least 1)",
-    "protocol": "a `protocol` block with at least `deadline: <rounds>`",
-    "issues": "an `issues` block (at least one issue)",
-    "parties": "a `parties` block (at least two parties)",
-}
-_KINDS = {
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "finite_number": "a finite number",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "string_type": "text",
-    "dict_type": "a mapping (key: value pairs)",
-    "model_type": "a mapping (key: value pairs)",
-    "model_attributes_type": "a mapping (key: value pairs)",
-    "list_type": "a list",
-    "tuple_type": "a pair [x, score]",
-}
-_BOUNDS = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}
-_KNOWN_KEYS = S.field_names()
-
-
-def _known_keys() -> set[str]:
-    """Every key of the foundation format and of its talks blocks (for "did you mean")."""
-    global _ALL_KEYS
-    if _ALL_KEYS is None:
-        from pydantic import BaseModel
-
-        from accord.io import schema_talks as T
-
-        talks = {
-            f
-            for m in vars(T).values()
-            if isinstance(m, type) and issubclass(m, BaseModel) and m is not BaseModel
-            for f in m.model_fields
-        }
-        _ALL_KEYS = set(_KNOWN_KEYS) | talks | set(T.TALKS_KEYS)
-    return _ALL_KEYS
-
-
-_ALL_KEYS: set[str] | None = None
-
-
-def _explain(err: Mapping[str, Any]) -> tuple[Loc, str, object]:
-    """(location, expected, got) for one pydantic error."""
-    kind = err["type"]
-    raw: list[str | int] = [p for p in err["loc"] if p not in S.TAGS]
-    got = err.get("input")
-    ctx = err.get("ctx") or {}
-    if raw and raw[-1] == "[key]":
-        raw.pop()
-        got = raw[-1] if raw else got
-        if kind == "label":
-            return tuple(raw), "a value label: text, a number or true/false", got
-        return tuple(raw), "a name: non-empty text without leading or trailing spaces", got
-    loc = tuple(raw)
-    last = str(loc[-1]) if loc else ""
-    if kind == "missing":
-        return loc, _MISSING.get(last, f"the required key `{last}`"), None
-    if kind == "extra_forbidden":
-        if len(loc) == 1 and last in S.RESERVED_KEYS:
-            return loc, f"a key this version reads: `{last}` ({S.RESERVED_KEYS[last]}) is planned", None
-        close = difflib.get_close_matches(last, sorted(_known_keys()), n=1)
-        hint = f" (did you mean `{close[0]}`?)" if close else ""
-        return loc, f"no key `{last}` here{hint}", None
-    if kind in _KINDS:
-        return loc, _KINDS[kind], got
-    if kind in _BOUNDS:
-        bound = next(iter(ctx.values()), "?")
-        return loc, f"a number {_BOUNDS[kind]} {bound}", got
-    if kind == "too_short":
-        n = ctx.get("min_length", 1)
-        what = {"parties": "parties", "issues": "issue" if n == 1 else "issues"}.get(last, "entries")
-        return loc, f"at least {n} {what}", got if not isinstance(got, dict | list) else len(got)
-    if kind == "literal_error":
-        return loc, f"one of {ctx.get('expected')}", got
-    if kind == "issue_form" and isinstance(got, dict) and "type" in got:
-        return (*loc, "type"), "an issue type: categorical, integer or real", got["type"]
-    if kind == "value_error":
-        return loc, str(err["msg"]).removeprefix("Value error, "), got
-    msg = str(err["msg"])
-    return loc, msg.removeprefix("Input should be "), got
-
-
-def _explain_first(errors: list[Any], explain: Any = None) -> tuple[Loc, str, object]:
-    """:func:`_explain` of the first error; a missing key whose misspelling is given beside it says so
-    (pydantic reports ``deadline`` missing, and an unknown ``deadlin`` later or, where a block allows
-    further keys, not at all)."""
-    loc, expected, got = (explain or _explain)(errors[0])
-    given = errors[0].get("input")
-    if errors[0]["type"] == "missing" and loc and isinstance(given, Mapping):
-        key = str(loc[-1])
-        close = difflib.get_close_matches(key, [str(k) for k in given if k != key], n=1, cutoff=0.6)
-        if close:
-            return loc, f"{expected} (`{close[0]}` is given: did you mean `{key}`?)", got
-    return loc, expected, got
 
 
 # ----------------------------------------------------------------------------------------------- loading
@@ -172,13 +66,13 @@ def loads_yaml(text: str, file: str = "<string>") -> Scenario:
         spec = S.ScenarioSpec.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
-        loc, expected, got = _explain_first(errors)
+        loc, expected, got = explain_first(errors)
         raise InputError(
             file, _dotted(loc) or None, expected, got, line=_line(node, loc), more=len(errors) - 1
         ) from None
     except RecursionError:
         raise InputError(file, None, "a document nested less deeply") from None
-    sc = _Builder(file, node, _fact_flags(spec)).build(spec)
+    sc = ScenarioBuilder(file, node, fact_flags(spec)).build(spec)
     _check_talks(data, file, node)
     return sc
 
@@ -186,193 +80,11 @@ def loads_yaml(text: str, file: str = "<string>") -> Scenario:
 def _check_talks(data: dict[str, Any], file: str, node: yaml.Node | None) -> None:
     """Validate the talks blocks (and every variant) once, at load, so that a command that reads only the
     bargaining space (``accord analyze``) refuses what ``accord run`` would refuse."""
-    from accord.io.talks import has_talks, talks_from_document, variant_names
-
     if not has_talks(data):
         return
     talks_from_document(data, file, node=node)
     for v in variant_names(data):
         talks_from_document(data, file, node=node, variant=v)
-
-
-def _fact_flags(spec: S.ScenarioSpec) -> frozenset[str]:
-    """Names of the private facts, usable as flags in party expressions (accord.io.talks)."""
-    return frozenset(spec.private.facts) if spec.private is not None else frozenset()
-
-
-class _Builder:
-    """Turns a validated :class:`ScenarioSpec` into model objects; raises the first semantic error."""
-
-    def __init__(self, file: str, node: yaml.Node | None, flags: frozenset[str] = frozenset()) -> None:
-        self.file = file
-        self.node = node
-        self.flags = flags
-
-    def fail(self, loc: Loc, expected: str, got: object = None) -> InputError:
-        return InputError(self.file, _dotted(loc), expected, got, line=_line(self.node, loc))
-
-    def build(self, spec: S.ScenarioSpec) -> Scenario:
-        issues = [self.issue(name, s) for name, s in spec.issues.items()]
-        try:
-            space = OutcomeSpace(issues)
-        except InputError as exc:
-            line = _line(self.node, ("issues",))
-            raise InputError(self.file, exc.field, exc.expected, exc.got, line=line) from None
-        parties = tuple(self.party(space, name, p) for name, p in spec.parties.items())
-        names = [p.name for p in parties]
-        opener = spec.protocol.opener
-        if opener is not None and opener not in names:
-            raise self.fail(("protocol", "opener"), f"one of the parties {names}", opener)
-        history: dict[str, object] = {}
-        if spec.history is not None:
-            out = spec.history.outcome
-            if isinstance(out, dict):
-                self.outcome_index(space, out, ("history", "outcome"))
-                out = dict(out)
-            history = {"outcome": out, "note": spec.history.note}
-            if spec.history.date is not None:
-                history["date"] = spec.history.date
-            if spec.history.implementation is not None:
-                history["implementation"] = spec.history.implementation
-            if spec.history.category is not None:
-                if (spec.history.category == "no_agreement") != (out == "no_agreement"):
-                    raise self.fail(
-                        ("history", "category"),
-                        "no_agreement exactly when the outcome is no_agreement",
-                        spec.history.category,
-                    )
-                history["category"] = spec.history.category
-        return Scenario(
-            name=spec.name,
-            space=space,
-            parties=parties,
-            protocol=Protocol(
-                spec.protocol.deadline,
-                opener,
-                spec.protocol.type,
-                dict(spec.protocol.model_extra or {}),
-                float(spec.protocol.breakdown_risk),
-            ),
-            description=spec.description,
-            sources=dict(spec.sources),
-            history=history,
-            path=self.file,
-            format="accord",
-            notes=spec.notes,
-        )
-
-    def issue(self, name: str, s: Any) -> Issue:
-        if isinstance(s, S.IntegerIssue):
-            return Issue.integer(name, s.lower, s.upper)
-        if isinstance(s, S.RealIssue):
-            return Issue.real(name, s.lower, s.upper, s.steps)
-        if isinstance(s, S.CategoricalIssue):
-            return Issue.categorical(name, [str(v) for v in s.values], ordered=s.ordered)
-        return Issue.categorical(name, [str(v) for v in s])
-
-    def outcome_index(self, space: OutcomeSpace, outcome: Mapping[str, object], loc: Loc) -> int:
-        for iss in space.issues:
-            if iss.name not in outcome:
-                raise self.fail(loc, f"a value for every issue; `{iss.name}` is missing")
-            if self.value_index(iss, outcome[iss.name]) is None:
-                raise self.fail(
-                    (*loc, iss.name), f"a value of issue {iss.name}: one of {_shown(iss)}", outcome[iss.name]
-                )
-        for key in outcome:
-            if key not in space.names:
-                raise self.fail((*loc, key), f"an issue among {list(space.names)}", key)
-        return space.index({k: self.label(space.issue(k), v) for k, v in outcome.items()})
-
-    @staticmethod
-    def label(iss: Issue, v: object) -> object:
-        return str(v) if iss.kind in ("categorical", "ordinal") else v
-
-    def value_index(self, iss: Issue, v: object) -> int | None:
-        if isinstance(v, bool) and iss.kind in ("integer", "real"):
-            return None
-        try:
-            return iss.index_of(self.label(iss, v))
-        except KeyError:
-            return None
-
-    def party(self, space: OutcomeSpace, name: str, p: S.PartySpec) -> Party:
-        base: Loc = ("parties", name)
-        for block in ("weights", "scores"):
-            for key in getattr(p, block):
-                if key not in space.names:
-                    raise self.fail(
-                        (*base, block, key), f"the name of an issue, one of {list(space.names)}", key
-                    )
-        weights = np.zeros(len(space.issues))
-        scores = []
-        for k, iss in enumerate(space.issues):
-            w, s = p.weights.get(iss.name), p.scores.get(iss.name)
-            if w is None and s is not None:
-                raise self.fail(
-                    (*base, "weights", iss.name),
-                    f"a weight for issue {iss.name}, which has a score function (write 0 to ignore it)",
-                )
-            if w is not None and w > 0 and s is None:
-                raise self.fail(
-                    (*base, "scores", iss.name), f"a score function for issue {iss.name} (its weight is {w})"
-                )
-            weights[k] = 0.0 if w is None else w
-            scores.append(
-                np.zeros(iss.size) if s is None else self.score(iss, s, (*base, "scores", iss.name))
-            )
-        terms = tuple(
-            Term(self.expression(space, t.when, (*base, "terms", i, "when")), t.value, t.note)
-            for i, t in enumerate(p.terms)
-        )
-        constraints = tuple(
-            self.expression(space, c, (*base, "constraints", i)) for i, c in enumerate(p.constraints)
-        )
-        prefs = Preferences(space, weights, tuple(scores), terms, constraints, 0.0, p.discount, cap=p.cap)
-        res = p.reservation
-        if isinstance(res, S.ReservationOutcome):
-            idx = self.outcome_index(space, res.outcome, (*base, "reservation", "outcome"))
-            res = float(prefs.evaluate(np.int64(idx))) + float(res.offset)
-        return Party(name, prefs.with_reservation(float(res)), p.strategy, p.description)
-
-    def expression(self, space: OutcomeSpace, text: str, loc: Loc) -> Expression:
-        try:
-            return compile_expression(text, space, self.flags)
-        except ExpressionError as exc:
-            raise self.fail(loc, f"an expression over the issues ({exc})", text) from None
-        except RecursionError:
-            raise self.fail(loc, "an expression nested less deeply", text) from None
-
-    def score(self, iss: Issue, s: Any, loc: Loc) -> np.ndarray:
-        if isinstance(s, dict):
-            out = np.full(iss.size, np.nan)
-            for key, v in s.items():
-                i = self.value_index(iss, key)
-                if i is None:
-                    raise self.fail((*loc, key), f"a value of issue {iss.name}: one of {_shown(iss)}", key)
-                out[i] = v
-            missing = [iss.values[i] for i in np.flatnonzero(np.isnan(out))]
-            if missing:
-                raise self.fail(loc, f"a score for every value of {iss.name}; missing: {missing[:8]}")
-            return out
-        if isinstance(s, S.ConstantScore):
-            return valuefn.constant(iss, s.constant)
-        kind = next(iter(type(s).model_fields))
-        if not iss.ordered:
-            raise self.fail(
-                (*loc, kind), f"a table: `{kind}` needs an ordered, integer or real issue ({iss.name} is not)"
-            )
-        if isinstance(s, S.LinearScore):
-            return valuefn.linear(iss, s.linear.slope, s.linear.offset, clip=s.linear.clip)
-        if isinstance(s, S.TriangularScore):
-            t = s.triangular
-            return valuefn.triangular(iss, t.lower, t.peak, t.upper)
-        assert isinstance(s, S.PiecewiseScore)
-        return valuefn.piecewise(iss, s.piecewise)
-
-
-def _shown(iss: Issue) -> list[object]:
-    vals = list(iss.values)
-    return vals if len(vals) <= 12 else [*vals[:12], "..."]
 
 
 # ----------------------------------------------------------------------------------------------- writing
@@ -512,6 +224,6 @@ def scenario_from_dict(doc: Mapping[str, Any], path: str | Path | None = None) -
         spec = S.ScenarioSpec.model_validate(doc)
     except ValidationError as exc:
         errors = exc.errors()
-        loc, expected, got = _explain_first(errors)
+        loc, expected, got = explain_first(errors)
         raise InputError(file, _dotted(loc) or None, expected, got, more=len(errors) - 1) from None
-    return _Builder(file, None, _fact_flags(spec)).build(spec)
+    return ScenarioBuilder(file, None, fact_flags(spec)).build(spec)

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.implementation.compliance import RANDOM, parse_compliance
 from accord.model.beliefs import bayes, world_index, world_weights
 from accord.model.seeding import facts_rng
 from accord.model.talks import TalksScenario
@@ -49,15 +50,13 @@ from accord.protocols.tracks import (
     world_sum,
     world_sum_pointwise,
 )
-from accord.strategies.belief_based import city_block
+from accord.strategies.belief_based import Envoy, Leader, WalkAway, city_block
 
 __all__ = ["supported", "structure_key", "run_lockstep"]
 
 
 @functools.lru_cache(maxsize=256)
 def _kind_of(spec: str) -> _Kind | None:
-    from accord.strategies.belief_based import Envoy, Leader, WalkAway
-
     try:
         neg = make_negotiator(spec)
     except Exception:  # noqa: BLE001 - an unknown spec is reported by the run-by-run engine
@@ -82,12 +81,8 @@ def supported(ts: TalksScenario) -> bool:
     if any(_kind_of(_spec(st, n)) is None for st in ts.stages for n in names):
         return False
     impl = ts.implementation
-    if impl is not None:
-        from accord.implementation.compliance import RANDOM, parse_compliance
-
-        if any(parse_compliance(c)[0] == RANDOM for c in impl.compliance.values()):
-            return False  # its draws are per run in run_batch; kept there
-    return True
+    # random compliance draws per run in run_batch; it is kept there
+    return impl is None or all(parse_compliance(c)[0] != RANDOM for c in impl.compliance.values())
 
 
 def _text(x: Any) -> str | None:

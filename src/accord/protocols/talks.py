@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 
 from accord.errors import InputError
-from accord.implementation.engine import Outcome, draw_count, simulate
-from accord.model.beliefs import world_index, world_weights
+from accord.implementation.engine import Outcome, draw_count, expected, simulate
+from accord.implementation.schedule import compile_implementation, stack_specs
+from accord.model.beliefs import WorldArrays, world_index, world_weights
 from accord.model.seeding import facts_rng, implementation_draws_many
 from accord.model.talks import TalksScenario
 from accord.protocols.tracks import CompiledTalks, TalksResult, deal_rows, run_talks
@@ -93,9 +94,6 @@ class _StackedImpl:
     (:func:`accord.implementation.schedule.stack_specs`), evaluated by one engine call for all runs."""
 
     def __init__(self, tss: list[TalksScenario], worlds: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
-        from accord.implementation.schedule import compile_implementation, stack_specs
-        from accord.model.beliefs import WorldArrays
-
         U, A, res = worlds
         ts0 = tss[0]
         w0 = WorldArrays(U[0], A[0], res[0], ts0.private.names)
@@ -107,8 +105,6 @@ class _StackedImpl:
         """(R, P, W, n): per run, the exact expected realised utility of the open outcomes ``here`` with
         decisions on the run's ``beliefs`` (the nominal utilities elsewhere), as CompiledTalks.valuation;
         only the columns ``cols`` (outcome indices covering every run's ``here``) if given."""
-        from accord.implementation.engine import expected
-
         n = here.shape[1]
         ag, wd, runs = deal_rows(here, self.U.shape[2])  # each run's rows as CompiledTalks.valuation's
         wts = world_weights(beliefs)[runs]  # (M, P, W)

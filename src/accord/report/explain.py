@@ -1,7 +1,7 @@
 """Why a run of staged talks ends as it does, what a run draws, and walk-away values with the true facts.
 
 Derived from the result and trace objects only (nothing is rerun): the end of the last stage, the leaders'
-comparison of the standing offer with their walk-away value (:func:`accord.protocols.questions.leader_decision`,
+comparison of the standing offer with their walk-away value (:func:`accord.experiments.questions.leader_decision`,
 the leader's own rule: constraints, mandate, belief-dependent demands, value against walk-away value; Putnam
 1988's win-set test, Fearon 1994's audience costs), and which belief-dependent demands were in force.
 The CLI prints these lines under each run; ``accord run --json`` carries them under ``explanation``.
@@ -46,7 +46,7 @@ def _demands(ts: Any, beliefs: np.ndarray) -> list[str]:
 def explain_run(ts: Any, r: Any) -> list[str]:
     """Lines saying why a run of talks ``ts`` (its result ``r``, a ``TalksResult``) ends as it does: each
     stage's end, the belief-dependent demands in force, and the leaders' decisive comparison."""
-    from accord.protocols.questions import _truth, leader_decision
+    from accord.experiments.questions import _truth, leader_decision
 
     names = list(ts.party_names)
     lines: list[str] = []
@@ -138,12 +138,12 @@ def _walk_away_in_truth(ts: Any, r: Any) -> list[str]:
 def uncertain_count(path: str | Path | None) -> int:
     """How many uncertain numbers (distributions) the scenario file declares (0 if it cannot be read)."""
     from accord.experiments.params import find_uncertain
-    from accord.io.yaml_scenario import _parse
+    from accord.yaml_dialect import parse
 
     if not path:
         return 0
     try:  # the raw document: reading it as a scenario puts its distributions at their nominal values
-        raw, _ = _parse(Path(path).read_bytes().decode("utf-8-sig"), str(path))
+        raw, _ = parse(Path(path).read_bytes().decode("utf-8-sig"), str(path))
         return len(find_uncertain(raw, str(path))) if isinstance(raw, dict) else 0
     except (OSError, ValueError, TypeError):
         return 0

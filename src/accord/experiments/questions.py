@@ -20,6 +20,8 @@ Nothing here reads a number from the file except as the model's input; every fig
 from __future__ import annotations
 
 import copy
+from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -177,8 +179,6 @@ def relief_under_private_facts(
     deals: dict[str, TalksScenario | int] = {}
     base = run_batch(ts, runs, seed)
     if base.agreed.any():
-        from collections import Counter
-
         modal = Counter(r.outcome_index for r in base.results if r.agreement).most_common(1)[0][0]
         deals["base (negotiated)"] = modal
     for name, v in variants.items():
@@ -229,8 +229,6 @@ def course(ts: TalksScenario, variants: dict[str, TalksScenario], runs: int, see
 def inspection_sweep(ts: TalksScenario, deal: int, world: int, wts: np.ndarray) -> list[dict[str, Any]]:
     """Exact cheating probability and utilities as the inspection rate varies: every party that is not
     inspected at every step anyway (rate 1 throughout, e.g. public relief) gets rate r at every step."""
-    from dataclasses import replace
-
     ct = compiled(ts)
     ci = ct.impl
     assert ci is not None
