@@ -263,12 +263,16 @@ class _Scheduled:
         own: np.ndarray,
     ) -> None:
         self.U, self.acc = U[:, p], None if acceptable is None else acceptable[:, p]
-        self.res, self.offer, self.own = reservations[:, p], offer[:, p], own[:, p]
+        self.offer = offer[:, p]
+        # u >= reservation and u >= own offer's utility, as one threshold per run and round
+        self.threshold = np.maximum(own[:, p], reservations[:, p, None])
+
+    trusted = True  # never walks away; its offers are indices of its run's space (kernel.turns)
 
     def respond(self, board: kernel.Board, rows: np.ndarray) -> np.ndarray:
         x = board.standing[rows]
         u = self.U[rows, x]
-        ok = (u >= self.res[rows]) & (u >= self.own[rows, board.round])
+        ok = u >= self.threshold[rows, board.round]
         if self.acc is not None:
             ok &= self.acc[rows, x]
         return ok.view(np.int8)  # ACCEPT (1) or REJECT (0)

@@ -23,7 +23,9 @@ array policies). The rules live here and nowhere else:
 
 A policy answers for one party over a set of runs: ``respond(board, rows)`` gives a decision code per row
 (:data:`REJECT`, :data:`ACCEPT`, :data:`WALK`) for runs in which an offer stands, and ``propose(board, rows)``
-an outcome index per row (``-1``: walk away).
+an outcome index per row (``-1``: walk away). A policy with ``trusted = True`` declares that it never walks
+away and only offers outcome indices of each run's space (its offers were computed from that space), so the
+kernel skips those checks for it.
 """
 
 from __future__ import annotations
@@ -203,21 +205,29 @@ def turns(
                     has = np.flatnonzero(stand >= 0)
                     if has.size:
                         dec[has] = policy.respond(board, rows[has])
+                trusted = policy is not OUTSIDE and getattr(policy, "trusted", False)
                 if dec.any():
-                    yes = rows[dec == ACCEPT]
+                    said_yes = dec == ACCEPT
+                    yes = rows[said_yes]
                     if yes.size:
                         board._note(k, p, ACCEPTED, yes, board.standing[yes])
-                        board.accepted[yes] += 1
-                        done = yes[board.accepted[yes] == P - 1]
+                        if P == 2:  # one acceptance is every other party's
+                            done = yes
+                        else:
+                            board.accepted[yes] += 1
+                            done = yes[board.accepted[yes] == P - 1]
                         if done.size:
                             board.agreed[done] = board.standing[done]
                             board._finish(done, AGREEMENT, k + 1)
-                    walk = rows[dec == WALK]
-                    if walk.size:
-                        board._note(k, p, WALKED, walk, np.full(walk.size, -1, dtype=np.int64))
-                        board.walker[walk] = p
-                        board._finish(walk, WALK_AWAY, k + 1)
-                    prow = rows[dec == REJECT]
+                    if trusted:  # never walks away
+                        prow = rows[~said_yes]
+                    else:
+                        walk = rows[dec == WALK]
+                        if walk.size:
+                            board._note(k, p, WALKED, walk, np.full(walk.size, -1, dtype=np.int64))
+                            board.walker[walk] = p
+                            board._finish(walk, WALK_AWAY, k + 1)
+                        prow = rows[dec == REJECT]
                     if prow.size == 0:
                         continue
                 else:
@@ -226,7 +236,9 @@ def turns(
                     offers = np.array([-1 if given is None else int(given)], dtype=np.int64)
                 else:
                     offers = np.asarray(policy.propose(board, prow), dtype=np.int64)
-                if offers.min() < 0:  # a proposal of -1 is a walk-away
+                if trusted:
+                    pass  # its offers are outcome indices of each run's space, by construction
+                elif offers.min() < 0:  # a proposal of -1 is a walk-away
                     gone = offers < 0
                     w = prow[gone]
                     board._note(k, p, WALKED, w, np.full(w.size, -1, dtype=np.int64))
@@ -235,7 +247,7 @@ def turns(
                     prow, offers = prow[~gone], offers[~gone]
                     if prow.size == 0:
                         continue
-                if offers.max() >= small and (bad := offers >= board.size[prow]).any():
+                if not trusted and offers.max() >= small and (bad := offers >= board.size[prow]).any():
                     who = "the outside party" if policy is OUTSIDE else type(policy).__name__
                     raise ValueError(f"{who} offered {int(offers[bad][0])}, not an outcome index")
                 board.standing[prow] = offers
