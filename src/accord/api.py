@@ -249,12 +249,16 @@ def run_talks(
     return summarize(b, with_results=with_results)
 
 
-def run_talks_with_variants(path: str | Path, *, runs: int = 1, seed: int = 0) -> dict[str, Any]:
+def run_talks_with_variants(
+    path: str | Path, *, runs: int = 1, seed: int = 0, draws: bool = False, base: Any = None
+) -> dict[str, Any]:
     """What ``accord run SCENARIO --json`` prints for a scenario with talks: the base summary and ``variants``
-    (name -> agreement_rate, mean_utilities, threat_reduction_mean, cheating_detected_rate, completed_rate)."""
+    (name -> agreement_rate, mean_utilities, threat_reduction_mean, cheating_detected_rate, completed_rate).
+    ``draws``: every uncertain number drawn per run (run k: seed + k, as ``accord backtest``); else nominal.
+    ``base``: the base's batch if already played."""
     from accord.experiments.variants import run_with_variants
 
-    return run_with_variants(path, runs=runs, seed=seed)
+    return run_with_variants(path, runs=runs, seed=seed, draws=draws, base=base)
 
 
 def implement(

@@ -76,6 +76,13 @@ def run(
     trace: Annotated[
         Path | None, typer.Option("--trace", help="Write the first run's trace to this .csv or .json file.")
     ] = None,
+    nominal: Annotated[
+        bool,
+        typer.Option(
+            "--nominal",
+            help="Talks with --runs N: every uncertain number at its nominal value (default: drawn per run).",
+        ),
+    ] = False,
 ) -> None:
     """Run negotiations between strategies and show the result (and, for one run, the trace).
 
@@ -89,7 +96,7 @@ def run(
         fail(f"--runs: expected a positive number of runs, got {runs}")
     from accord.cli.talks import run_talks_command  # staged talks and variants (issue 3)
 
-    if run_talks_command(path, parties, negotiators, steps, seed, runs, as_json, trace):
+    if run_talks_command(path, parties, negotiators, steps, seed, runs, as_json, trace, nominal):
         return
     sc = api.load(path, _split(parties))
     specs = api.resolve_negotiators(sc, _split(negotiators))

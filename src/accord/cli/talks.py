@@ -66,6 +66,7 @@ def run_talks_command(
     runs: int,
     as_json: bool,
     trace: Path | None,
+    nominal: bool = False,
 ) -> bool:
     """Handle ``accord run`` for a scenario with talks; False if the plain protocol applies instead
     (no talks blocks, or --parties / --negotiators / --steps given)."""
@@ -75,35 +76,58 @@ def run_talks_command(
         return False
     if runs < 1:
         fail(f"--runs: expected a positive number of runs, got {runs}")
-    from accord.report.explain import drawn_note, explain_run, walk_away_values
+    from accord.report.explain import drawn_note, explain_run, uncertain_count, walk_away_values
 
-    summary = api.run_talks_with_variants(path, runs=runs, seed=seed)
-    b = api.talks_batch(path, runs=1, seed=seed)
+    # --runs N (N > 1) draws the file's distributions per run, run k from seed + k (accord.experiments.
+    # backtest_runs, as the backtest and montecarlo); one run, or --nominal, holds them at their nominal values
+    draws = runs > 1 and not nominal and uncertain_count(path) > 0
+    if draws:
+        from accord.experiments.backtest_runs import drawn_runs, merged_batch
+        from accord.protocols.talks import run_batch
+        from accord.report.explain import mean_walk_away_values
+
+        d = drawn_runs(path, runs, seed)
+        base = merged_batch(d, api.load_talks(path))
+        summary = api.run_talks_with_variants(path, runs=runs, seed=seed, draws=True, base=base)
+        b = run_batch(d.scenarios[0], 1, seed)  # run 0 as drawn, shown stage by stage
+        note = drawn_note(base.talks, base, path, "drawn")
+        wa = mean_walk_away_values(d.scenarios)
+    else:
+        summary = api.run_talks_with_variants(path, runs=runs, seed=seed)
+        b = api.talks_batch(path, runs=1, seed=seed)
+        mode = "nominal" if nominal or runs > 1 else "single"
+        note = drawn_note(b.talks, api.talks_batch(path, runs=min(runs, 50), seed=seed), path, mode)
+        wa = walk_away_values(b.talks)
     if trace is not None:
         api.write_talks_trace(b, trace)
     summary["explanation"] = explain_run(b.talks, b.results[0])
-    summary["drawn"] = drawn_note(b.talks, api.talks_batch(path, runs=min(runs, 50), seed=seed), path)
-    summary["walk_away_values"] = walk_away_values(b.talks)
+    summary["drawn"] = note
+    summary["walk_away_values"] = wa
     if as_json:
         _dump(summary)
         return True
-    print_talks_run(b)
+    print_talks_run(b, draws)
     print_bargaining_analysis(b)
     print_summary(summary)
     print_variants(summary["variants"])
-    print_questions(api.questions(path, runs=min(runs, 20), seed=seed))
+    q = api.questions(path, runs=min(runs, 20), seed=seed)
+    if draws:  # the questions still run the file's numbers at their nominal values: say so
+        nb = api.talks_batch(path, runs=min(runs, 20), seed=seed)
+        q["drawn"] = drawn_note(nb.talks, nb, path, "nominal")
+    print_questions(q)
     return True
 
 
-def print_talks_run(batch: Any) -> None:
+def print_talks_run(batch: Any, drawn_numbers: bool = False) -> None:
     """The first run's stages: every offer with both sides' nominal utilities."""
     con = _console()
     ts = batch.talks
     r = batch.results[0]
     names = ts.party_names
     U = batch.nominal
+    drawn = " (its uncertain numbers drawn from this seed)" if drawn_numbers else ""
     con.print(
-        f"[bold]{ts.name}[/bold] — seed {batch.seeds[0]}; facts: "
+        f"[bold]{ts.name}[/bold] — seed {batch.seeds[0]}{drawn}; facts: "
         + ", ".join(
             f"{f.name}={f.true_value if f.true_value is not None else 'drawn'}" for f in ts.private.facts
         )
@@ -171,7 +195,8 @@ def print_summary(s: dict[str, Any]) -> None:
     t.add_row(
         "mean utility of the deal as agreed", *[_f(s["mean_nominal_utilities"][n]) for n in s["parties"]]
     )
-    t.add_row("walk-away value", *[_f(s["reservations"][n]) for n in s["parties"]])
+    mean = " (mean over the runs)" if s.get("uncertain_numbers") == "drawn per run" else ""
+    t.add_row(f"walk-away value{mean}", *[_f(s["reservations"][n]) for n in s["parties"]])
     wa = s.get("walk_away_values") or {}
     differs = [
         n
@@ -180,7 +205,7 @@ def print_summary(s: dict[str, Any]) -> None:
     ]
     if differs:
         t.add_row(
-            "walk-away value with the true facts",
+            f"walk-away value with the true facts{mean}",
             *[_f(wa[n].get("true_facts", s["reservations"][n])) for n in s["parties"]],
         )
     con.print(t)

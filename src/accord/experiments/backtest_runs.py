@@ -21,7 +21,7 @@ import numpy as np
 
 from accord.model.talks import TalksScenario
 
-__all__ = ["DrawnRuns", "drawn_runs"]
+__all__ = ["DrawnRuns", "drawn_batch", "drawn_runs", "merged_batch"]
 
 
 @dataclass
@@ -88,3 +88,47 @@ def drawn_runs(path: str | Path, runs: int, seed: int, variant: str = "base") ->
             b = run_lockstep_batch([tss[k] for k in idx], [seeds[k] for k in idx])
             out.groups.append((idx, b, b.reservations))
     return out
+
+
+def merged_batch(d: DrawnRuns, talks: TalksScenario | None = None) -> Any:
+    """The groups of ``d`` as one :class:`~accord.protocols.talks.Batch`, rows in run order (run k: seed +
+    k), with each run's walk-away values in ``reservations``. ``talks``: the scenario the batch names
+    (default: run 0's), whose parties, stages and outcome space every run shares."""
+    from accord.implementation.steps import Outcome
+    from accord.protocols.talks import Batch
+
+    R = len(d.scenarios)
+    results: list[Any] = [None] * R
+    P = len(d.scenarios[0].party_names)
+    nominal, realised, res = np.zeros((R, P)), np.zeros((R, P)), np.zeros((R, P))
+    agreed = np.zeros(R, dtype=bool)
+    impl_rows: list[tuple[int, Any, int]] = []  # (run, group's outcome, its row)
+    for idx, b, reservations in d.groups:
+        for j, k in enumerate(idx):
+            results[k] = b.results[j]
+        nominal[idx], realised[idx], agreed[idx] = b.nominal, b.realised, b.agreed
+        res[idx] = reservations if reservations.shape[0] == len(idx) else np.tile(reservations, (len(idx), 1))
+        if b.impl is not None:
+            rows = np.flatnonzero(b.agreed)
+            impl_rows += [(idx[int(r)], b.impl, m) for m, r in enumerate(rows)]
+    impl = None
+    if impl_rows:
+        impl_rows.sort(key=lambda t: t[0])
+        fields = [f for f in Outcome.__dataclass_fields__ if f != "beliefs"]
+        cols = {f: np.stack([getattr(o, f)[m] for _, o, m in impl_rows]) for f in fields}
+        with_beliefs = all(o.beliefs is not None for _, o, _ in impl_rows)
+        bel = np.stack([o.beliefs[m] for _, o, m in impl_rows]) if with_beliefs else None
+        impl = Outcome(**cols, beliefs=bel)
+    ts = talks if talks is not None else d.scenarios[0]
+    engine = "lockstep" if all(b.engine == "lockstep" for _, b, _ in d.groups) else "run_by_run"
+    return Batch(ts, list(d.seeds), results, nominal, realised, impl, agreed, res, engine=engine)
+
+
+def drawn_batch(path: str | Path, runs: int, seed: int, variant: str = "base") -> Any:
+    """The ``runs`` runs of ``variant`` of the case in ``path`` with every uncertain number drawn per run
+    (:func:`drawn_runs`), as one batch named by the variant at its nominal values (what ``accord run --runs
+    N`` summarises)."""
+    from accord.io.talks import load_talks
+
+    named = load_talks(path, None if variant == "base" else variant)
+    return merged_batch(drawn_runs(path, runs, seed, variant), named)

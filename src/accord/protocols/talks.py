@@ -205,6 +205,11 @@ def implementation_summary(b: Batch) -> dict[str, Any] | None:
     return out
 
 
+def _reservations(b: Batch) -> np.ndarray:
+    """(P,) the walk-away values: the scenario's, or their mean over the runs where each run has its own."""
+    return compiled(b.talks).worlds.reservations if b.reservations is None else b.reservations.mean(axis=0)
+
+
 def summarize(b: Batch, with_results: bool = True) -> dict[str, Any]:
     """One JSON-able summary of a batch (the foundation's run fields plus the talks' own)."""
     ts = b.talks
@@ -241,7 +246,7 @@ def summarize(b: Batch, with_results: bool = True) -> dict[str, Any]:
         "mean_rounds": float(np.mean([r.rounds for r in b.results])),
         "mean_utilities": {n: float(b.realised[:, i].mean()) for i, n in enumerate(names)},
         "mean_nominal_utilities": {n: float(b.nominal[:, i].mean()) for i, n in enumerate(names)},
-        "reservations": {n: float(v) for n, v in zip(names, compiled(ts).worlds.reservations, strict=True)},
+        "reservations": {n: float(v) for n, v in zip(names, _reservations(b), strict=True)},
         "ends": dict(ends),
         "walked_away_by": {n: walkers[n] / R for n in names if walkers[n]},
         "modal_outcome": None

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["explain_run", "drawn_note", "walk_away_values"]
+__all__ = ["explain_run", "drawn_note", "mean_walk_away_values", "walk_away_values"]
 
 
 def _deal(outcome: dict[str, Any] | None) -> str:
@@ -174,20 +174,29 @@ def implement_drawn_note(ts: Any, runs: int, path: str | Path | None) -> str:
     )
 
 
-def drawn_note(ts: Any, batch: Any, path: str | Path | None) -> str:
-    """What the runs of a talks batch draw and what they hold fixed (``accord run``, ``questions``)."""
+def drawn_note(ts: Any, batch: Any, path: str | Path | None, mode: str = "nominal") -> str:
+    """What the runs of a talks batch draw and what they hold fixed (``accord run``, ``questions``).
+    ``mode``: "drawn" (the file's distributions drawn per run, ``accord run --runs N``), "single" (one run
+    at nominal values, ``accord run`` without ``--runs``) or "nominal" (``--nominal``)."""
     n_dist = uncertain_count(path)
     facts = [f.name for f in ts.private.facts if f.true_value is None and f.probability is not None]
     runs = len(batch.results)
-    fixed = (
-        f"its {n_dist} distribution(s) at their nominal values (accord montecarlo draws them)"
-        if n_dist
-        else "every number as written"
-    )
+    if n_dist and mode == "drawn":
+        fixed = (
+            f"its {n_dist} distribution(s) drawn per run (run k from seed + k, as accord montecarlo and "
+            "accord backtest draw them; --nominal holds them at their nominal values)"
+        )
+    elif n_dist:
+        fixed = f"its {n_dist} distribution(s) at their nominal values (accord montecarlo draws them" + (
+            "; so does accord run --runs N with N > 1)" if mode == "single" else ")"
+        )
+    else:
+        fixed = "every number as written"
     drawn = f"private fact(s) {', '.join(facts)} drawn per run" if facts else "no private fact drawn"
     risks = [f"{st.name} {st.breakdown_risk:.3g}" for st in ts.stages if st.breakdown_risk > 0]
     if risks:
-        drawn += f"; the talks may break down (risk per round: {', '.join(risks)})"
+        per = "nominal risk per round" if n_dist and mode == "drawn" else "risk per round"
+        drawn += f"; the talks may break down ({per}: {', '.join(risks)})"
     same = runs > 1 and len({(x.end, x.outcome_index, x.walked_away_by) for x in batch.results}) == 1
     tail = (
         f"; all {runs} runs end alike, so every rate is 0 or 1, not a probability"
@@ -233,6 +242,19 @@ def walk_away_values(ts: Any) -> dict[str, dict[str, Any]]:
                     for w in range(ct.worlds.n_worlds)
                 }
         out[n] = row
+    return out
+
+
+def mean_walk_away_values(tss: list[Any]) -> dict[str, dict[str, Any]]:
+    """:func:`walk_away_values` averaged over runs whose numbers differ (``accord run --runs N`` with its
+    distributions drawn): ``used`` and, where every run has it, ``true_facts``, each the mean over ``tss``
+    (``runs``: how many); the per-world values are left out (they differ per run)."""
+    rows = [walk_away_values(ts) for ts in tss]
+    out: dict[str, dict[str, Any]] = {}
+    for n in rows[0]:
+        out[n] = {"used": float(np.mean([r[n]["used"] for r in rows])), "runs": len(rows)}
+        if all("true_facts" in r[n] for r in rows):
+            out[n]["true_facts"] = float(np.mean([r[n]["true_facts"] for r in rows]))
     return out
 
 
