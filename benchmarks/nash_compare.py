@@ -161,6 +161,9 @@ def classify(acc: dict, neg: dict) -> dict:
     best = max(pr)
     emulated = [key(p["outcome"]) for p, x in zip(pts, pr, strict=True) if x >= best - EPS]
     out["emulated_negmas_nash_on_accord_frontier"] = [dict(k) for k in emulated]
+    n_r = [key(p["outcome"]) for p in neg.get("nash_with_d_equal_r", [])]
+    out["negmas_nash_with_d_equal_r_is_accords"] = (n_r[0] if n_r else None) == a_nash
+    out["negmas_ties_with_d_equal_r"] = len(n_r)
     if out["nash_same"]:
         cause = "same"
     elif n_first is not None and n_first not in af:

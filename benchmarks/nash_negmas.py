@@ -67,6 +67,10 @@ def analyse(domain: str, profiles: list[str], scale: str = "raw") -> dict:
         return {n: str(v) for n, v in zip(names, outcomes[int(k)], strict=True)}
 
     ranges = [list(map(float, u.minmax(s.outcome_space, above_reserve=False))) for u in ufuns]
+    # nash_points again with ranges starting at each reserved value: its disagreement point is then r
+    # (its rule keeps r when r >= the range's lower end), the definition accord uses.
+    at_r = [(float(u.reserved_value), hi) for u, (_, hi) in zip(ufuns, ranges, strict=True)]
+    nash_r = nash_points(ufuns, fu, ranges=at_r) if fu else ()
     return {
         "issues": names,
         "n_outcomes": len(outcomes),
@@ -78,6 +82,10 @@ def analyse(domain: str, profiles: list[str], scale: str = "raw") -> dict:
         "nash": [
             {"outcome": outcome(fi[j]), "utilities": [float(x) for x in p], "frontier_position": int(j)}
             for p, j in nash
+        ],
+        "nash_with_d_equal_r": [
+            {"outcome": outcome(fi[j]), "utilities": [float(x) for x in p], "frontier_position": int(j)}
+            for p, j in nash_r
         ],
     }
 
