@@ -1,6 +1,8 @@
 """Pareto frontier and Nash point of accord against NegMAS 0.16 on the shared GENIUS domains (issue 14).
 
-    /work/main/.venv/bin/python benchmarks/nash_compare.py      # writes benchmarks/results/nash_compare.json
+    .venv/bin/python benchmarks/nash_compare.py   # prints a table, writes benchmarks/results/nash_compare.json
+
+Findings (NegMAS 0.16, 2026-12-08) are in docs/validation.md, "Pareto and Nash against NegMAS".
 
 For each bilateral profile pair of shared/data/genius (the base pair of every folder and, where the folder
 has one, its reservation-value pair), accord's side is ``accord.api.analyze`` in this process; NegMAS's
@@ -178,6 +180,10 @@ def classify(acc: dict, neg: dict) -> dict:
     return out
 
 
+def _fmt(point: dict | None) -> str:
+    return "none" if point is None else "(" + ", ".join(f"{u:.4f}" for u in point["utilities"]) + ")"
+
+
 def main() -> None:
     root = data_dir()
     neg = subprocess.Popen(
@@ -229,6 +235,18 @@ def main() -> None:
         )
     neg.stdin.close()
     neg.wait(timeout=60)
+    print("| Pair | Frontier accord / NegMAS | Nash accord | Nash NegMAS | cause |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        c = row.get("compare")
+        if c is None:
+            print(
+                f"| {row['label']} | - | - | - | not compared: {row['negmas'].get('error') or row['accord'].get('error')} |"
+            )
+            continue
+        an, nn = row["accord"]["nash"], row["negmas"]["nash"]
+        fa, fb = c["frontier_sizes"]
+        print(f"| {row['label']} | {fa} / {fb} | {_fmt(an)} | {_fmt(nn[0] if nn else None)} | {c['cause']} |")
     out = {"negmas": version["negmas"], "rows": rows}
     (HERE / "results" / "nash_compare.json").write_text(json.dumps(out, allow_nan=False) + "\n")
 
