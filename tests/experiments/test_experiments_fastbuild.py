@@ -88,3 +88,46 @@ def test_montecarlo_rows_do_not_depend_on_the_patch(tmp_path, uncertain_hanoi):
     a, b = read_results(tmp_path / "fast"), read_results(tmp_path / "slow")
     assert a.equals(b)
     assert len(set(np.round(a.column("utility_0").to_numpy(), 12))) > 1
+
+
+def test_montecarlo_gives_each_plain_run_the_breakdown_risk_of_its_own_draw(tmp_path):
+    """`accord montecarlo` on a plain scenario whose protocol.breakdown_risk is drawn: each run's row is
+    the run of the scenario built in full from that run's values (the patch sets the risk as the build)."""
+    import subprocess
+    import sys
+
+    import pyarrow.parquet as pq
+    import yaml
+
+    from accord.protocols.alternating import run_alternating
+    from accord.strategies.choice import negotiator_for
+
+    from .conftest import ROOT, TOY
+
+    doc = yaml.safe_load(TOY)
+    doc["protocol"] = {"deadline": 8, "breakdown_risk": {"uniform": [0.0, 0.5]}}
+    path = tmp_path / "risky.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    unc = P.find_uncertain(doc)
+    assert ("protocol", "breakdown_risk") in [u.path for u in unc]
+    patcher = Patcher(doc, scenario_from_dict(P.nominal_document(doc, unc), str(path)))
+    assert patcher.kind(("protocol", "breakdown_risk")) == "protocol_risk"
+    assert patcher.can([u.path for u in unc])  # the runs take the patch, not the full build
+    out = tmp_path / "mc"
+    cmd = [sys.executable, "-m", "accord", "montecarlo", path, "--runs", 40, "--seed", 3, "--out", out]
+    p = subprocess.run([*map(str, cmd), "--workers", "1"], capture_output=True, text=True, cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    rows = pq.read_table(out / "results.parquet").to_pylist()
+    assert len(rows) == 40
+    for row in rows:
+        values, _ = P.sample_values(doc, unc, row["seed"])
+        full = scenario_from_dict(P.set_paths(doc, values), str(path))
+        assert full.protocol.breakdown_risk == row["param.protocol.breakdown_risk"]
+        assert _same(patcher.build(values), full)
+        negs = [negotiator_for(row[f"negotiator_{i}"]) for i in range(2)]
+        ref = run_alternating(full.compile(), negs, seed=row["seed"])
+        assert (row["end"], row["rounds"], row["agreement"]) == (ref.end, ref.rounds, ref.agreement)
+    risks = [r["param.protocol.breakdown_risk"] for r in rows]
+    assert len(set(risks)) == 40 and all(0.0 <= h <= 0.5 for h in risks)
+    ends = {r["end"] for r in rows}
+    assert "breakdown" in ends  # nature ends some runs: the drawn risk is in effect

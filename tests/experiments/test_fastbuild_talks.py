@@ -155,7 +155,10 @@ def test_hanoi_draws_patch_exactly(variant):
 def test_every_number_of_every_scenario_patches_exactly(path):
     raw = read_document(path)
     for variant in P.variants_of(raw):
-        doc, count = every_number_uncertain(P.apply_variant(P.nominal_document(raw), variant))
+        nominal = P.apply_variant(P.nominal_document(raw), variant)
+        nominal["protocol"].setdefault("breakdown_risk", 0.05)  # the plain protocol's risk drawn too
+        doc, count = every_number_uncertain(nominal)
+        assert isinstance(doc["protocol"]["breakdown_risk"], dict)
         assert count > 10
         assert check_draws(doc, range(4), str(path)) == count
 
@@ -182,16 +185,22 @@ def toy_with_facts() -> dict:
         },
     }
     doc["implementation"]["schedule"][0]["buyer"]["detection_probability"] = {"beta": [2, 5]}
+    doc["protocol"]["breakdown_risk"] = {"uniform": [0.0, 0.3]}
     return doc
 
 
-def test_the_single_stage_follows_deadline_and_strategies():
+def test_the_single_stage_follows_deadline_risk_and_strategies():
     doc = toy_with_facts()
-    assert check_draws(doc, range(15)) == 12  # 6 in the toy, 6 added here
+    assert check_draws(doc, range(15)) == 13  # 6 in the toy, 7 added here
     unc = P.find_uncertain(doc)
     patcher = Patcher(doc, full_build(P.nominal_document(doc, unc)))
-    stages = {patcher.scenario(P.sample_values(doc, unc, s)[0]).stages[0].rounds for s in range(15)}
-    assert stages == {3, 5, 8}
+    runs = [
+        (P.sample_values(doc, unc, s)[0], patcher.scenario(P.sample_values(doc, unc, s)[0]))
+        for s in range(15)
+    ]
+    assert {ts.stages[0].rounds for _, ts in runs} == {3, 5, 8}
+    assert all(ts.stages[0].breakdown_risk == v[("protocol", "breakdown_risk")] for v, ts in runs)
+    assert len({ts.stages[0].breakdown_risk for _, ts in runs}) == 15
 
 
 def test_the_patch_applies_to_the_base_and_talks_templates_alike():

@@ -1,15 +1,15 @@
 """Scenarios for drawn values without re-reading the document: patch the nominal scenario.
 
-Most uncertain numbers are plain numbers the scenario builders copy into model objects: a weight, an
-entry of a score table, a walk-away value, a discount factor, a term's value, the deadline, a party's
-default strategy; and in the talks blocks a belief or a fact's probability, a signal's likelihoods, a
-demand's threshold, a stage's rounds and breakdown risk, a mandate's floor, a leader's stakes, the inspection rates,
-detection probabilities and costs of the implementation, a threat component's share. For those, a run's
-scenario is the nominal one with those entries replaced (new objects only where something changed, the
-rest shared), built in tens of microseconds instead of validating and building the whole document again
-(:func:`accord.io.yaml_scenario.scenario_from_dict`, :func:`accord.io.talks.talks_from_document`).
-Anything else (a score *function*'s parameter, a value label, an expression, a path absent from the
-document) takes the full path.
+Most uncertain numbers are plain numbers the scenario builders copy into model objects: a weight, an entry
+of a score table, a walk-away value, a discount factor, a term's value, the deadline and breakdown risk, a
+party's default strategy; in the talks blocks a belief or a fact's probability, a signal's likelihoods, a
+demand's threshold, a stage's rounds and breakdown risk, a mandate's floor, a leader's stakes, the
+inspection rates, detection probabilities and costs of the implementation, a threat component's share. For
+those, a run's scenario is the nominal one with those entries replaced (new objects only where something
+changed, the rest shared), built in tens of microseconds instead of validating and building the whole
+document again (:func:`accord.io.yaml_scenario.scenario_from_dict`,
+:func:`accord.io.talks.talks_from_document`). Anything else (a score *function*'s parameter, a value label,
+an expression, a path absent from the document) takes the full path.
 
 The patch is checked against the full build the first time a set of paths is patched
 (:meth:`Patcher.verify`: every field of every model object compared exactly, arrays bit for bit); if
@@ -23,7 +23,6 @@ sample_values` does): the full build cannot read a distribution, the patch start
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -35,6 +34,7 @@ from accord.experiments.patch_build import (
     _NO_PLAN,
     _NONNEG,
     _NUMBER,
+    _PROTOCOL_KINDS,
     _RULES,
     _SCORE_FUNCTIONS,
     _action_index,
@@ -43,7 +43,7 @@ from accord.experiments.patch_build import (
     _doc_plan,
     _each_party,
     _Leaf,
-    _protocol_of,
+    _protocol_with,
     _put,
     _Unsupported,
     _write,
@@ -120,8 +120,8 @@ class Patcher:
             return spec
 
     def _base_spec(self, path: Path) -> tuple | None:
-        if path == ("protocol", "deadline"):
-            return ("deadline",)
+        if path in _PROTOCOL_KINDS:
+            return (_PROTOCOL_KINDS[path],)
         if len(path) < 3 or path[0] != "parties" or path[1] not in self.names:
             return None
         party = _mapping(self.doc.get("parties"), path[1])
@@ -293,7 +293,6 @@ class Patcher:
         counts: list[int] = []
         texts: list[int] = []
         root: tuple = ("scenario",) if ts is not None else ()
-        tp = self.template.protocol
         touched: dict[int, int | None] = {}  # party index -> index of its reservation value (or None)
         offsets: dict[int, int] = {}  # party index -> index of its walk-away offset
         for i, (kind, *a) in enumerate(specs):
@@ -306,7 +305,7 @@ class Patcher:
                 checks.append((i, *_BOUNDS[_NONNEG if a[2] == "audience_cost" else _NUMBER]))
             else:
                 checks.append((i, *_BOUNDS[_RULES.get(kind, kind)]))
-            if kind in _BASE_KINDS and kind != "deadline":
+            if kind in _BASE_KINDS and kind not in ("deadline", "protocol_risk"):
                 p = self.names.index(a[0])
                 touched.setdefault(p, None)
                 at: tuple = (*root, "parties", p)
@@ -327,9 +326,8 @@ class Patcher:
                     where = (*pref, "terms", a[1], "value")
                 else:  # discount
                     where = (*pref, "discount")
-            elif kind == "deadline":
-                where = (*root, "protocol")
-                fn = _protocol_of(tp)
+            elif kind in ("deadline", "protocol_risk"):
+                where = (*root, "protocol", "deadline" if kind == "deadline" else "breakdown_risk")
             elif kind == "rounds":
                 where = ("stages", a[0], "rounds")
             elif kind == "breakdown":
@@ -389,13 +387,16 @@ class Patcher:
         sc = self.template
         if not items:
             return sc
-        deadline = sc.protocol.deadline
+        deadline, risk = sc.protocol.deadline, sc.protocol.breakdown_risk
         by_party: dict[str, list[tuple[tuple, object]]] = {}
         for spec, v in items:
             if spec[0] == "deadline":
                 if not (type(v) is int and v >= 1):
                     return None
                 deadline = v
+            elif spec[0] == "protocol_risk":
+                if (risk := _check(v, _RULES[spec[0]])) is None:  # type: ignore[assignment]
+                    return None
             else:
                 by_party.setdefault(spec[1], []).append((spec, v))
         parties = list(sc.parties)
@@ -455,8 +456,7 @@ class Patcher:
             prefs = _copy(pr, **changes)
             prefs.__dict__["reservation"] = float(self._reservation(name, prefs, off) if res is None else res)
             parties[i] = _copy(old, preferences=prefs, strategy=strategy)
-        proto = sc.protocol if deadline == sc.protocol.deadline else replace(sc.protocol, deadline=deadline)
-        return _copy(sc, parties=tuple(parties), protocol=proto)
+        return _copy(sc, parties=tuple(parties), protocol=_protocol_with(sc.protocol, deadline, risk))
 
     def _reservation(self, name: str, prefs: Any, offset: float | None = None) -> float:
         """A walk-away value written as a status-quo outcome moves with the preferences; a number stays.
@@ -568,10 +568,11 @@ class Patcher:
                 threat = edit("threat", impl.threat)
                 threat[a[0]] = _copy(threat[a[0]], share=x)
         if sc is not self.template and self.doc.get("tracks") is None:
-            # the foundation protocol as the single stage (accord.io.talks): it follows deadline and strategies
+            # the foundation protocol as the single stage (accord.io.talks): its deadline, risk, strategies
             stages = edit("stages", ts.stages)
-            strategies = {p.name: p.strategy for p in sc.parties if p.strategy}
-            stages[0] = _copy(stages[0], rounds=sc.protocol.deadline, strategies=strategies)
+            pr, strategies = sc.protocol, {p.name: p.strategy for p in sc.parties if p.strategy}
+            risk = pr.breakdown_risk
+            stages[0] = _copy(stages[0], rounds=pr.deadline, strategies=strategies, breakdown_risk=risk)
         changes: dict[str, Any] = {"scenario": sc, "document": document}
         if "stages" in lists:
             changes["stages"] = tuple(lists["stages"])

@@ -40,6 +40,7 @@ _RULES = {
     "signal": _PROB,
     "demand": _PROB,
     "breakdown": _PROB,
+    "protocol_risk": _PROB,
     "mandate": _NUMBER,
     "verification_all": _PROB,
     "verification_party": _PROB,
@@ -49,8 +50,11 @@ _RULES = {
     "threat_share": _NONNEG,
 }
 _BASE_KINDS = frozenset(
-    {"deadline", "weight", "score", "term", "discount", "reservation", "reservation_offset", "strategy"}
+    {"deadline", "protocol_risk", "weight", "score", "term", "discount", "reservation", "reservation_offset"}
+    | {"strategy"}
 )
+#: The protocol's fields a run may draw, and their kinds (the deadline and the per-round breakdown risk).
+_PROTOCOL_KINDS = {("protocol", "deadline"): "deadline", ("protocol", "breakdown_risk"): "protocol_risk"}
 _NO_PLAN: Any = object()
 
 
@@ -97,11 +101,10 @@ def _put(tree: dict[Any, Any], where: tuple, leaf: _Leaf) -> bool:
     return True
 
 
-def _protocol_of(tp: Any) -> Callable[[object], object]:
-    def protocol(deadline: object) -> Any:
-        return tp if deadline == tp.deadline else replace(tp, deadline=deadline)
-
-    return protocol
+def _protocol_with(tp: Any, deadline: int, risk: float) -> Any:
+    """The protocol with a drawn deadline and breakdown risk (the same object when neither changed)."""
+    same = (deadline, risk) == (tp.deadline, tp.breakdown_risk)
+    return tp if same else replace(tp, deadline=deadline, breakdown_risk=risk)
 
 
 def _each_party(names: tuple[str, ...]) -> Callable[[object], object]:
