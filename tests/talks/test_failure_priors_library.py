@@ -1,6 +1,7 @@
 """The library's declared priors on why talks fail (docs/scenario-format.md, conventions, "Why talks fail"):
 every walk-away value written as a status-quo outcome carries an offset U[-0.1, 0.1], every stage of `tracks` a
-breakdown risk U[0, 1 - 0.8^(1/R)] with R the stage's nominal rounds (so a stage at the largest risk ends in
+breakdown risk U[0, 1 - 0.8^(1/R)] with R the stage's nominal rounds (a file without `tracks`: its protocol, the
+one stage, with R the deadline) (so a stage at the largest risk ends in
 a breakdown with probability at most 1 - 0.8^((R-1)/R) < 0.2), each marked `judgement:` in the file. One rule
 for every file, set before the backtest was run and not fitted to the outcomes."""
 
@@ -26,10 +27,9 @@ def test_priors_follow_the_rule(path):
         if isinstance(res, dict) and "outcome" in res:
             assert res.get("offset") == {"uniform": [-0.1, 0.1]}, f"{name}: walk-away offset"
     ts = load_talks(path)
-    if not doc.get("tracks"):  # the UN win-set variant: its protocol is the only stage; left without a prior
-        assert "breakdown_risk" not in doc["protocol"]
-        return
-    specs = doc["tracks"]
+    specs = doc.get("tracks") or [
+        doc["protocol"]
+    ]  # no tracks (the UN win-set variant): the protocol's one stage
     assert len(specs) == len(ts.stages)
     for spec, stage in zip(specs, ts.stages, strict=True):
         h = round(1 - 0.8 ** (1 / stage.rounds), 4)
