@@ -59,7 +59,7 @@ def info() -> dict:
     import numpy
 
     import accord
-    from accord.strategies.base import available
+    from accord.strategies.catalog import available
 
     return {
         "accord": getattr(accord, "__version__", "?"),

@@ -31,7 +31,7 @@ _LAZY = {
     "compile_scenario": ("accord.api", "compile_scenario"),
     "Negotiator": ("accord.strategies.base", "Negotiator"),
     "register": ("accord.strategies.base", "register"),
-    "make_negotiator": ("accord.strategies.base", "make"),
+    "make_negotiator": ("accord.strategies.catalog", "make"),
     "AccordError": ("accord.errors", "AccordError"),
     "InputError": ("accord.errors", "InputError"),
 }
@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from accord.api import analyze, compile_scenario, load, run, run_many  # noqa: F401
     from accord.errors import AccordError, InputError  # noqa: F401
     from accord.strategies.base import Negotiator, register  # noqa: F401
-    from accord.strategies.base import make as make_negotiator  # noqa: F401
+    from accord.strategies.catalog import make as make_negotiator  # noqa: F401
 
 
 def __getattr__(name: str) -> object:

@@ -44,9 +44,8 @@ RANK = {
 KNOWN_UP: set[tuple[str, str]] = set()  # none left: the test keeps it so
 #: Arrows inside one layer that close a package cycle: none left (the test keeps it so).
 KNOWN_CYCLE: set[tuple[str, str]] = set()
-#: Packages whose modules still import each other in a circle: strategies (the registry in base loads every
-#: built-in strategy module, each of which imports base). The list may only shrink.
-KNOWN_MODULE_CYCLES = {"strategies"}
+#: Packages whose modules still import each other in a circle: none left (the test keeps it so).
+KNOWN_MODULE_CYCLES: set[str] = set()
 #: Engines (model, strategies, implementation, analysis, protocols) never read files; these still do.
 KNOWN_READERS: set[str] = set()
 ENGINES = ("model", "strategies", "implementation", "analysis", "protocols")
@@ -203,20 +202,7 @@ def test_the_checker_sees_deferred_imports_and_cycles(tmp_path):
 #: A deferred import (inside a function) is there to keep start-up lean, so it must save loading something.
 #: Two kinds do not, and are listed here with their reason (the lists may only shrink):
 #: those that close a circle of imports (the circles of KNOWN_MODULE_CYCLES), as (module, target) ...
-KNOWN_DEFERRED_CYCLES = {
-    ("accord.strategies.base", "accord.strategies.agents"),  # the registry loads the built-in strategies
-    ("accord.strategies.base", "accord.strategies.aspiration"),
-    ("accord.strategies.base", "accord.strategies.belief_based"),
-    ("accord.strategies.base", "accord.strategies.boa"),
-    ("accord.strategies.base", "accord.strategies.random_"),
-    ("accord.strategies.base", "accord.strategies.single_text"),
-    ("accord.strategies.base", "accord.strategies.time_based"),
-    ("accord.strategies.base", "accord.strategies.tit_for_tat"),
-    ("accord.strategies.boa.components", "accord.strategies.agents"),  # components by name, for specs
-    ("accord.strategies.boa.components", "accord.strategies.boa.acceptance"),
-    ("accord.strategies.boa.components", "accord.strategies.boa.bidding"),
-    ("accord.strategies.boa.components", "accord.strategies.boa.models"),
-}
+KNOWN_DEFERRED_CYCLES: set[tuple[str, str]] = set()  # none left: the test keeps it so
 #: ... and those of a module the importer loads anyway at its top, as (module, target): none left.
 KNOWN_DEFERRED_LOADED: set[tuple[str, str]] = set()
 #: No source file is longer than this (docs/architecture.md).

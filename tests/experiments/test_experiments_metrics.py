@@ -14,7 +14,7 @@ import pytest
 from accord.experiments import metrics as M
 from accord.io import load
 from accord.protocols.alternating import run_alternating
-from accord.strategies.base import make
+from accord.strategies.catalog import make
 
 from .conftest import GENIUS, HANOI
 

@@ -17,7 +17,7 @@ from accord.experiments import params as P
 from accord.experiments.executors import InProcess
 from accord.io import load
 from accord.protocols.alternating import run_alternating
-from accord.strategies.base import make
+from accord.strategies.catalog import make
 
 from .conftest import GENIUS, HANOI
 

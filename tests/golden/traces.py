@@ -34,9 +34,9 @@ def shared() -> Path:
 
 def strategies() -> list[str]:
     """The built-in strategies (a user's class registered in the same process, e.g. the README's, is not)."""
-    from accord.strategies import base
+    from accord.strategies import base, catalog
 
-    names = base.available()
+    names = catalog.available()
     return sorted(n for n in names if base._CLASSES[n].__module__.startswith("accord."))
 
 

@@ -22,7 +22,7 @@ from accord.model.space import OutcomeSpace
 from accord.protocols import batch
 from accord.protocols.alternating import run_alternating
 from accord.protocols.batch import LazyTrace, run_alternating_batch
-from accord.strategies.base import make
+from accord.strategies.catalog import make
 from accord.strategies.time_based import TimeBased
 
 PRESETS = ["boulware", "linear", "conceder", "hardliner"]

@@ -23,7 +23,7 @@ from accord.model.scenario import Party, Protocol, Scenario
 from accord.model.space import OutcomeSpace
 from accord.protocols.batch import run_alternating_batch
 from accord.protocols.talks import run_batch, run_lockstep_batch
-from accord.strategies.base import make
+from accord.strategies.catalog import make
 
 ROOT = Path(__file__).resolve().parents[2]
 STRATEGIES = ["boulware", "linear", "conceder", "hardliner", "aspiration", "tit_for_tat", "random", "micro"]

@@ -26,7 +26,7 @@ from accord.model.space import OutcomeSpace
 from accord.protocols import kernel
 from accord.protocols.alternating import run_alternating
 from accord.protocols.batch import run_alternating_batch
-from accord.strategies.base import make
+from accord.strategies.catalog import make
 
 # --------------------------------------------------------------------------------------------------
 # the rules against a scalar reference

@@ -30,7 +30,7 @@ import pytest
 from accord.io import load
 from accord.protocols.alternating import run_alternating
 from accord.strategies import make
-from accord.strategies.base import available
+from accord.strategies.catalog import available
 
 sys.path.insert(0, str(Path(__file__).parent))  # the tests run with --import-mode=importlib
 from boa_helpers import Scripted  # noqa: E402

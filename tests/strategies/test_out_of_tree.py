@@ -16,7 +16,8 @@ import pytest
 from accord import api
 from accord.errors import InputError
 from accord.strategies import base
-from accord.strategies.base import load_class, make
+from accord.strategies.base import load_class
+from accord.strategies.catalog import make
 
 ROOT = Path(__file__).resolve().parents[2]
 GENIUS = Path(os.environ["ACCORD_SHARED"]) / "data" / "genius" / "Laptop"

@@ -10,14 +10,16 @@ import typer
 
 def _rows(boa: bool, protocol: str = "alternating_offers") -> list[dict[str, str]]:
     if boa:
-        from accord.strategies.boa.components import available_components
+        from accord.strategies.boa.parts import available_components
+        from accord.strategies.catalog import load_builtin
 
+        load_builtin()  # the agents register their own parts
         return [
             {"name": i.name, "family": f"boa-{i.kind}", "source": i.source, "description": i.description}
             for i in available_components().values()
         ]
     from accord.protocols.registry import available_protocols
-    from accord.strategies.base import available
+    from accord.strategies.catalog import available
 
     if protocol != "all" and protocol not in available_protocols():
         from accord.errors import InputError

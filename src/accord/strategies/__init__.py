@@ -11,10 +11,9 @@ from accord.strategies.base import (
     Negotiator,
     State,
     StrategyInfo,
-    available,
-    make,
     register,
 )
+from accord.strategies.catalog import available, make
 
 __all__ = [
     "ACCEPT",

@@ -1,10 +1,13 @@
-"""The negotiator interface, the shared context and state, and the strategy registry.
+"""The negotiator interface, the shared context and state, and the strategy registry's data.
 
 A negotiator answers two questions, nothing else:
 - ``propose(state)``: which outcome (an integer index) to offer now, or ``None`` to walk away;
 - ``respond(state, offer)``: ``ACCEPT``, ``REJECT`` (then the protocol asks it to propose) or ``WALK``.
 It sees only its own utility array (``ctx.utility``), its reservation value, the outcome space, the
 deadline and the public history of offers in ``state``. Randomness comes only from ``ctx.rng``.
+
+Strategy modules register here (:func:`register`); the lookups by name (``make``, ``available``), which
+load the built-in modules and the installed entry points, live above them in :mod:`accord.strategies.catalog`.
 """
 
 from __future__ import annotations
@@ -159,58 +162,20 @@ def register(*names: str, **presets: object) -> Callable[[type], type]:
     return deco
 
 
+def registered() -> dict[str, StrategyInfo]:
+    """The strategies registered so far, by name, without loading any module (the catalog,
+    :mod:`accord.strategies.catalog`, loads the built-in ones and the installed entry points; a strategy
+    made of other strategies, such as Caduceus, is built by it after they are loaded)."""
+    return dict(_INFO)
+
+
+def build(name: str, **params: object) -> Negotiator:
+    """A new negotiator of the registered strategy ``name`` (see :func:`registered`)."""
+    return _REGISTRY[name](**params)
+
+
 def _same_definition(a: type | None, b: type) -> bool:
     return a is not None and (a.__module__, a.__qualname__) == (b.__module__, b.__qualname__)
-
-
-_loaded = False
-_entry_points_loaded = False
-
-
-def _load_builtin() -> None:
-    """Import the built-in strategy modules (importing registers them)."""
-    global _loaded
-    if _loaded:
-        return
-    from accord.strategies import (  # noqa: F401
-        agents,
-        aspiration,
-        belief_based,
-        boa,
-        random_,
-        single_text,
-        time_based,
-        tit_for_tat,
-    )
-
-    _loaded = True
-
-
-def _load_entry_points() -> None:
-    """Register every class installed under the ``accord.strategies`` entry-point group by its name
-    (once; only when a listing or a name not built in asks, so a broken package never stops a run
-    of built-in strategies)."""
-    global _entry_points_loaded
-    if _entry_points_loaded:
-        return
-    _entry_points_loaded = True
-    from importlib.metadata import entry_points
-
-    for ep in entry_points(group=ENTRY_POINTS):
-        where = f"entry point {ENTRY_POINTS}:{ep.name}"
-        cls = load_class(ep.value, where)
-        taken = _CLASSES.get(ep.name)
-        if taken is cls:
-            continue  # its module registered it under this name (``@register``)
-        if taken is not None:
-            owner = f"{taken.__module__}:{taken.__qualname__}"
-            raise InputError(None, where, f"a strategy name not taken (it names {owner})", ep.name)
-        info = getattr(cls, "info", None)
-        if not isinstance(info, StrategyInfo):
-            doc = (cls.__doc__ or "").strip().splitlines()
-            info = StrategyInfo(ep.name, "out-of-tree", ep.value, doc[0] if doc else "")
-            cls.info = info  # type: ignore[attr-defined]
-        register(ep.name)(cls)
 
 
 def load_object(path: str, where: str = _FIELD) -> object:
@@ -259,44 +224,6 @@ def load_class(path: str, where: str = _FIELD) -> type:
     if not isinstance(obj, type):
         raise InputError(None, where, f"a class, but {path} is a {type(obj).__name__}", path)
     return obj
-
-
-def available(protocol: str | None = DEFAULT_PROTOCOL) -> dict[str, StrategyInfo]:
-    """Every registered strategy name with its declared info: those playing ``protocol`` (default:
-    alternating offers), or every one for ``protocol=None``. Installed entry points included."""
-    _load_builtin()
-    _load_entry_points()
-    return dict(sorted((n, i) for n, i in _INFO.items() if protocol is None or i.protocol == protocol))
-
-
-def is_registered(name: str) -> bool:
-    """``name`` is a registered strategy (built in, or installed: those are loaded only if needed)."""
-    _load_builtin()
-    if name not in _REGISTRY and ":" not in name:
-        _load_entry_points()
-    return name in _REGISTRY
-
-
-def make(name: str, **params: object) -> Negotiator:
-    """Build the strategy called ``name`` (a registered name or ``module:Class``); unknown names get
-    the nearest names suggested."""
-    _load_builtin()
-    factory = _REGISTRY.get(name)
-    if factory is None and ":" not in name:
-        _load_entry_points()
-        factory = _REGISTRY.get(name)
-    if factory is None:
-        if ":" in name:
-            factory = load_class(name)
-        else:
-            near = difflib.get_close_matches(name, list(_REGISTRY), n=3)
-            hint = f" (did you mean {', '.join(near)}?)" if near else ""
-            expected = f"a strategy (accord strategies lists them) or module:Class{hint}"
-            raise InputError(None, _FIELD, expected, name)
-    try:
-        return factory(**params)  # type: ignore[no-any-return]
-    except TypeError as exc:
-        raise InputError(None, f"{_FIELD}.{name}", f"valid parameters ({exc})") from None
 
 
 class TargetIndex:

@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 
 from accord.errors import InputError
 from accord.model.scenario import Scenario
-from accord.strategies.base import Negotiator, make
+from accord.strategies.base import Negotiator
+from accord.strategies.catalog import make
 
 __all__ = ["negotiator_for", "resolve_negotiators", "negotiators_per_run"]
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from accord import api
 from accord.errors import InputError
-from accord.strategies.base import available
+from accord.strategies.catalog import available
 from accord.web import views
 from accord.web.clients import address_of, client_of
 from accord.web.data import chart_for, forecast_for

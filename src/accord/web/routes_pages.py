@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from accord.errors import InputError
-from accord.strategies.base import available
+from accord.strategies.catalog import available
 from accord.web import views
 from accord.web.charts import SOLUTION_STYLE, dance_svg, utility_svg
 from accord.web.data import chart_for, forecast_for

@@ -32,9 +32,9 @@ from accord.strategies.base import (
     State,
     StrategyInfo,
     TargetIndex,
-    available,
-    make,
+    build,
     register,
+    registered,
 )
 
 SOURCE = "Güneş, Arditi & Aydoğan 2017"
@@ -59,7 +59,8 @@ class Caduceus(Negotiator):
         names = [n.strip() for n in experts.split("+") if n.strip()]
         if not names or "caduceus" in names:
             raise ValueError("experts: one or more strategy names joined by '+', not caduceus")
-        unknown = [n for n in names if n not in available()]
+        known = registered()  # the catalog loads the built-in strategies before it makes Caduceus
+        unknown = [n for n in names if n not in known]
         if unknown:
             raise ValueError(f"experts: unknown strategies {unknown}")
         if not 0.0 <= lead <= 1.0:
@@ -82,7 +83,7 @@ class Caduceus(Negotiator):
     def setup(self, ctx: Context) -> None:
         super().setup(ctx)
         self.index = TargetIndex(ctx)
-        self.experts = [make(n) for n in self.names]
+        self.experts = [build(n) for n in self.names]
         for e, r in zip(self.experts, ctx.rng.spawn(len(self.experts)), strict=True):
             e.setup(dataclasses.replace(ctx, rng=r))
 

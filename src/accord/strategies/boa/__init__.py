@@ -18,12 +18,11 @@ from accord.strategies.boa.components import (
     ComponentInfo,
     History,
     OpponentModel,
-    available_components,
     component,
-    make_component,
 )
 from accord.strategies.boa.models import BayesianModel, FrequencyModel
 from accord.strategies.boa.negotiator import BOA
+from accord.strategies.boa.parts import available_components, make_component
 
 __all__ = [
     "BOA",

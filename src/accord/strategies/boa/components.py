@@ -9,24 +9,19 @@ Automated Negotiation*, SCI 535, pp. 61-83) splits a negotiator into
 - an acceptance condition (whether to accept the opponent's offer, given the bid about to be sent).
 
 Each part is a small class registered under a name, so that ``boa(bidding=..., model=..., acceptance=...)``
-can assemble any combination (see :mod:`accord.strategies.spec`).
+can assemble any combination; the lookups by name are in :mod:`accord.strategies.boa.parts`, above the
+modules that register parts.
 """
 
 from __future__ import annotations
 
-import difflib
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
-from accord.errors import InputError
-from accord.strategies.base import Context, State
-
-if TYPE_CHECKING:  # pragma: no cover
-    from accord.strategies.boa.negotiator import BOA
+from accord.strategies.base import Context, Negotiator, State
 
 KINDS = ("bidding", "model", "acceptance")
 
@@ -73,11 +68,13 @@ class History:
 
 
 class Component:
-    """Base of the three kinds. ``setup`` receives the owning :class:`BOA` negotiator."""
+    """Base of the three kinds. ``setup`` receives the owning BOA negotiator
+    (:class:`accord.strategies.boa.negotiator.BOA`, which imports this module: typed here as the
+    :class:`~accord.strategies.base.Negotiator` it is)."""
 
     info: ClassVar[ComponentInfo]
 
-    def setup(self, boa: BOA) -> None:
+    def setup(self, boa: Negotiator) -> None:
         self.boa = boa
 
     def __repr__(self) -> str:
@@ -221,66 +218,3 @@ def component(kind: str, *names: str, **presets: object) -> Callable[[type[Compo
         return cls
 
     return deco
-
-
-def _load() -> None:
-    # Importing the modules registers their components (the agents register theirs too).
-    from accord.strategies import agents  # noqa: F401
-    from accord.strategies.boa import acceptance, bidding, models  # noqa: F401
-
-
-def available_components(kind: str | None = None) -> dict[str, ComponentInfo]:
-    """Registered components (of one ``kind`` or all), keyed by ``kind:name`` when all."""
-    _load()
-    if kind is not None:
-        return dict(sorted(_INFOS[kind].items()))
-    return {f"{k}:{n}": i for k in KINDS for n, i in sorted(_INFOS[k].items())}
-
-
-def parameters(kind: str, name: str) -> list[str]:
-    """Names of the constructor parameters of a registered component, in order (presets excluded)."""
-    _load()
-    sig = inspect.signature(_CLASSES[kind][name].__init__)
-    return [p for p in sig.parameters if p != "self" and p not in _PRESETS[kind][name]]
-
-
-def make_component(kind: str, name: str, *args: object, **params: object) -> Component:
-    """Build the ``kind`` component called ``name``; bad names and parameters raise InputError."""
-    _load()
-    field = f"negotiators.boa.{kind}"
-    factory = _FACTORIES[kind].get(name)
-    if factory is None:
-        names = sorted(_FACTORIES[kind])
-        near = difflib.get_close_matches(name, names, n=3)
-        hint = f" (did you mean {', '.join(near)}?)" if near else ""
-        raise InputError(None, field, f"a {kind} component among {names}{hint}", name)
-    positional = parameters(kind, name)
-    allowed = positional + list(_PRESETS[kind][name])
-    for key in params:
-        if key not in allowed:
-            raise InputError(None, f"{field}.{name}", f"a parameter among {allowed}", key)
-    if len(args) > len(positional):
-        raise InputError(None, f"{field}.{name}", f"at most {len(positional)} positional parameters", args)
-    for key, value in zip(positional, args, strict=False):
-        if key in params:
-            raise InputError(None, f"{field}.{name}", "each parameter given once", key)
-        params[key] = value
-    try:
-        return factory(**params)
-    except (TypeError, ValueError) as exc:
-        raise InputError(None, f"{field}.{name}", f"valid parameters ({exc})", params or args) from None
-
-
-def as_component(kind: str, spec: object) -> Component:
-    """A component from an instance, a registered name, or a spec string such as ``ac_const(0.9)``."""
-    if isinstance(spec, Component):
-        return spec
-    if isinstance(spec, str):
-        from accord.strategies.spec import build_component
-
-        return build_component(kind, spec)
-    from accord.strategies.spec import Spec, build_component
-
-    if isinstance(spec, Spec):
-        return build_component(kind, spec)
-    raise InputError(None, f"negotiators.boa.{kind}", f"a {kind} component name or object", spec)

@@ -31,9 +31,9 @@ from accord.strategies.boa.components import (
     BiddingStrategy,
     History,
     OpponentModel,
-    as_component,
     flat_digits,
 )
+from accord.strategies.boa.parts import as_component
 
 
 @register("boa")
