@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from accord.analysis.pareto import pareto_indices, pareto_rows
-from accord.analysis.solutions import ScenarioAnalysis, solve_on_frontier
+from accord.analysis.solutions import ScenarioAnalysis, frontier_analysis
 from accord.errors import InputError, SpaceTooLargeError
 from accord.model.scenario import Scenario
 
@@ -142,17 +142,4 @@ def analyze_large(scenario: Scenario, max_candidates: int = DEFAULT_MAX_CANDIDAT
         keep = np.sort(pareto_indices(F))
         pareto, F = pareto[keep], np.ascontiguousarray(F[:, keep])
     r = np.array([p.preferences.reservation for p in scenario.parties], dtype=np.float64)
-    nash, ks, mw, best = solve_on_frontier(pareto, F, r)
-    return ScenarioAnalysis(
-        parties=scenario.party_names,
-        n_outcomes=scenario.space.size,
-        n_feasible=None,
-        reservations=r,
-        pareto=pareto,
-        pareto_utilities=F,
-        nash=nash,
-        kalai_smorodinsky=ks,
-        max_welfare=mw,
-        zopa_size=None,
-        zopa_best=best,
-    )
+    return frontier_analysis(scenario.party_names, scenario.space.size, pareto, F, r)

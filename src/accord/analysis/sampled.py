@@ -16,7 +16,7 @@ import numpy as np
 
 from accord.analysis.large import analyze_large
 from accord.analysis.pareto import pareto_indices
-from accord.analysis.solutions import ScenarioAnalysis, solve_on_frontier
+from accord.analysis.solutions import ScenarioAnalysis, frontier_analysis
 from accord.model.scenario import Scenario
 
 __all__ = ["DEFAULT_SAMPLES", "analyze_sampled", "analyze_unenumerated"]
@@ -96,20 +96,7 @@ def analyze_sampled(scenario: Scenario, samples: int = DEFAULT_SAMPLES, seed: in
     U, ok = _utilities(scenario, idx), _feasible(scenario, idx)
     local = pareto_indices(U, ok)
     pareto, F = idx[local], np.ascontiguousarray(U[:, local])
-    nash, ks, mw, best = solve_on_frontier(pareto, F, r)
-    return ScenarioAnalysis(
-        parties=scenario.party_names,
-        n_outcomes=size,
-        n_feasible=None,
-        reservations=r,
-        pareto=pareto,
-        pareto_utilities=F,
-        nash=nash,
-        kalai_smorodinsky=ks,
-        max_welfare=mw,
-        zopa_size=None,
-        zopa_best=best,
-    )
+    return frontier_analysis(scenario.party_names, size, pareto, F, r)
 
 
 def unenumerated_method(scenario: Scenario) -> str:

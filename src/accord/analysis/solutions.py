@@ -28,6 +28,7 @@ frontier points only; only the ZOPA size needs a pass over all outcomes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -160,6 +161,27 @@ def solve_on_frontier(
     nash = _first_max(nash_products(Z, reservations), zi)
     ks = _first_max(ks_values(Z, reservations, best), zi)
     return nash, ks, mw, best
+
+
+def frontier_analysis(
+    parties: Sequence[str], n_outcomes: int, pareto: np.ndarray, F: np.ndarray, reservations: np.ndarray
+) -> ScenarioAnalysis:
+    """The analysis of a space known only by its frontier (``pareto`` outcomes, their utilities ``F``):
+    the solutions on the frontier, no ZOPA count (the spaces too large to enumerate)."""
+    nash, ks, mw, best = solve_on_frontier(pareto, F, reservations)
+    return ScenarioAnalysis(
+        parties=parties,
+        n_outcomes=n_outcomes,
+        n_feasible=None,
+        reservations=reservations,
+        pareto=pareto,
+        pareto_utilities=F,
+        nash=nash,
+        kalai_smorodinsky=ks,
+        max_welfare=mw,
+        zopa_size=None,
+        zopa_best=best,
+    )
 
 
 def analyze(compiled: CompiledScenario) -> ScenarioAnalysis:

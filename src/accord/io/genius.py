@@ -374,6 +374,17 @@ def _evaluator_scores(el: ET.Element, ev: ET.Element, issue: Issue, file: object
     raise InputError(str(file), f"{where} evaluator ftype", "linear, constant or triangular", ftype)
 
 
+def discount_factor(root: ET.Element, file: object) -> float:
+    """A profile's ``discount_factor``: 1 when absent, or, with a warning, outside (0, 1]."""
+    discount = optional_number(root, "discount_factor", file)
+    if discount is None:
+        return 1.0
+    if not 0.0 < discount <= 1.0:
+        warn(file, "discount_factor", f"{discount} is outside (0, 1]; using 1")
+        return 1.0
+    return discount
+
+
 def optional_number(root: ET.Element, tag: str, file: object) -> float | None:
     """The ``value`` of the first ``tag`` element, None when absent or not a number (with a warning)."""
     el = root.find(f".//{tag}")
@@ -473,12 +484,7 @@ def profile_from_element(
     if extra:
         raise InputError(str(file), "issue", f"an issue of the domain {list(space.names)}", extra[0])
 
-    discount = optional_number(root, "discount_factor", file)
-    if discount is None:
-        discount = 1.0
-    elif not 0.0 < discount <= 1.0:
-        warn(file, "discount_factor", f"{discount} is outside (0, 1]; using 1")
-        discount = 1.0
+    discount = discount_factor(root, file)
     reservation = optional_number(root, "reservation", file)
     # GENIUS's AdditiveUtilitySpace.getUtility returns min(sum, 1): a cap only where it can bind
     top = sum(float(np.max(w * s)) for w, s in zip(weights, scores, strict=True))

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from accord.errors import InputError
-from accord.io.genius import optional_number, warn
+from accord.io.genius import discount_factor, optional_number
 from accord.model.expr import Expression
 from accord.model.preferences import Preferences, Term
 from accord.model.space import OutcomeSpace
@@ -178,12 +178,7 @@ def nonlinear_profile_from_element(
     # GENIUS divides the sum by maxutility; each term's value is divided here (the same to a few ulps)
     _terms(ufun, 1.0, space, positions, file, terms)
     terms = [Term(t.condition, t.value / top, t.note) for t in terms]
-    discount = optional_number(root, "discount_factor", file)
-    if discount is None:
-        discount = 1.0
-    elif not 0.0 < discount <= 1.0:
-        warn(file, "discount_factor", f"{discount} is outside (0, 1]; using 1")
-        discount = 1.0
+    discount = discount_factor(root, file)
     reservation = optional_number(root, "reservation", file)
     best = sum(t.value for t in terms if t.value > 0)
     n = len(space.issues)
