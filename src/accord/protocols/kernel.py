@@ -154,6 +154,7 @@ def turns(
     groups = [int(o) for o in np.unique(openers)] if per_run else [int(openers)]
     board.last_mover[:] = (openers - 1) % P
     outside = any(pol is OUTSIDE for pol in policies)
+    trusts = [pol is not OUTSIDE and bool(getattr(pol, "trusted", False)) for pol in policies]
     if outside and board.B != 1:
         raise ValueError("a party played from outside needs a batch of one run")
     states = board.states
@@ -205,7 +206,7 @@ def turns(
                     has = np.flatnonzero(stand >= 0)
                     if has.size:
                         dec[has] = policy.respond(board, rows[has])
-                trusted = policy is not OUTSIDE and getattr(policy, "trusted", False)
+                trusted = trusts[p]
                 if dec.any():
                     said_yes = dec == ACCEPT
                     yes = rows[said_yes]
